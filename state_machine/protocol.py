@@ -1,0 +1,289 @@
+"""Wire models of the setAuthState protocol (``shared/PROTOCOL.md``).
+
+Lenient in what they accept, exact in what they produce:
+
+* Unknown keys on any object are kept (``extra="allow"``) so a newer server's
+  additions survive a round trip and stay visible to whoever needs them.
+* ``state`` and a field's ``type`` are plain strings, not enums: an unknown state
+  is still a renderable state (the ``generic`` screen), never a crash.
+* Missing optional pieces default sensibly (a field without ``type`` is text,
+  an action without ``fields`` has none) because a reply that a person can act
+  on must not be thrown away over a missing detail.
+
+Producing is exact: :meth:`AuthState.to_wire` and friends emit camelCase keys in
+the order the AWS Blocks servers use and omit absent optional keys, which is what
+the reference backend needs to answer field for field like the recordings.
+
+This module imports pydantic and the standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
+
+# Server states named in PROTOCOL.md. Anything else is "unknown but renderable".
+SIGNED_OUT: Final = "signedOut"
+SIGNED_IN: Final = "signedIn"
+CONFIRMING_SIGN_UP: Final = "confirmingSignUp"
+CONFIRMING_SIGN_IN: Final = "confirmingSignIn"
+CONFIRMING_MFA: Final = "confirmingMfa"
+CONFIRMING_PASSWORD_RESET: Final = "confirmingPasswordReset"
+KNOWN_STATES: Final = frozenset(
+    {SIGNED_OUT, SIGNED_IN, CONFIRMING_SIGN_UP, CONFIRMING_SIGN_IN, CONFIRMING_MFA, CONFIRMING_PASSWORD_RESET}
+)
+
+# Field types named in PROTOCOL.md; others are kept as given and rendered as text.
+FIELD_TYPES: Final = frozenset({"text", "password", "email", "tel", "number", "hidden"})
+
+WEBAUTHN_GET: Final = "webauthn-get"
+WEBAUTHN_CREATE: Final = "webauthn-create"
+
+
+class _WireModel(BaseModel):
+    """Base for wire objects: keep unknown keys, accept both alias and name."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON object exactly as a server would send it (aliases, no nulls)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _text(value: object) -> str:
+    """Coerce a scalar a careless server sent where text belongs into text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    raise ValueError("expected text")
+
+
+class AuthField(_WireModel):
+    """One input of an action's form."""
+
+    name: str
+    label: str = ""
+    type: str = "text"
+    required: bool = False
+    default_value: JsonValue = Field(default=None, alias="defaultValue")
+
+    @field_validator("name", "label", "type", mode="before")
+    @classmethod
+    def _coerce_text(cls, value: object) -> str:
+        return _text(value)
+
+    @field_validator("required", mode="before")
+    @classmethod
+    def _coerce_required(cls, value: object) -> bool:
+        return value is True or value == "true"
+
+    @property
+    def hidden(self) -> bool:
+        """Hidden fields carry server data (session, challenge, options) to echo."""
+        return self.type == "hidden"
+
+    @property
+    def has_default(self) -> bool:
+        return self.default_value is not None
+
+    @property
+    def default_text(self) -> str:
+        """The default as the text an input would hold ("" when there is none)."""
+        value = self.default_value
+        if isinstance(value, dict | list):
+            return json.dumps(value, separators=(",", ":"))
+        return _text(value)
+
+
+class AuthAction(_WireModel):
+    """One form the person may submit; its ``name`` goes back as ``action``."""
+
+    name: str
+    label: str = ""
+    url: str | None = None
+    method: str | None = None
+    capability: str | None = None
+    fields: tuple[AuthField, ...] = ()
+
+    @field_validator("name", "label", mode="before")
+    @classmethod
+    def _coerce_text(cls, value: object) -> str:
+        return _text(value)
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _fields_or_empty(cls, value: object) -> object:
+        return () if value is None else value
+
+    def field(self, name: str) -> AuthField | None:
+        """The field called ``name``, if the action has one."""
+        return next((f for f in self.fields if f.name == name), None)
+
+    def default_of(self, name: str) -> str | None:
+        """Text of field ``name``'s default value, when present."""
+        field = self.field(name)
+        return field.default_text if field is not None and field.has_default else None
+
+    @property
+    def base_name(self) -> str:
+        """``signIn`` for ``signIn:google``: federated actions keep a suffix."""
+        return self.name.split(":", 1)[0]
+
+    @property
+    def provider(self) -> str | None:
+        """``google`` for ``signIn:google``; None for ordinary actions."""
+        return self.name.split(":", 1)[1] if ":" in self.name else None
+
+    @property
+    def is_external(self) -> bool:
+        """A ``url`` action is a real browser form, not a setAuthState call."""
+        return bool(self.url)
+
+
+class AuthUser(_WireModel):
+    """The signed-in person. Providers add keys (userSub, groups, attributes)."""
+
+    user_id: str = Field(default="", alias="userId")
+    username: str = ""
+
+    @field_validator("user_id", "username", mode="before")
+    @classmethod
+    def _coerce_text(cls, value: object) -> str:
+        return _text(value)
+
+    @property
+    def display_name(self) -> str:
+        return self.username or self.user_id
+
+
+class AuthState(_WireModel):
+    """What the server says now: the state, who is signed in, and the forms."""
+
+    state: str
+    user: AuthUser | None = None
+    actions: tuple[AuthAction, ...] = ()
+    error: str | None = None
+    # Declared in the order the AWS Blocks servers emit them (error, retriable, errorName).
+    retriable: bool | None = None
+    error_name: str | None = Field(default=None, alias="errorName")
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _coerce_state(cls, value: object) -> str:
+        return _text(value)
+
+    @field_validator("error", "error_name", mode="before")
+    @classmethod
+    def _coerce_optional_text(cls, value: object) -> str | None:
+        return None if value is None else _text(value)
+
+    @field_validator("user", mode="before")
+    @classmethod
+    def _user_object_only(cls, value: object) -> object:
+        # A user that is not an object carries nothing we could show.
+        return value if isinstance(value, dict | AuthUser) else None
+
+    @field_validator("actions", mode="before")
+    @classmethod
+    def _actions_or_empty(cls, value: object) -> object:
+        if value is None:
+            return ()
+        if isinstance(value, list | tuple):
+            # Drop entries that cannot be a form (no name) rather than the whole reply.
+            return tuple(a for a in value if isinstance(a, AuthAction) or (isinstance(a, dict) and "name" in a))
+        return value
+
+    @field_validator("retriable", mode="before")
+    @classmethod
+    def _coerce_retriable(cls, value: object) -> bool | None:
+        return None if value is None else value is True or value == "true"
+
+    @property
+    def is_known_state(self) -> bool:
+        return self.state in KNOWN_STATES
+
+    def action(self, name: str) -> AuthAction | None:
+        """The first action called ``name``."""
+        return next((a for a in self.actions if a.name == name), None)
+
+    def action_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.actions)
+
+
+# ---------------------------------------------------------------------------
+# JSON-RPC 2.0 envelope
+# ---------------------------------------------------------------------------
+
+JSONRPC_VERSION: Final = "2.0"
+
+# Reserved JSON-RPC error codes (the AWS Blocks servers use them; see
+# basic_errors_and_protocol_edges.jsonl).
+PARSE_ERROR: Final = -32700
+INVALID_REQUEST: Final = -32600
+METHOD_NOT_FOUND: Final = -32601
+INVALID_PARAMS: Final = -32602
+INTERNAL_ERROR: Final = -32603
+
+
+class RpcRequest(_WireModel):
+    """``{"jsonrpc":"2.0","method":"authApi.setAuthState","params":[{...}],"id":2}``."""
+
+    jsonrpc: Literal["2.0"] = "2.0"
+    method: str
+    params: list[JsonValue] | dict[str, JsonValue] = Field(default_factory=list)
+    id: int | str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        # ``id`` is kept even when null, as a JSON-RPC client would send it.
+        return {"jsonrpc": self.jsonrpc, "method": self.method, "params": self.params, "id": self.id}
+
+
+class RpcErrorData(_WireModel):
+    name: str | None = None
+    retriable: bool | None = None
+
+
+class RpcErrorObject(_WireModel):
+    code: int
+    message: str = ""
+    data: RpcErrorData | None = None
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _data_object_only(cls, value: object) -> object:
+        return value if isinstance(value, dict | RpcErrorData) else None
+
+    @property
+    def http_status(self) -> int:
+        """Positive codes are HTTP statuses; reserved negative ones map to 500."""
+        return self.code if self.code > 0 else 500
+
+
+class RpcResponse(_WireModel):
+    """A reply envelope: exactly one of ``result`` / ``error`` is meaningful."""
+
+    jsonrpc: str = JSONRPC_VERSION
+    result: JsonValue = None
+    error: RpcErrorObject | None = None
+    id: int | str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"jsonrpc": JSONRPC_VERSION}
+        if self.error is not None:
+            body["error"] = self.error.to_wire()
+        else:
+            body["result"] = self.result
+        body["id"] = self.id
+        return body
+
+
+def parse_auth_state(value: object) -> AuthState:
+    """Validate a decoded ``result`` as an AuthState (raises pydantic's ValidationError)."""
+    return AuthState.model_validate(value)
