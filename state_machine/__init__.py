@@ -1,0 +1,81 @@
+"""The pure (sans-I/O) client state machine for the setAuthState protocol.
+
+Imports pydantic and the standard library only: no network, no UI, no clock,
+no randomness. See :mod:`.machine` for the theory of operation.
+"""
+
+from __future__ import annotations
+
+from .classify import classify_screen
+from .context import MachineConfig, Phase
+from .effects import AuthChanged, CallGetAuthState, CallSetAuthState, Effect, RunWebAuthn, SubmitExternalForm
+from .events import (
+    CallFailed,
+    Cancel,
+    Event,
+    Navigate,
+    Refresh,
+    Retry,
+    ServerReplied,
+    Start,
+    Submit,
+    WebAuthnFailed,
+    WebAuthnResult,
+)
+from .forms import CONFIRM_PASSWORD_FIELD, Choice, FieldKind, Form, FormField, FormRole
+from .labels import code_variant, parse_choices, parse_destination
+from .machine import AuthMachine, InvalidTransition
+from .messages import ENGLISH, Msg, Raw, Text, translate
+from .otpauth import totp_uri
+from .protocol import AuthAction, AuthField, AuthState, AuthUser
+from .rules import PasswordPolicy
+from .screens import Link, LinkKind, Screen, ScreenName
+
+__all__ = [
+    "CONFIRM_PASSWORD_FIELD",
+    "ENGLISH",
+    "AuthAction",
+    "AuthChanged",
+    "AuthField",
+    "AuthMachine",
+    "AuthState",
+    "AuthUser",
+    "CallFailed",
+    "CallGetAuthState",
+    "CallSetAuthState",
+    "Cancel",
+    "Choice",
+    "Effect",
+    "Event",
+    "FieldKind",
+    "Form",
+    "FormField",
+    "FormRole",
+    "InvalidTransition",
+    "Link",
+    "LinkKind",
+    "MachineConfig",
+    "Msg",
+    "Navigate",
+    "PasswordPolicy",
+    "Phase",
+    "Raw",
+    "Refresh",
+    "Retry",
+    "RunWebAuthn",
+    "Screen",
+    "ScreenName",
+    "ServerReplied",
+    "Start",
+    "Submit",
+    "SubmitExternalForm",
+    "Text",
+    "WebAuthnFailed",
+    "WebAuthnResult",
+    "classify_screen",
+    "code_variant",
+    "parse_choices",
+    "parse_destination",
+    "totp_uri",
+    "translate",
+]

@@ -197,7 +197,9 @@ class AuthState(_WireModel):
             return ()
         if isinstance(value, list | tuple):
             # Drop entries that cannot be a form (no name) rather than the whole reply.
-            return tuple(a for a in value if isinstance(a, AuthAction) or (isinstance(a, dict) and "name" in a))
+            return tuple(
+                a for a in value if isinstance(a, AuthAction) or (isinstance(a, dict) and "name" in a)
+            )
         return value
 
     @field_validator("retriable", mode="before")

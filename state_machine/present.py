@@ -1,0 +1,256 @@
+"""Context -> Screen: forms, links, titles and hints for the classified screen.
+
+Pure and cheap: shells call it after every event. Which actions become which
+forms is decided here, per screen, so the NiceGUI renderer and the headless
+driver agree on what is primary, what is secondary and what is hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .classify import challenge_action, classify_screen
+from .context import Context, MachineConfig, Phase
+from .forms import CONFIRM_PASSWORD_FIELD, FieldKind, Form, FormRole, Known, build_form
+from .labels import code_variant, parse_destination
+from .messages import Msg, Text, msg
+from .otpauth import totp_uri
+from .protocol import SIGNED_IN, AuthAction, AuthState
+from .screens import CHALLENGE_SCREENS, LOCAL_SCREENS, Link, LinkKind, Screen, ScreenName
+
+# Actions of the signed-in screen that mean "start something", shown as
+# buttons; the others with visible fields are small forms.
+_SIGN_OUT: Final = "signOut"
+
+_TITLES_WITH_VARIANT: Final = frozenset({ScreenName.CONFIRM_CODE})
+
+_HINTS: Final[dict[ScreenName, str]] = {
+    ScreenName.SETUP_TOTP: "hint.totp_setup",
+    ScreenName.SETUP_EMAIL: "hint.email_setup",
+    ScreenName.PASSKEY_ASSERT: "hint.passkey_assert",
+    ScreenName.PASSKEY_REGISTER: "hint.passkey_register",
+    ScreenName.CONFIRM_SIGN_UP: "hint.confirm_sign_up",
+    ScreenName.FORGOT_PASSWORD: "hint.forgot_password",
+    ScreenName.NEW_PASSWORD: "hint.new_password",
+}
+
+
+def _known(ctx: Context) -> Known:
+    return Known(values=ctx.values, username=ctx.username, sign_up_password=ctx.sign_up_password)
+
+
+def _signed_out_forms(
+    state: AuthState, screen: ScreenName, ctx: Context, config: MachineConfig
+) -> list[Form]:
+    known = _known(ctx)
+    action = state.action(LOCAL_SCREENS[screen])
+    forms: list[Form] = []
+    if action is not None:
+        sign_up = screen is ScreenName.SIGN_UP
+        forms.append(
+            build_form(
+                action,
+                known,
+                new_password=sign_up,
+                confirm_password=sign_up and config.confirm_password,
+                policy=config.password_policy,
+            )
+        )
+    if screen in (ScreenName.SIGN_IN, ScreenName.SIGN_UP):
+        forms.extend(build_form(a, known) for a in state.actions if a.is_external)
+    return forms
+
+
+def _signed_out_links(state: AuthState, screen: ScreenName, config: MachineConfig) -> list[Link]:
+    offered = {s for s, action in LOCAL_SCREENS.items() if state.action(action) is not None}
+    if not config.sign_up:
+        offered.discard(ScreenName.SIGN_UP)
+    links: list[Link] = []
+    if screen in (ScreenName.SIGN_IN, ScreenName.SIGN_UP) and ScreenName.SIGN_UP in offered:
+        links.append(
+            Link(LinkKind.TAB, ScreenName.SIGN_IN, msg("tab.sign_in"), "signIn", screen is ScreenName.SIGN_IN)
+        )
+        links.append(
+            Link(LinkKind.TAB, ScreenName.SIGN_UP, msg("tab.sign_up"), "signUp", screen is ScreenName.SIGN_UP)
+        )
+    if screen is ScreenName.SIGN_IN:
+        if ScreenName.FORGOT_PASSWORD in offered:
+            links.append(
+                Link(
+                    LinkKind.NAVIGATE,
+                    ScreenName.FORGOT_PASSWORD,
+                    msg("link.forgot_password"),
+                    "forgotPassword",
+                )
+            )
+        if ScreenName.PASSKEY_SIGN_IN in offered:
+            links.append(
+                Link(
+                    LinkKind.NAVIGATE,
+                    ScreenName.PASSKEY_SIGN_IN,
+                    msg("link.passkey_sign_in"),
+                    "passkeySignIn",
+                )
+            )
+    elif screen in (ScreenName.FORGOT_PASSWORD, ScreenName.PASSKEY_SIGN_IN) and ScreenName.SIGN_IN in offered:
+        links.append(Link(LinkKind.BACK, ScreenName.SIGN_IN, msg("link.back_to_sign_in"), "backToSignIn"))
+    return links
+
+
+def _challenge_forms(state: AuthState, screen: ScreenName, ctx: Context, config: MachineConfig) -> list[Form]:
+    known = _known(ctx)
+    primary = _primary_action(state, screen)
+    forms: list[Form] = []
+    for action in state.actions:
+        if action.is_external:
+            forms.append(build_form(action, known))
+            continue
+        is_primary = action is primary
+        chooses = screen in (
+            ScreenName.SELECT_MFA,
+            ScreenName.SELECT_MFA_SETUP,
+            ScreenName.SELECT_FIRST_FACTOR,
+        )
+        label: Text | None = None
+        if is_primary and chooses:
+            label = msg("action.confirmSignIn.select")
+        elif is_primary and screen is ScreenName.PASSKEY_ASSERT:
+            label = msg("action.confirmSignIn.passkey")
+        forms.append(
+            build_form(
+                action,
+                known,
+                role=FormRole.PRIMARY if is_primary else FormRole.SECONDARY,
+                label=label,
+                confirm_password=config.confirm_password
+                and is_primary
+                and screen is not ScreenName.CONFIRM_SIGN_UP,
+                hide_known=screen in (ScreenName.CONFIRM_SIGN_UP, ScreenName.CONFIRM_RESET_PASSWORD),
+                policy=config.password_policy,
+            )
+        )
+    return forms
+
+
+def _primary_action(state: AuthState, screen: ScreenName) -> AuthAction | None:
+    """Which of the state's actions is the screen's main submit."""
+    by_screen = {
+        ScreenName.CONFIRM_SIGN_UP: "confirmSignUp",
+        ScreenName.AUTO_SIGN_IN: "autoSignIn",
+        ScreenName.CONFIRM_RESET_PASSWORD: "confirmResetPassword",
+        ScreenName.PASSKEY_REGISTER: "completePasskeyRegistration",
+        ScreenName.PASSKEY_MANAGE: "startPasskeyRegistration",
+    }
+    if screen in by_screen:
+        return state.action(by_screen[screen])
+    if screen is ScreenName.SETUP_TOTP and state.action("completeTotpSetup") is not None:
+        return state.action("completeTotpSetup")
+    if screen is ScreenName.CONFIRM_CODE and state.action("completeEmailMfaSetup") is not None:
+        return state.action("completeEmailMfaSetup")
+    if screen in CHALLENGE_SCREENS:
+        return challenge_action(state) or next((a for a in state.actions if not a.is_external), None)
+    if screen is ScreenName.SIGNED_IN:
+        return state.action(_SIGN_OUT)
+    return next((a for a in state.actions if not a.is_external), None)
+
+
+def _signed_in_forms(state: AuthState, screen: ScreenName, ctx: Context, config: MachineConfig) -> list[Form]:
+    known = _known(ctx)
+    primary = _primary_action(state, screen)
+    return [
+        build_form(
+            action,
+            known,
+            role=FormRole.PRIMARY if action is primary else FormRole.SECONDARY,
+            new_password=False,
+            policy=config.password_policy,
+        )
+        for action in state.actions
+    ]
+
+
+def _title(screen: ScreenName, variant: str | None) -> Msg:
+    if screen in _TITLES_WITH_VARIANT and variant:
+        return msg(f"screen.{screen.value}.{variant}")
+    return msg(f"screen.{screen.value}")
+
+
+def _field_errors(ctx: Context, forms: list[Form]) -> dict[str, Text]:
+    """Client-side validation errors, plus the server error under its field."""
+    errors = dict(ctx.field_errors)
+    if ctx.error is None or ctx.error_field is None:
+        return errors
+    primary = next((f for f in forms if f.role is FormRole.PRIMARY), None)
+    if primary is None:
+        return errors
+    target = primary.field(ctx.error_field)
+    if target is None and ctx.error_field == "password":
+        target = primary.first_of(FieldKind.NEW_PASSWORD, FieldKind.CURRENT_PASSWORD)
+    if target is not None and target.visible and target.name not in errors:
+        errors[target.name] = ctx.error
+    return errors
+
+
+def build_screen(ctx: Context, config: MachineConfig) -> Screen:
+    """The screen for the machine's context."""
+    state = ctx.state
+    name = classify_screen(state, ctx.view)
+    forms: list[Form] = []
+    links: list[Link] = []
+    destination = variant = secret = uri = None
+    if state is not None:
+        if name in LOCAL_SCREENS:
+            forms = _signed_out_forms(state, name, ctx, config)
+            links = _signed_out_links(state, name, config)
+        elif name in (ScreenName.SIGNED_IN, ScreenName.PASSKEY_MANAGE, ScreenName.PASSKEY_REGISTER) or (
+            state.state == SIGNED_IN
+        ):
+            forms = _signed_in_forms(state, name, ctx, config)
+        else:
+            forms = _challenge_forms(state, name, ctx, config)
+        if name in CHALLENGE_SCREENS and state.state != SIGNED_IN:
+            links.append(Link(LinkKind.BACK, ScreenName.SIGN_IN, msg("link.back_to_sign_in"), "backToSignIn"))
+        primary = next((f for f in forms if f.role is FormRole.PRIMARY), None)
+        if primary is not None:
+            destination = parse_destination(primary.server_label)
+            variant = code_variant(primary.server_label) if name is ScreenName.CONFIRM_CODE else None
+            if (
+                name is ScreenName.CONFIRM_CODE
+                and variant is None
+                and primary.action == "completeEmailMfaSetup"
+            ):
+                variant = "email"
+            secret_field = primary.field("sharedSecret")
+            if name is ScreenName.SETUP_TOTP and secret_field is not None and secret_field.value:
+                secret = secret_field.value
+                account = ctx.username or (state.user.display_name if state.user else "") or "user"
+                uri = totp_uri(secret, account, config.issuer)
+    hint: Text | None = None
+    if name is ScreenName.CONFIRM_CODE:
+        hint = msg("hint.code.sent_to", destination=destination) if destination else msg("hint.code")
+    elif name in _HINTS:
+        hint = msg(_HINTS[name])
+    if name is ScreenName.PASSKEY_MANAGE and not any(f.action == "deletePasskey" for f in forms):
+        hint = msg("hint.no_passkeys")
+    return Screen(
+        name=name,
+        title=_title(name, variant),
+        forms=tuple(forms),
+        links=tuple(links),
+        hint=hint,
+        error=ctx.error,
+        error_name=ctx.error_name,
+        field_errors=_field_errors(ctx, forms),
+        notice=ctx.notice,
+        user=state.user if state is not None and state.state == SIGNED_IN else None,
+        destination=destination,
+        code_variant=variant,
+        totp_secret=secret,
+        totp_uri=uri,
+        pending=ctx.phase is not Phase.IDLE,
+        can_retry=ctx.failed is not None,
+        server_state=state.state if state is not None else None,
+    )
+
+
+__all__ = ["CONFIRM_PASSWORD_FIELD", "build_screen"]

@@ -1,0 +1,157 @@
+"""Validation rules as data, and the checks that apply them.
+
+Rules live on form fields so every shell (NiceGUI, headless, tests) validates
+the same way, and a renderer can show password requirements live as the person
+types (:meth:`PasswordPolicy.checklist`). Client-side checks only save a round
+trip; the server stays the authority and its error is shown when it disagrees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from .messages import Msg, msg
+
+# A pragmatic address shape: something@something.tld, no spaces. Full RFC 5322
+# belongs to the server; this catches typos like a missing "@".
+_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# E.164: a plus, then 7 to 15 digits (Cognito's phone_number format).
+_PHONE: Final = re.compile(r"^\+[1-9]\d{6,14}$")
+# Cognito's symbol set for password policies.
+_SYMBOLS: Final = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """What a new password must contain. Defaults to "at least 8 characters".
+
+    Backends can describe theirs in a field's ``passwordPolicy`` extra key
+    (``{"minLength": 8, "requireLowercase": true, ...}``); the reference backend
+    does, AWS Blocks servers do not, in which case the client default applies.
+    """
+
+    min_length: int = 8
+    require_lowercase: bool = False
+    require_uppercase: bool = False
+    require_digits: bool = False
+    require_symbols: bool = False
+
+    @classmethod
+    def from_wire(cls, value: object) -> PasswordPolicy | None:
+        """Read a ``passwordPolicy`` object; None when absent or unusable."""
+        if not isinstance(value, Mapping):
+            return None
+        length = value.get("minLength", 8)
+        return cls(
+            min_length=length
+            if isinstance(length, int) and not isinstance(length, bool) and 0 < length < 257
+            else 8,
+            require_lowercase=value.get("requireLowercase") is True,
+            require_uppercase=value.get("requireUppercase") is True,
+            require_digits=value.get("requireDigits") is True,
+            require_symbols=value.get("requireSymbols") is True,
+        )
+
+    def to_wire(self) -> dict[str, int | bool]:
+        return {
+            "minLength": self.min_length,
+            "requireLowercase": self.require_lowercase,
+            "requireUppercase": self.require_uppercase,
+            "requireDigits": self.require_digits,
+            "requireSymbols": self.require_symbols,
+        }
+
+    def checklist(self, password: str) -> tuple[tuple[Msg, bool], ...]:
+        """Each requirement with whether ``password`` meets it, in display order."""
+        items: list[tuple[Msg, bool]] = [
+            (msg("policy.min_length", count=str(self.min_length)), len(password) >= self.min_length)
+        ]
+        if self.require_lowercase:
+            items.append((msg("policy.lowercase"), any(c.islower() for c in password)))
+        if self.require_uppercase:
+            items.append((msg("policy.uppercase"), any(c.isupper() for c in password)))
+        if self.require_digits:
+            items.append((msg("policy.digit"), any(c.isdigit() for c in password)))
+        if self.require_symbols:
+            items.append((msg("policy.symbol"), any(c in _SYMBOLS for c in password)))
+        return tuple(items)
+
+    def unmet(self, password: str) -> tuple[Msg, ...]:
+        return tuple(text for text, ok in self.checklist(password) if not ok)
+
+
+@dataclass(frozen=True)
+class Required:
+    pass
+
+
+@dataclass(frozen=True)
+class EmailShape:
+    pass
+
+
+@dataclass(frozen=True)
+class PhoneShape:
+    pass
+
+
+@dataclass(frozen=True)
+class CodeShape:
+    """Digits only, ``length`` of them (6 for Cognito and AuthBasic codes)."""
+
+    length: int = 6
+
+
+@dataclass(frozen=True)
+class MatchesField:
+    """Equal to another field's value (password confirmation)."""
+
+    other: str
+
+
+@dataclass(frozen=True)
+class MeetsPolicy:
+    policy: PasswordPolicy
+
+
+@dataclass(frozen=True)
+class OneOf:
+    options: tuple[str, ...]
+
+
+Rule = Required | EmailShape | PhoneShape | CodeShape | MatchesField | MeetsPolicy | OneOf
+
+
+def check(rule: Rule, value: str, values: Mapping[str, str]) -> Msg | None:
+    """The message for ``value`` breaking ``rule``, or None.
+
+    Shape rules pass on empty input: emptiness is :class:`Required`'s business,
+    so an optional email left blank is fine.
+    """
+    if isinstance(rule, Required):
+        return msg("validation.required") if not value.strip() else None
+    if not value:
+        return None
+    if isinstance(rule, EmailShape):
+        return None if _EMAIL.match(value) else msg("validation.email")
+    if isinstance(rule, PhoneShape):
+        return None if _PHONE.match(value) else msg("validation.phone")
+    if isinstance(rule, CodeShape):
+        if not value.isdigit():
+            return msg("validation.code_digits")
+        return None if len(value) == rule.length else msg("validation.code", length=str(rule.length))
+    if isinstance(rule, MatchesField):
+        return None if value == values.get(rule.other, "") else msg("validation.passwords_mismatch")
+    if isinstance(rule, MeetsPolicy):
+        unmet = rule.policy.unmet(value)
+        return unmet[0] if unmet else None
+    return None if value in rule.options else msg("validation.choice")
+
+
+def normalize_code(value: str) -> str:
+    """A pasted ``123 456`` or ``123-456`` becomes ``123456``; other text is kept."""
+    compact = re.sub(r"[\s\-]", "", value)
+    return compact if compact.isdigit() else value.strip()
