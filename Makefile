@@ -1,0 +1,50 @@
+# The README's two commands are `make run` and `make test`. Both set up a fresh
+# machine themselves: a virtual environment in .venv, the Python packages, and
+# (for the browser tests) Debian's chromium.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Strict editable mode links the source tree into site-packages so that mypy
+# (which cannot follow setuptools' import hook) type-checks the installed names.
+EDITABLE := --config-settings editable_mode=strict
+
+.PHONY: run test install install-test chromium lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e . $(EDITABLE)
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]' $(EDITABLE)
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-dejavu-core; \
+	fi
+
+run: install
+	$(BIN)/nicegui-authenticator serve $(ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy --strict -p nicegui_authenticator
+
+pytest:
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: install-test chromium lint typecheck
+	$(BIN)/pytest --cov=nicegui_authenticator --cov-report=term $(PYTEST_ARGS)
+
+bench: install-test
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts
