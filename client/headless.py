@@ -1,0 +1,312 @@
+"""A browserless authenticator: the state machine driven against any AuthStateApi.
+
+This is the "test your auth flows without a browser" feature. It runs exactly
+the machine the NiceGUI element runs, so a flow that passes here behaves the
+same on screen; only the rendering is missing. Each method feeds one person
+event and returns the :class:`Screen` that results once every call it caused
+has answered.
+
+One-call helpers (:meth:`HeadlessAuthenticator.sign_in`,
+:meth:`~HeadlessAuthenticator.sign_up`) walk the usual challenges for a test
+author and raise :class:`AuthFlowError` naming the screen where they stopped.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Literal
+
+import pyotp
+from pydantic import JsonValue
+
+from ..state_machine import (
+    AuthChanged,
+    AuthMachine,
+    AuthUser,
+    CallGetAuthState,
+    CallSetAuthState,
+    Cancel,
+    Event,
+    FieldKind,
+    MachineConfig,
+    Navigate,
+    Refresh,
+    Retry,
+    RunWebAuthn,
+    Screen,
+    ScreenName,
+    Start,
+    Submit,
+    SubmitExternalForm,
+    WebAuthnFailed,
+    WebAuthnResult,
+    translate,
+)
+from .api import AuthStateApi
+from .calls import perform_call
+
+WebAuthnCallback = Callable[[Literal["create", "get"], str], Awaitable[str]]
+"""``(kind, options_json) -> credential_json``: a software authenticator for passkey flows."""
+
+CodeSource = str | Callable[[Screen], str | Awaitable[str]]
+"""A one-time code, or a function of the code screen that finds it (e.g. in an outbox)."""
+
+AuthChangeCallback = Callable[[AuthUser | None], object]
+
+_MAX_STEPS = 12  # no real flow has more screens than this; a loop is a bug
+
+
+class AuthFlowError(Exception):
+    """A helper could not finish the flow. ``screen`` is where it stopped."""
+
+    def __init__(self, message: str, screen: Screen) -> None:
+        error = translate(screen.error) if screen.error is not None else None
+        detail = f" ({screen.error_name or 'error'}: {error})" if error else ""
+        super().__init__(f"{message}: stopped on screen {screen.name.value!r}{detail}")
+        self.screen = screen
+
+
+class HeadlessAuthenticator:
+    """Drive sign-in flows against ``api`` without a browser."""
+
+    def __init__(
+        self,
+        api: AuthStateApi,
+        *,
+        config: MachineConfig | None = None,
+        webauthn: WebAuthnCallback | None = None,
+        on_auth_change: AuthChangeCallback | None = None,
+    ) -> None:
+        self.api = api
+        self.machine = AuthMachine(config or MachineConfig())
+        self.webauthn = webauthn
+        self.on_auth_change = on_auth_change
+        self.external_forms: list[SubmitExternalForm] = []
+        self.enrolled_totp_secret: str | None = None
+
+    # ------------------------------------------------------------------ basics
+
+    @property
+    def screen(self) -> Screen:
+        return self.machine.screen
+
+    @property
+    def user(self) -> AuthUser | None:
+        return self.machine.user
+
+    async def start(self) -> Screen:
+        """Read the server's state and show the first screen."""
+        return await self._feed(Start())
+
+    async def refresh(self) -> Screen:
+        return await self._feed(Refresh())
+
+    async def navigate(self, to: ScreenName | str) -> Screen:
+        """Move between sign in, sign up, forgot password and passkey sign-in (no call)."""
+        return await self._feed(Navigate(ScreenName(to)))
+
+    async def submit(
+        self,
+        values: Mapping[str, str] | None = None,
+        action: str | None = None,
+        *,
+        extra: Mapping[str, JsonValue] | None = None,
+        skip_validation: bool = False,
+    ) -> Screen:
+        """Submit the screen's primary form, or the one for ``action`` (e.g. ``resendSignUpCode``)."""
+        return await self._feed(Submit(dict(values or {}), action, dict(extra or {}), skip_validation))
+
+    async def cancel(self) -> Screen:
+        """ "Back to Sign In"."""
+        return await self._feed(Cancel())
+
+    async def retry(self) -> Screen:
+        return await self._feed(Retry())
+
+    # ---------------------------------------------------------------- helpers
+
+    async def sign_in(
+        self,
+        username: str,
+        password: str,
+        *,
+        totp_secret: str | None = None,
+        code: CodeSource | None = None,
+        mfa_type: str | None = None,
+        new_password: str | None = None,
+    ) -> AuthUser:
+        """Sign in, answering challenges as they come; return the signed-in user.
+
+        ``totp_secret`` answers authenticator-app codes (and picks TOTP where a
+        choice is offered); ``code`` answers emailed/texted codes; ``mfa_type``
+        picks a method explicitly; ``new_password`` answers the new-password
+        challenge of admin-created users. When a TOTP setup is demanded, the new
+        secret is enrolled and kept in :attr:`enrolled_totp_secret`.
+        """
+        screen = await self._ensure_started()
+        if screen.user is not None:
+            if screen.user.username == username:
+                return screen.user
+            await self.sign_out()
+        if self.screen.name is not ScreenName.SIGN_IN:
+            await self.navigate(ScreenName.SIGN_IN)
+        screen = await self.submit({"username": username, "password": password})
+        return await self._answer_challenges(
+            screen,
+            password=password,
+            totp_secret=totp_secret,
+            code=code,
+            mfa_type=mfa_type,
+            new_password=new_password,
+        )
+
+    async def sign_up(
+        self,
+        username: str,
+        password: str,
+        *,
+        attributes: Mapping[str, str] | None = None,
+        code: CodeSource | None = None,
+        totp_secret: str | None = None,
+        mfa_type: str | None = None,
+    ) -> Screen:
+        """Create an account and confirm it; return the screen the flow ends on
+        (signed in with auto sign-in, else the sign-in screen)."""
+        screen = await self._ensure_started()
+        if screen.name is not ScreenName.SIGN_UP:
+            screen = await self.navigate(ScreenName.SIGN_UP)
+        values = {
+            "username": username,
+            "password": password,
+            "confirmPassword": password,
+            **(attributes or {}),
+        }
+        screen = await self.submit(values)
+        if screen.name is ScreenName.SIGN_UP:
+            raise AuthFlowError("sign-up was refused", screen)
+        if screen.name is ScreenName.CONFIRM_SIGN_UP:
+            if code is None:
+                raise AuthFlowError("a confirmation code is needed (pass code=...)", screen)
+            screen = await self.submit({"code": await _code(code, screen)})
+        if screen.name in (ScreenName.SIGNED_IN, ScreenName.SIGN_IN):
+            return screen
+        await self._answer_challenges(
+            screen, password=password, totp_secret=totp_secret, code=code, mfa_type=mfa_type
+        )
+        return self.screen
+
+    async def sign_out(self) -> Screen:
+        screen = self.screen
+        if screen.user is None or screen.form("signOut") is None:
+            screen = await self.refresh()
+        if screen.form("signOut") is None:
+            raise AuthFlowError("no sign-out offered", screen)
+        return await self.submit(action="signOut")
+
+    # --------------------------------------------------------------- internals
+
+    async def _ensure_started(self) -> Screen:
+        if self.machine.state is None:
+            return await self.start()
+        return self.screen
+
+    async def _answer_challenges(
+        self,
+        screen: Screen,
+        *,
+        password: str,
+        totp_secret: str | None,
+        code: CodeSource | None,
+        mfa_type: str | None,
+        new_password: str | None = None,
+    ) -> AuthUser:
+        for _ in range(_MAX_STEPS):
+            if screen.user is not None:
+                return screen.user
+            if screen.error is not None and screen.name in (ScreenName.SIGN_IN, ScreenName.LOADING):
+                raise AuthFlowError("sign-in failed", screen)
+            values = await self._answer(screen, password, totp_secret, code, mfa_type, new_password)
+            before = screen
+            screen = await self.submit(values)
+            if screen.error is not None and screen.name is before.name:
+                raise AuthFlowError(f"the {before.name.value} step was refused", screen)
+        raise AuthFlowError("too many steps", screen)
+
+    async def _answer(
+        self,
+        screen: Screen,
+        password: str,
+        totp_secret: str | None,
+        code: CodeSource | None,
+        mfa_type: str | None,
+        new_password: str | None,
+    ) -> dict[str, str]:
+        name = screen.name
+        if name is ScreenName.CONFIRM_CODE:
+            if screen.code_variant == "totp" and totp_secret:
+                return {"code": pyotp.TOTP(totp_secret).now()}
+            if code is None:
+                raise AuthFlowError(f"a {screen.code_variant or 'one-time'} code is needed", screen)
+            return {"code": await _code(code, screen)}
+        if name in (ScreenName.SELECT_MFA, ScreenName.SELECT_MFA_SETUP, ScreenName.SELECT_FIRST_FACTOR):
+            options = [c.value for c in screen.choices]
+            wanted = mfa_type or ("TOTP" if totp_secret and "TOTP" in options else None)
+            if name is ScreenName.SELECT_FIRST_FACTOR:
+                wanted = mfa_type if mfa_type in options else "PASSWORD"
+            if wanted is None or (options and wanted not in options):
+                raise AuthFlowError(f"choose one of {options} (pass mfa_type=...)", screen)
+            field = screen.primary.first_of(FieldKind.CHOICE, FieldKind.TEXT) if screen.primary else None
+            return {field.name if field else "mfaType": wanted}
+        if name is ScreenName.SETUP_TOTP:
+            secret = screen.totp_secret
+            if not secret:
+                raise AuthFlowError("the TOTP setup screen carries no secret", screen)
+            self.enrolled_totp_secret = secret
+            return {"code": pyotp.TOTP(secret).now()}
+        if name is ScreenName.ENTER_PASSWORD:
+            return {"password": password}
+        if name is ScreenName.NEW_PASSWORD:
+            if new_password is None:
+                raise AuthFlowError("a new password is required (pass new_password=...)", screen)
+            return {"newPassword": new_password, "confirmPassword": new_password}
+        if name is ScreenName.PASSKEY_ASSERT:
+            return {}
+        if name is ScreenName.AUTO_SIGN_IN:
+            return {}
+        raise AuthFlowError("no automatic answer for this screen", screen)
+
+    async def _feed(self, event: Event) -> Screen:
+        """Handle ``event`` and every event its effects cause, until the machine waits for the person."""
+        queue: list[Event] = [event]
+        while queue:
+            self.machine, effects = self.machine.handle(queue.pop(0))
+            for effect in effects:
+                if isinstance(effect, CallSetAuthState | CallGetAuthState):
+                    queue.append(await perform_call(self.api, effect))
+                elif isinstance(effect, RunWebAuthn):
+                    queue.append(await self._ceremony(effect))
+                elif isinstance(effect, AuthChanged):
+                    if self.on_auth_change is not None:
+                        result = self.on_auth_change(effect.user)
+                        if inspect.isawaitable(result):
+                            await result
+                elif isinstance(effect, SubmitExternalForm):
+                    self.external_forms.append(effect)
+        return self.machine.screen
+
+    async def _ceremony(self, effect: RunWebAuthn) -> Event:
+        if self.webauthn is None:
+            return WebAuthnFailed("unavailable", "no WebAuthn callback was given to HeadlessAuthenticator")
+        try:
+            credential = await self.webauthn(effect.kind, effect.options_json)
+        except Exception as error:  # the callback is user code: report, don't crash the flow
+            return WebAuthnFailed("failed", f"{type(error).__name__}: {error}")
+        return WebAuthnResult(credential)
+
+
+async def _code(source: CodeSource, screen: Screen) -> str:
+    if isinstance(source, str):
+        return source
+    value = source(screen)
+    return await value if inspect.isawaitable(value) else value
