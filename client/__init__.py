@@ -1,0 +1,24 @@
+"""The I/O shell: talk setAuthState to a server, one cookie jar per end user.
+
+``AuthClient`` speaks JSON-RPC over HTTP (or to an ASGI app in-process through
+``httpx.ASGITransport``); ``InProcessApi`` adapts a plain Python object. Both
+are :class:`AuthStateApi` implementations, the only seam the flows depend on.
+"""
+
+from __future__ import annotations
+
+from .api import AuthStateApi, InProcessApi
+from .cookies import CookieSession
+from .errors import AuthClientError, ProtocolError, RpcError, TransportError
+from .transport import AuthClient
+
+__all__ = [
+    "AuthClient",
+    "AuthClientError",
+    "AuthStateApi",
+    "CookieSession",
+    "InProcessApi",
+    "ProtocolError",
+    "RpcError",
+    "TransportError",
+]
