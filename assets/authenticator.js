@@ -1,0 +1,153 @@
+// Browser half of the NiceGUI Authenticator: WebAuthn ceremonies, external
+// (federated) form posts and clipboard copies. Loaded on demand with import()
+// by nicegui_authenticator.ui.browser_calls; every function resolves to plain
+// JSON data and never throws, so the Python side always gets an answer.
+
+const toBuffer = (value) => {
+  if (value instanceof ArrayBuffer) return value;
+  if (ArrayBuffer.isView(value)) return value.buffer;
+  const base64 = String(value).replace(/-/g, "+").replace(/_/g, "/");
+  const padded = base64 + "=".repeat((4 - (base64.length % 4)) % 4);
+  const binary = atob(padded);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+};
+
+const toBase64url = (buffer) => {
+  if (buffer === null || buffer === undefined) return undefined;
+  const bytes = new Uint8Array(buffer instanceof ArrayBuffer ? buffer : buffer.buffer);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+};
+
+const decodeDescriptors = (list) =>
+  Array.isArray(list) ? list.map((d) => ({ ...d, id: toBuffer(d.id) })) : list;
+
+function creationOptions(json) {
+  if (typeof PublicKeyCredential.parseCreationOptionsFromJSON === "function") {
+    try {
+      return PublicKeyCredential.parseCreationOptionsFromJSON(json);
+    } catch (e) {
+      // fall through to the manual decoding (servers add fields the parser rejects)
+    }
+  }
+  const options = { ...json, challenge: toBuffer(json.challenge) };
+  if (json.user) options.user = { ...json.user, id: toBuffer(json.user.id) };
+  if (json.excludeCredentials) options.excludeCredentials = decodeDescriptors(json.excludeCredentials);
+  return options;
+}
+
+function requestOptions(json) {
+  if (typeof PublicKeyCredential.parseRequestOptionsFromJSON === "function") {
+    try {
+      return PublicKeyCredential.parseRequestOptionsFromJSON(json);
+    } catch (e) {
+      // fall through
+    }
+  }
+  const options = { ...json, challenge: toBuffer(json.challenge) };
+  if (json.allowCredentials) options.allowCredentials = decodeDescriptors(json.allowCredentials);
+  return options;
+}
+
+function credentialJSON(credential) {
+  if (typeof credential.toJSON === "function") {
+    try {
+      return credential.toJSON();
+    } catch (e) {
+      // fall through to the manual encoding
+    }
+  }
+  const r = credential.response;
+  const response = { clientDataJSON: toBase64url(r.clientDataJSON) };
+  if (r.attestationObject) {
+    response.attestationObject = toBase64url(r.attestationObject);
+    if (typeof r.getTransports === "function") response.transports = r.getTransports();
+    if (typeof r.getPublicKey === "function") response.publicKey = toBase64url(r.getPublicKey());
+    if (typeof r.getPublicKeyAlgorithm === "function") response.publicKeyAlgorithm = r.getPublicKeyAlgorithm();
+    if (typeof r.getAuthenticatorData === "function") response.authenticatorData = toBase64url(r.getAuthenticatorData());
+  }
+  if (r.authenticatorData && !response.authenticatorData) response.authenticatorData = toBase64url(r.authenticatorData);
+  if (r.signature) response.signature = toBase64url(r.signature);
+  if (r.userHandle) response.userHandle = toBase64url(r.userHandle);
+  return {
+    id: credential.id,
+    rawId: toBase64url(credential.rawId),
+    type: credential.type,
+    authenticatorAttachment: credential.authenticatorAttachment || undefined,
+    clientExtensionResults: credential.getClientExtensionResults ? credential.getClientExtensionResults() : {},
+    response,
+  };
+}
+
+export async function ceremony(kind, optionsJson) {
+  if (!window.PublicKeyCredential || !navigator.credentials) {
+    return { status: "unavailable", detail: "this browser has no WebAuthn support" };
+  }
+  let json;
+  try {
+    json = JSON.parse(optionsJson);
+  } catch (e) {
+    return { status: "failed", detail: "the server sent unreadable passkey options" };
+  }
+  if (json && json.publicKey) json = json.publicKey;
+  try {
+    const credential =
+      kind === "create"
+        ? await navigator.credentials.create({ publicKey: creationOptions(json) })
+        : await navigator.credentials.get({ publicKey: requestOptions(json) });
+    if (!credential) return { status: "cancelled", detail: "" };
+    return { status: "ok", credential: JSON.stringify(credentialJSON(credential)) };
+  } catch (e) {
+    const name = (e && e.name) || "Error";
+    const detail = `${name}: ${(e && e.message) || e}`;
+    if (name === "NotAllowedError" || name === "AbortError") return { status: "cancelled", detail };
+    if (name === "NotSupportedError" || name === "SecurityError") return { status: "unavailable", detail };
+    return { status: "failed", detail };
+  }
+}
+
+export function submitForm(url, method, fields) {
+  // The URL was checked on the server (http/https only); values go in as
+  // DOM properties, never as HTML.
+  const form = document.createElement("form");
+  form.method = method;
+  form.action = url;
+  form.style.display = "none";
+  for (const [name, value] of Object.entries(fields)) {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    form.appendChild(input);
+  }
+  document.body.appendChild(form);
+  form.submit();
+  return true;
+}
+
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (e) {
+    // Clipboard API needs a secure context; fall back to a selection copy.
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch (err) {
+      ok = false;
+    }
+    document.body.removeChild(area);
+    return ok;
+  }
+}

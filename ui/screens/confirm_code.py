@@ -1,0 +1,9 @@
+"""``confirm_code``: a one-time code (SMS, authenticator app or email; where it went)."""
+
+from __future__ import annotations
+
+from .kit import ScreenContext, standard
+
+
+def render(ctx: ScreenContext) -> None:
+    standard(ctx)
