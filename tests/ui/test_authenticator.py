@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from nicegui import ui
 from nicegui.testing import User
-from test_authenticator_support import FakeBackend, fill, submit
-
 from nicegui_authenticator.client import InProcessApi
 from nicegui_authenticator.ui.authenticator import Authenticator
+from test_authenticator_support import FakeBackend, fill, submit
 
 
 async def test_sign_in_and_out(user: User) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from nicegui import ui
 from nicegui.testing import User
-
 from nicegui_authenticator.client import InProcessApi, TransportError
 
 SIGN_IN: dict[str, Any] = {
@@ -42,7 +41,9 @@ RESET: dict[str, Any] = {
 }
 
 
-def signed_out(*extra: Mapping[str, Any], error: str | None = None, error_name: str | None = None) -> dict[str, Any]:
+def signed_out(
+    *extra: Mapping[str, Any], error: str | None = None, error_name: str | None = None
+) -> dict[str, Any]:
     state: dict[str, Any] = {"state": "signedOut", "actions": [SIGN_IN, SIGN_UP, RESET, *extra]}
     if error is not None:
         state["error"] = error
@@ -121,9 +122,19 @@ class FakeBackend:
                     "name": "confirmResetPassword",
                     "label": "Reset Password",
                     "fields": [
-                        {"name": "username", "label": "Username", "type": "hidden", "defaultValue": p["username"]},
+                        {
+                            "name": "username",
+                            "label": "Username",
+                            "type": "hidden",
+                            "defaultValue": p["username"],
+                        },
                         {"name": "code", "label": "Code", "type": "text", "required": True},
-                        {"name": "newPassword", "label": "New Password", "type": "password", "required": True},
+                        {
+                            "name": "newPassword",
+                            "label": "New Password",
+                            "type": "password",
+                            "required": True,
+                        },
                     ],
                 }
             ],
