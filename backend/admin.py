@@ -1,0 +1,103 @@
+"""Administration, in Python and on the command line, never over RPC.
+
+Synchronous on purpose: these are for start-up scripts, the command line and
+tests. From async code call them in a thread (adding a user hashes a password,
+tens of milliseconds at the default cost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .addresses import check_attribute, check_username
+from .components import Components
+from .errors import AuthError
+from .passwords import policy_message, policy_violations
+from .users import User
+
+
+class Admin:
+    def __init__(self, parts: Components) -> None:
+        self._parts = parts
+
+    def add_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        temporary: bool = True,
+        email: str | None = None,
+        phone: str | None = None,
+        attributes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Create a confirmed account. With ``temporary`` (the default) the next sign-in
+        must choose a new password (challenge ``newPassword``), within
+        ``temporary_password_lifetime``. Email and phone given here count as verified.
+        """
+        parts = self._parts
+        now = parts.settings.clock()
+        try:
+            check_username(parts.settings, username)
+            if email is not None:
+                check_attribute("email", email)
+            if phone is not None:
+                check_attribute("phone_number", phone)
+        except AuthError as error:
+            raise ValueError(error.detail) from None
+        missing = policy_violations(password, parts.settings.policy)
+        if missing:
+            raise ValueError(policy_message(missing))
+        if parts.settings.identifiers == ("email",) and email is None:
+            email = username
+        user = parts.users.create(
+            username=username,
+            password_hash=parts.hasher.hash(password),
+            status="FORCE_CHANGE_PASSWORD" if temporary else "UNCONFIRMED",
+            now=now,
+            email=email,
+            phone=phone,
+            attributes=attributes,
+            temporary_password_expires_at=now + parts.settings.temporary_password_lifetime
+            if temporary
+            else None,
+        )
+        if not temporary:
+            parts.users.confirm(user.id, enable_email_mfa=False)
+        else:
+            with parts.store.transaction() as db:
+                db.execute(
+                    """UPDATE users SET email_verified = (email IS NOT NULL),
+                           phone_verified = (phone IS NOT NULL) WHERE id = ?""",
+                    (user.id,),
+                )
+
+    def confirm_user(self, username: str) -> None:
+        """Confirm a pending sign-up as if its code had been entered."""
+        user = self._require(username)
+        if user.status == "UNCONFIRMED":
+            self._parts.users.confirm(
+                user.id, enable_email_mfa="EMAIL" in self._parts.settings.active_mfa_types
+            )
+
+    def list_outbox(self, limit: int = 200) -> list[dict[str, str]]:
+        return self._parts.delivery.outbox(limit)
+
+    def latest_code(self, recipient_or_username: str, purpose: str | None = None) -> str | None:
+        return self._parts.delivery.latest_code(recipient_or_username, purpose)
+
+    def mfa_preference(self, username: str) -> dict[str, Any]:
+        """``{"preferred": "TOTP", "enabled": ["TOTP", "EMAIL"]}`` (``preferred`` only when set)."""
+        user = self._require(username)
+        enabled = list(user.enrolled_mfa(self._parts.settings.active_mfa_types))
+        preference: dict[str, Any] = {}
+        if user.preferred_mfa in enabled:
+            preference["preferred"] = user.preferred_mfa
+        preference["enabled"] = enabled
+        return preference
+
+    def _require(self, username: str) -> User:
+        user = self._parts.users.by_username(username)
+        if user is None:
+            raise LookupError(f"no account named {username!r}")
+        return user

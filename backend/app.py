@@ -1,0 +1,164 @@
+"""``ReferenceBackend``: the HTTP face of the backend, standalone or mounted in-process.
+
+``asgi_app`` is a complete Starlette application; ``routes`` are the same
+routes for an existing app (NiceGUI's FastAPI: ``app.router.routes.extend(
+backend.routes)``). In-process clients use httpx's ASGI transport::
+
+    backend = ReferenceBackend(BackendSettings(db_path=str(tmp_path / "auth.sqlite3")))
+    transport = httpx.ASGITransport(app=backend.asgi_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        ...
+
+The RPC endpoint never answers with a 500 or a stack trace: envelope problems
+are JSON-RPC errors, and a crash inside a handler is logged (exception type
+and code locations only, no values that could hold a secret) and answered
+with a generic -32603. All work that touches the database or hashes a
+password runs in a worker thread, so the event loop (and NiceGUI's UI) never
+waits for it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from . import rpc
+from .admin import Admin
+from .components import Components
+from .context import Outcome
+from .context import Request as CallRequest
+from .cookies import clear_cookie, is_loopback, set_cookie
+from .dev_outbox import outbox_routes
+from .service import AuthService
+from .settings import BackendSettings
+
+ALL_METHODS: Final = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_log = logging.getLogger("nicegui_authenticator.backend")
+
+
+class ReferenceBackend(Admin):
+    """The reference setAuthState server. Also the admin API (see ``admin.Admin``)."""
+
+    def __init__(self, settings: BackendSettings | None = None) -> None:
+        self.settings = settings if settings is not None else BackendSettings()
+        self._parts = Components.build(self.settings)
+        super().__init__(self._parts)
+        self._service = AuthService(self._parts)
+        routes: list[BaseRoute] = [Route(self.settings.path, self._endpoint, methods=ALL_METHODS)]
+        if self.settings.dev:
+            routes.extend(outbox_routes(self.list_outbox))
+        self.routes: list[BaseRoute] = routes
+        self.asgi_app = Starlette(routes=list(routes))
+
+    def close(self) -> None:
+        self._parts.store.close()
+
+    def __enter__(self) -> ReferenceBackend:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- HTTP ---------------------------------------------------------------------------
+
+    async def _endpoint(self, request: Request) -> Response:
+        if request.method != "POST":
+            # As recorded (basic_errors_and_protocol_edges.jsonl step 13).
+            body = {
+                "error": f"The AWS Blocks JSON-RPC API expects POST, not {request.method}.",
+                "expected": {"method": "POST", "path": self.settings.path},
+            }
+            return JSONResponse(body, status_code=404)
+        try:
+            body_bytes = await self._read_body(request)
+        except ClientDisconnect:
+            return Response(status_code=400)
+        if body_bytes is None:
+            return _json(rpc.too_large())
+        try:
+            call = rpc.parse_call(body_bytes, self.settings.namespace)
+        except rpc.RpcFailure as failure:
+            return _json(failure.envelope())
+        secure = request.url.scheme == "https" or not is_loopback(request.headers.get("host", ""))
+        context = CallRequest(
+            session_token=request.cookies.get(self.settings.cookie_name),
+            bridge_token=request.cookies.get(self.settings.auto_sign_in_cookie_name),
+            address=request.client.host if request.client else "unknown",
+            now=self.settings.clock(),
+        )
+        try:
+            if call.method == rpc.GET_AUTH_STATE:
+                outcome = await anyio.to_thread.run_sync(self._service.get_auth_state, context)
+            else:
+                action, fields = rpc.action_of(call)
+                outcome = await anyio.to_thread.run_sync(
+                    self._service.set_auth_state, context, action, fields
+                )
+        except rpc.RpcFailure as failure:
+            return _json(failure.envelope())
+        except Exception as exc:
+            _log_internal_error(exc, call.method)
+            return _json(rpc.internal_error(call.call_id))
+        response = _json(rpc.result_envelope(outcome.state.to_wire(), call.call_id))
+        self._apply_cookies(response, outcome, secure)
+        return response
+
+    async def _read_body(self, request: Request) -> bytes | None:
+        """The body, or None when it exceeds ``max_body_bytes`` (declared or actually sent)."""
+        limit = self.settings.max_body_bytes
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _apply_cookies(self, response: Response, outcome: Outcome, secure: bool) -> None:
+        s = self.settings
+        headers = response.headers
+        if outcome.session is not None:
+            headers.append(
+                "set-cookie",
+                set_cookie(s.cookie_name, outcome.session, int(s.session_lifetime), secure=secure),
+            )
+        elif outcome.end_session:
+            headers.append("set-cookie", clear_cookie(s.cookie_name, secure=secure))
+        if outcome.bridge is not None:
+            lifetime = int(s.auto_sign_in_lifetime)
+            headers.append(
+                "set-cookie", set_cookie(s.auto_sign_in_cookie_name, outcome.bridge, lifetime, secure=secure)
+            )
+        elif outcome.end_bridge:
+            headers.append("set-cookie", clear_cookie(s.auto_sign_in_cookie_name, secure=secure))
+
+
+def _json(payload: Any) -> Response:
+    return Response(
+        json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8"),
+        media_type="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _log_internal_error(exc: BaseException, method: str) -> None:
+    """Where it broke, without the exception's message (which may quote request data)."""
+    frames = traceback.extract_tb(exc.__traceback__)[-6:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    _log.error("internal error in %s: %s at %s", method, type(exc).__name__, where)

@@ -1,0 +1,63 @@
+"""The parts every action handler works with, built once per backend.
+
+One object so a handler's signature stays ``(parts, request, params)`` and a
+test can build the whole backend from settings alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .codes import CodeBook
+from .delivery import CodeDelivery, CodeMessage, Purpose
+from .passkeys import Passkeys
+from .passwords import PasswordHasher
+from .rate_limit import RateLimiter, Subject
+from .sessions import AutoSignInBridges, Challenges, WebSessions
+from .settings import BackendSettings
+from .states import Replies
+from .store import Store
+from .users import Users, identifier_key
+
+
+@dataclass(frozen=True)
+class Components:
+    settings: BackendSettings
+    store: Store
+    users: Users
+    codes: CodeBook
+    delivery: CodeDelivery
+    web_sessions: WebSessions
+    challenges: Challenges
+    bridges: AutoSignInBridges
+    passkeys: Passkeys
+    limiter: RateLimiter
+    hasher: PasswordHasher
+    replies: Replies
+
+    @classmethod
+    def build(cls, settings: BackendSettings) -> Components:
+        store = Store(settings.db_path)
+        return cls(
+            settings=settings,
+            store=store,
+            users=Users(store),
+            codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts),
+            delivery=CodeDelivery(settings, store),
+            web_sessions=WebSessions(store, settings.session_lifetime),
+            challenges=Challenges(store, settings.challenge_lifetime, settings.max_code_attempts),
+            bridges=AutoSignInBridges(store, settings.auto_sign_in_lifetime, settings.challenge_lifetime),
+            passkeys=Passkeys(store, settings),
+            limiter=RateLimiter(store, settings.rate_limits),
+            hasher=PasswordHasher(settings.password_hash_cost),
+            replies=Replies(settings),
+        )
+
+    def send_code(self, *, key: str, to: str, username: str, purpose: Purpose, now: float) -> None:
+        """Issue a fresh code under ``key`` (replacing any older one) and deliver it."""
+        code = self.codes.issue(key, now)
+        self.delivery.send(CodeMessage(to=to, username=username, purpose=purpose, code=code, ts=now))
+
+    @staticmethod
+    def subject(username: str, address: str) -> Subject:
+        return Subject(identifier_key(username), address)

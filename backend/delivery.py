@@ -1,0 +1,105 @@
+"""Getting one-time codes to people: an outbox table, the log, or a callback.
+
+There is no mail or SMS network here. ``outbox`` (the default) keeps messages
+in the database, where the development page ``/dev/outbox``, the admin API and
+tests read them; ``callback`` hands each message to the host application,
+which may send real mail; ``log`` writes the code to the
+``nicegui_authenticator.backend.delivery`` logger at WARNING level. That last
+mode exists for quick experiments and is the one deliberate exception to "no
+secret in any log line": it is the delivery channel the operator asked for.
+
+``outbox_file`` additionally appends every message as a JSON line
+``{to, purpose, code, ts}`` whatever the mode, so a test harness or a shell
+``tail -f`` can follow codes of a standalone server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final, Literal
+
+from .settings import BackendSettings
+from .store import Store
+
+Purpose = Literal["sign-up", "password-reset", "sign-in", "mfa-setup"]
+
+OUTBOX_RETENTION_SECONDS: Final = 24 * 3600
+_log = logging.getLogger(__name__)
+_log_internal = logging.getLogger("nicegui_authenticator.backend")
+
+
+@dataclass(frozen=True)
+class CodeMessage:
+    """One code on its way to a person. ``to`` is an email, a phone number or the username."""
+
+    to: str
+    username: str
+    purpose: Purpose
+    code: str
+    ts: float
+
+    def record(self) -> dict[str, str]:
+        """The public outbox shape ``{to, purpose, code, ts}``."""
+        return {"to": self.to, "purpose": self.purpose, "code": self.code, "ts": iso_timestamp(self.ts)}
+
+
+def iso_timestamp(ts: float) -> str:
+    """JavaScript's ``toISOString()`` form, as the AWS Blocks servers print dates."""
+    moment = datetime.fromtimestamp(ts, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class CodeDelivery:
+    """Sends codes through the configured channel and answers outbox queries."""
+
+    def __init__(self, settings: BackendSettings, store: Store) -> None:
+        self._settings = settings
+        self._store = store
+        self._file_lock = threading.Lock()
+
+    def send(self, message: CodeMessage) -> None:
+        mode = self._settings.code_delivery
+        if mode == "outbox":
+            with self._store.transaction() as db:
+                db.execute(
+                    "INSERT INTO outbox (recipient, username, purpose, code, ts) VALUES (?, ?, ?, ?, ?)",
+                    (message.to, message.username, message.purpose, message.code, message.ts),
+                )
+                db.execute("DELETE FROM outbox WHERE ts < ?", (message.ts - OUTBOX_RETENTION_SECONDS,))
+        elif mode == "log":
+            _log.warning("%s code for %s: %s", message.purpose, message.to, message.code)
+        elif self._settings.code_callback is not None:
+            try:
+                self._settings.code_callback(message)
+            except Exception as exc:  # the application's code; never let it break the flow
+                _log_internal.error("code delivery callback failed (%s)", type(exc).__name__)
+        if self._settings.outbox_file:
+            line = json.dumps(message.record(), ensure_ascii=False)
+            with self._file_lock, open(self._settings.outbox_file, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+
+    def outbox(self, limit: int = 200) -> list[dict[str, str]]:
+        """Newest first, as ``{to, purpose, code, ts}`` records."""
+        with self._store.transaction() as db:
+            rows = db.execute(
+                "SELECT recipient, username, purpose, code, ts FROM outbox ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [
+            CodeMessage(row["recipient"], row["username"], row["purpose"], row["code"], row["ts"]).record()
+            for row in rows
+        ]
+
+    def latest_code(self, recipient_or_username: str, purpose: str | None = None) -> str | None:
+        """The newest code sent to an address or for a username (optionally of one purpose)."""
+        query = "SELECT code FROM outbox WHERE (recipient = ? OR username = ?)"
+        args: list[object] = [recipient_or_username, recipient_or_username]
+        if purpose is not None:
+            query += " AND purpose = ?"
+            args.append(purpose)
+        with self._store.transaction() as db:
+            row = db.execute(query + " ORDER BY id DESC LIMIT 1", args).fetchone()
+        return None if row is None else str(row["code"])

@@ -1,0 +1,145 @@
+"""MFA self-service for a signed-in person (beyond the AWS Blocks vocabulary, additive).
+
+``startTotpSetup`` / ``completeTotpSetup`` enrol an authenticator app,
+``startEmailMfaSetup`` / ``completeEmailMfaSetup`` enrol an email address by
+code, ``setPreferredMfa`` picks among enrolled types, ``disableMfa`` turns MFA
+off (not offered when MFA is required), ``cancelSetup`` drops a ceremony.
+They are ordinary forms, so any client renders them.
+
+The ceremony (the TOTP secret, the email being verified) is kept on the web
+session row; what the client echoes back is ignored. A wrong code answers
+with the thin retriable reply so the form stays on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .account import pending_of, require_signed_in
+from .addresses import is_email
+from .codes import CodeCheck
+from .components import Components
+from .context import Outcome, Params, Request
+from .errors import AuthError, Problem
+from .forms import pick_one_of
+from .sessions import WebSession
+from .totp import matching_step, new_secret
+from .users import User
+
+_log = logging.getLogger("nicegui_authenticator.backend")
+
+
+def _require_type(parts: Components, mfa_type: str) -> None:
+    if mfa_type not in parts.settings.active_mfa_types:
+        raise AuthError(Problem.INVALID_PARAMETER, f"{mfa_type} MFA is not enabled")
+
+
+def _setup_code_key(session: WebSession) -> str:
+    return f"setup:{session.token_hash}"
+
+
+def _signed_in(parts: Components, user: User) -> Outcome:
+    return Outcome(parts.replies.signed_in(parts.users.by_id(user.id) or user))
+
+
+def start_totp_setup(parts: Components, request: Request, params: Params) -> Outcome:
+    session, user = require_signed_in(parts, request)
+    _require_type(parts, "TOTP")
+    secret = new_secret()
+    expires = request.now + parts.settings.code_lifetime
+    parts.web_sessions.set_pending(
+        session, {"kind": "totp", "secret": secret, "expires": expires, "attempts": 0}
+    )
+    return Outcome(parts.replies.totp_setup_pending(user, secret))
+
+
+def complete_totp_setup(parts: Components, request: Request, params: Params) -> Outcome:
+    session, user = require_signed_in(parts, request)
+    pending = pending_of(parts, request, session, "totp")
+    if pending is None:
+        raise AuthError(Problem.INVALID_PARAMETER, "No authenticator set-up in progress")
+    subject = parts.subject(user.username, request.address)
+    parts.limiter.check_failures(subject, request.now)
+    secret = str(pending["secret"])
+    step = matching_step(secret, params.text("code"), request.now)
+    if step is None:
+        parts.limiter.record_failure(subject, request.now)
+        attempts = int(str(pending.get("attempts", 0))) + 1
+        if attempts >= parts.settings.max_code_attempts:
+            parts.web_sessions.set_pending(session, None)
+            raise AuthError(Problem.ATTEMPTS_EXHAUSTED)
+        parts.web_sessions.set_pending(session, {**pending, "attempts": attempts})
+        raise AuthError(Problem.CODE_MISMATCH, retriable=True)
+    parts.web_sessions.set_pending(session, None)
+    parts.users.enable_totp(user.id, secret, step)
+    _log.info("TOTP enrolled for %s", user.username)
+    return _signed_in(parts, user)
+
+
+def start_email_mfa_setup(parts: Components, request: Request, params: Params) -> Outcome:
+    session, user = require_signed_in(parts, request)
+    _require_type(parts, "EMAIL")
+    email = params.stripped("email") or (user.email or "")
+    if not is_email(email):
+        raise AuthError(Problem.INVALID_PARAMETER, "Invalid email address format")
+    if parts.users.email_taken(email, except_user=user.id):
+        raise AuthError(Problem.ALIAS_EXISTS)
+    subject = parts.subject(user.username, request.address)
+    parts.limiter.check_sends(subject, request.now)
+    parts.send_code(
+        key=_setup_code_key(session), to=email, username=user.username, purpose="mfa-setup", now=request.now
+    )
+    parts.limiter.record_send(subject, request.now)
+    expires = request.now + parts.settings.code_lifetime
+    parts.web_sessions.set_pending(session, {"kind": "email", "email": email, "expires": expires})
+    return Outcome(parts.replies.email_setup_pending(user, email))
+
+
+def complete_email_mfa_setup(parts: Components, request: Request, params: Params) -> Outcome:
+    session, user = require_signed_in(parts, request)
+    pending = pending_of(parts, request, session, "email")
+    if pending is None:
+        raise AuthError(Problem.INVALID_PARAMETER, "No email set-up in progress")
+    subject = parts.subject(user.username, request.address)
+    parts.limiter.check_failures(subject, request.now)
+    result = parts.codes.check(_setup_code_key(session), params.text("code"), request.now)
+    if result is CodeCheck.WRONG:
+        parts.limiter.record_failure(subject, request.now)
+        raise AuthError(Problem.CODE_MISMATCH, retriable=True)
+    if result is not CodeCheck.OK:
+        parts.limiter.record_failure(subject, request.now)
+        parts.web_sessions.set_pending(session, None)
+        raise AuthError(Problem.ATTEMPTS_EXHAUSTED)
+    parts.web_sessions.set_pending(session, None)
+    email = str(pending["email"])
+    if parts.users.email_taken(email, except_user=user.id):
+        raise AuthError(Problem.ALIAS_EXISTS)
+    parts.users.enable_email_mfa(user.id, email)
+    _log.info("email MFA enrolled for %s", user.username)
+    return _signed_in(parts, user)
+
+
+def set_preferred_mfa(parts: Components, request: Request, params: Params) -> Outcome:
+    _, user = require_signed_in(parts, request)
+    enrolled = user.enrolled_mfa(parts.settings.active_mfa_types)
+    choice = params.stripped("mfaType").upper()
+    if choice not in enrolled:
+        raise AuthError(Problem.INVALID_PARAMETER, f"Invalid MFA type. {pick_one_of(enrolled)}")
+    parts.users.set_preferred_mfa(user.id, choice)
+    return _signed_in(parts, user)
+
+
+def disable_mfa(parts: Components, request: Request, params: Params) -> Outcome:
+    _, user = require_signed_in(parts, request)
+    if parts.settings.mfa_mode == "required":
+        raise AuthError(Problem.MFA_REQUIRED)
+    parts.users.disable_mfa(user.id)
+    _log.info("MFA turned off for %s", user.username)
+    return _signed_in(parts, user)
+
+
+def cancel_setup(parts: Components, request: Request, params: Params) -> Outcome:
+    session, user = require_signed_in(parts, request)
+    parts.web_sessions.set_pending(session, None)
+    parts.codes.discard(_setup_code_key(session))
+    return _signed_in(parts, user)

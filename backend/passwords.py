@@ -1,0 +1,105 @@
+"""Password hashing (scrypt) and the password policy.
+
+Hashes are self-describing, ``scrypt$<n>$<r>$<p>$<salt>$<hash>`` (base64url),
+so the cost can be raised later: old hashes still verify with the parameters
+they were made with, and :meth:`PasswordHasher.needs_rehash` tells the sign-in
+code to upgrade them once the plain password is at hand.
+
+Hashing is deliberately slow (tens of milliseconds at the default cost), so
+callers run it in a worker thread, never on the event loop: the backend is
+mounted inside NiceGUI's process and a blocked loop freezes every page.
+
+Unknown users are verified against a dummy hash of the same cost, so a
+sign-in for an account that does not exist takes as long as one that does.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from functools import cached_property
+from typing import Final
+
+from .settings import PasswordPolicy, ScryptCost
+
+SALT_BYTES: Final = 16
+HASH_BYTES: Final = 32
+MAX_PASSWORD_LENGTH: Final = 256
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class PasswordHasher:
+    """scrypt with a per-password salt, parameters stored beside the hash."""
+
+    def __init__(self, cost: ScryptCost) -> None:
+        self._cost = cost
+
+    def hash(self, password: str) -> str:
+        salt = secrets.token_bytes(SALT_BYTES)
+        digest = self._derive(password, salt, self._cost.n, self._cost.r, self._cost.p)
+        return f"scrypt${self._cost.n}${self._cost.r}${self._cost.p}${_b64(salt)}${_b64(digest)}"
+
+    def verify(self, password: str, encoded: str | None) -> bool:
+        """True when ``password`` matches ``encoded``; ``None`` burns the same time and fails."""
+        if encoded is None:
+            self.verify(password, self._dummy_hash)
+            return False
+        try:
+            scheme, n, r, p, salt, digest = encoded.split("$")
+            if scheme != "scrypt":
+                return False
+            expected = _unb64(digest)
+            actual = self._derive(password, _unb64(salt), int(n), int(r), int(p))
+        except ValueError:
+            return False
+        return hmac.compare_digest(actual, expected)
+
+    def needs_rehash(self, encoded: str) -> bool:
+        """True when ``encoded`` was made with other parameters than the current cost."""
+        parts = encoded.split("$")
+        current = [str(self._cost.n), str(self._cost.r), str(self._cost.p)]
+        return len(parts) != 6 or parts[0] != "scrypt" or parts[1:4] != current
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        return self.hash(secrets.token_urlsafe(16))
+
+    @staticmethod
+    def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+        # maxmem must exceed 128*n*r*p; OpenSSL's default ceiling (32 MiB) is too tight.
+        maxmem = 128 * n * r * p + 1024 * 1024
+        return hashlib.scrypt(
+            password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=HASH_BYTES
+        )
+
+
+def policy_violations(password: str, policy: PasswordPolicy) -> list[str]:
+    """What ``password`` lacks, phrased to follow "Password must contain ..."."""
+    missing: list[str] = []
+    if len(password) < policy.min_length:
+        missing.append(f"at least {policy.min_length} characters")
+    if policy.require_lowercase and not any(c.islower() for c in password):
+        missing.append("a lowercase letter")
+    if policy.require_uppercase and not any(c.isupper() for c in password):
+        missing.append("an uppercase letter")
+    if policy.require_digits and not any(c.isdigit() for c in password):
+        missing.append("a digit")
+    if policy.require_symbols and not any(not c.isalnum() and not c.isspace() for c in password):
+        missing.append("a symbol")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        missing.append(f"at most {MAX_PASSWORD_LENGTH} characters")
+    return missing
+
+
+def policy_message(missing: list[str]) -> str:
+    """The recorded wording: ``Password must contain an uppercase letter, a digit, a symbol``."""
+    return "Password must contain " + ", ".join(missing)

@@ -1,0 +1,104 @@
+"""``getAuthState`` and ``setAuthState``: the action table and the error rule.
+
+The action table is data: which actions exist in which mode. AuthBasic knows
+only its own few; the Cognito mode knows the whole PROTOCOL.md vocabulary plus
+the MFA self-service extras. An action outside the table answers
+``Unknown action: X`` as recorded.
+
+The error rule follows the recordings (fixtures README, point 3): a retriable
+failure gets the thin reply; otherwise AuthBasic answers with the signed-in
+base state when the person is signed in, and the Cognito block always answers
+with the signed-out base state (the cookie is left alone, clients re-read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Final
+
+from . import account, challenges, mfa_setup, password_reset, sign_in, sign_up
+from .components import Components
+from .context import Outcome, Params, Request
+from .errors import AuthError, Problem, wording
+from .users import User
+
+Handler = Callable[[Components, Request, Params], Outcome]
+
+BASIC_ACTIONS: Final[Mapping[str, Handler]] = MappingProxyType(
+    {
+        "signIn": sign_in.sign_in,
+        "signUp": sign_up.sign_up,
+        "confirmSignUp": sign_up.confirm_sign_up,
+        "resetPassword": password_reset.reset_password,
+        "confirmResetPassword": password_reset.confirm_reset_password,
+        "signOut": account.sign_out,
+        # Admin-created accounts get a newPassword challenge in either mode.
+        "confirmSignIn": challenges.confirm_sign_in,
+    }
+)
+
+COGNITO_ACTIONS: Final[Mapping[str, Handler]] = MappingProxyType(
+    {
+        **BASIC_ACTIONS,
+        "signInWithPasskey": sign_in.sign_in_with_passkey,
+        "resendSignUpCode": sign_up.resend_sign_up_code,
+        "autoSignIn": sign_up.auto_sign_in,
+        "startPasskeyRegistration": account.start_passkey_registration,
+        "completePasskeyRegistration": account.complete_passkey_registration,
+        "listPasskeys": account.list_passkeys,
+        "deletePasskey": account.delete_passkey,
+        "startTotpSetup": mfa_setup.start_totp_setup,
+        "completeTotpSetup": mfa_setup.complete_totp_setup,
+        "startEmailMfaSetup": mfa_setup.start_email_mfa_setup,
+        "completeEmailMfaSetup": mfa_setup.complete_email_mfa_setup,
+        "setPreferredMfa": mfa_setup.set_preferred_mfa,
+        "disableMfa": mfa_setup.disable_mfa,
+        "cancelSetup": mfa_setup.cancel_setup,
+    }
+)
+
+
+class AuthService:
+    """Answers the two RPC methods for one backend. Synchronous: runs in a worker thread."""
+
+    def __init__(self, parts: Components) -> None:
+        self._parts = parts
+        self._actions = BASIC_ACTIONS if parts.settings.mode == "basic" else COGNITO_ACTIONS
+
+    def get_auth_state(self, request: Request) -> Outcome:
+        parts = self._parts
+        if not request.session_token:
+            return Outcome(parts.replies.signed_out)
+        user = self._current_user(request)
+        if user is None:
+            # A stale or forged cookie is cleared (cognito_opt_signup_autosignin_email_mfa.jsonl step 14).
+            return Outcome(parts.replies.signed_out, end_session=True)
+        return Outcome(parts.replies.signed_in(user))
+
+    def set_auth_state(self, request: Request, action: str, fields: Mapping[str, object]) -> Outcome:
+        handler = self._actions.get(action)
+        try:
+            if handler is None:
+                raise AuthError(Problem.UNKNOWN_ACTION, f"Unknown action: {action}")
+            return handler(self._parts, request, Params(fields))
+        except AuthError as error:
+            return self._error_outcome(request, error)
+
+    def _error_outcome(self, request: Request, error: AuthError) -> Outcome:
+        parts = self._parts
+        words = wording(error, parts.settings.mode)
+        if error.retriable:
+            state = parts.replies.retriable(words)
+        else:
+            user = None
+            if parts.settings.mode == "basic" and not error.end_session:
+                user = self._current_user(request)
+            base = parts.replies.signed_out if user is None else parts.replies.signed_in(user)
+            state = parts.replies.with_error(base, words)
+        return Outcome(state, end_session=error.end_session, end_bridge=error.end_bridge)
+
+    def _current_user(self, request: Request) -> User | None:
+        token = request.session_token
+        session = self._parts.web_sessions.lookup(token, request.now) if token else None
+        return None if session is None else self._parts.users.by_id(session.user_id)

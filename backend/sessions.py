@@ -1,0 +1,181 @@
+"""Server-side rows behind the three bearer tokens the backend hands out.
+
+* Web sessions: the ``auth`` cookie holds ``secrets.token_urlsafe(32)``; the
+  row (keyed by its sha256) says who is signed in until when, and may hold a
+  pending ceremony (passkey registration challenge, MFA set-up secret). Sign-out
+  deletes the row, so a copied cookie dies with it, unlike the JWT cookie of
+  ``basic_signout_does_not_revoke_jwt.jsonl``.
+* Challenge sessions: the hidden ``session`` field of ``confirmSignIn``. Each
+  step mints a new one; a session is single use, lives three minutes and
+  survives a few wrong answers (``max_code_attempts``) so the person can retry.
+* Auto sign-in bridges: the ``autosignin`` cookie set by ``signUp``. It becomes
+  usable only once ``confirmSignUp`` succeeded, then for a short time, once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .store import Store
+
+WEB_TOKEN_BYTES: Final = 32
+CHALLENGE_TOKEN_BYTES: Final = 16
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class WebSession:
+    token_hash: str
+    user_id: int
+    pending: dict[str, Any] | None
+
+
+class WebSessions:
+    def __init__(self, store: Store, lifetime: float) -> None:
+        self._store = store
+        self.lifetime = lifetime
+
+    def create(self, user_id: int, now: float, *, replacing: str | None = None) -> str:
+        """A new session; ``replacing`` (the caller's old cookie) is revoked, against fixation."""
+        token = secrets.token_urlsafe(WEB_TOKEN_BYTES)
+        with self._store.transaction() as db:
+            if replacing:
+                db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (token_hash(replacing),))
+            db.execute("DELETE FROM web_sessions WHERE expires_at <= ?", (now,))
+            db.execute(
+                "INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                (token_hash(token), user_id, now, now + self.lifetime),
+            )
+        return token
+
+    def lookup(self, token: str, now: float) -> WebSession | None:
+        with self._store.transaction() as db:
+            row = db.execute(
+                "SELECT token_hash, user_id, expires_at, pending FROM web_sessions WHERE token_hash = ?",
+                (token_hash(token),),
+            ).fetchone()
+            if row is None:
+                return None
+            if row["expires_at"] <= now:
+                db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (row["token_hash"],))
+                return None
+        pending = json.loads(row["pending"]) if row["pending"] else None
+        return WebSession(row["token_hash"], int(row["user_id"]), pending)
+
+    def set_pending(self, session: WebSession, pending: dict[str, Any] | None) -> None:
+        with self._store.transaction() as db:
+            db.execute(
+                "UPDATE web_sessions SET pending = ? WHERE token_hash = ?",
+                (None if pending is None else json.dumps(pending), session.token_hash),
+            )
+
+    def revoke(self, token: str) -> None:
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (token_hash(token),))
+
+    def revoke_all(self, user_id: int) -> None:
+        """Sign the account out everywhere (after a password reset)."""
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM web_sessions WHERE user_id = ?", (user_id,))
+
+
+@dataclass(frozen=True)
+class Challenge:
+    token: str
+    data: dict[str, Any]
+    attempts: int
+
+    @property
+    def kind(self) -> str:
+        return str(self.data["kind"])
+
+
+class Challenges:
+    def __init__(self, store: Store, lifetime: float, max_attempts: int) -> None:
+        self._store = store
+        self._lifetime = lifetime
+        self._max_attempts = max_attempts
+
+    def create(self, data: dict[str, Any], now: float) -> str:
+        token = secrets.token_urlsafe(CHALLENGE_TOKEN_BYTES)
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM challenges WHERE expires_at <= ?", (now,))
+            db.execute(
+                "INSERT INTO challenges (token_hash, data, attempts, expires_at) VALUES (?, ?, 0, ?)",
+                (token_hash(token), json.dumps(data), now + self._lifetime),
+            )
+        return token
+
+    def get(self, token: str, now: float) -> Challenge | None:
+        with self._store.transaction() as db:
+            row = db.execute(
+                "SELECT data, attempts, expires_at FROM challenges WHERE token_hash = ?", (token_hash(token),)
+            ).fetchone()
+        if row is None or row["expires_at"] <= now:
+            return None
+        return Challenge(token, json.loads(row["data"]), int(row["attempts"]))
+
+    def consume(self, challenge: Challenge) -> bool:
+        """Delete the session; False when a concurrent request consumed it first."""
+        with self._store.transaction() as db:
+            cursor = db.execute("DELETE FROM challenges WHERE token_hash = ?", (token_hash(challenge.token),))
+            return cursor.rowcount == 1
+
+    def fail(self, challenge: Challenge) -> bool:
+        """Count a wrong answer; True while the session may still be retried."""
+        key = token_hash(challenge.token)
+        with self._store.transaction() as db:
+            db.execute("UPDATE challenges SET attempts = attempts + 1 WHERE token_hash = ?", (key,))
+            row = db.execute("SELECT attempts FROM challenges WHERE token_hash = ?", (key,)).fetchone()
+            if row is None or int(row["attempts"]) >= self._max_attempts:
+                db.execute("DELETE FROM challenges WHERE token_hash = ?", (key,))
+                return False
+            return True
+
+
+class AutoSignInBridges:
+    def __init__(self, store: Store, lifetime: float, after_confirm: float) -> None:
+        self._store = store
+        self.lifetime = lifetime
+        self._after_confirm = after_confirm
+
+    def create(self, user_id: int, now: float) -> str:
+        token = secrets.token_urlsafe(WEB_TOKEN_BYTES)
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM auto_sign_in WHERE expires_at <= ?", (now,))
+            db.execute(
+                "INSERT INTO auto_sign_in (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
+                (token_hash(token), user_id, now + self.lifetime),
+            )
+        return token
+
+    def arm(self, token: str, user_id: int, now: float) -> bool:
+        """After confirmation: make the bridge usable, briefly. False when it is not this user's."""
+        with self._store.transaction() as db:
+            cursor = db.execute(
+                """UPDATE auto_sign_in SET confirmed = 1, expires_at = ?
+                   WHERE token_hash = ? AND user_id = ? AND expires_at > ?""",
+                (now + self._after_confirm, token_hash(token), user_id, now),
+            )
+            return cursor.rowcount == 1
+
+    def redeem(self, token: str, now: float) -> int | None:
+        """Consume an armed bridge; the user id it was for, or None."""
+        with self._store.transaction() as db:
+            row = db.execute(
+                "SELECT user_id, confirmed, expires_at FROM auto_sign_in WHERE token_hash = ?",
+                (token_hash(token),),
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute("DELETE FROM auto_sign_in WHERE token_hash = ?", (token_hash(token),))
+            if not row["confirmed"] or row["expires_at"] <= now:
+                return None
+            return int(row["user_id"])

@@ -1,0 +1,288 @@
+"""One frozen object holding every option of the reference backend.
+
+Why one object: the backend is configured from three places (Python, the
+command line, environment variables) and all three must mean the same thing.
+``BackendSettings`` is the single vocabulary; ``command_line`` and
+:meth:`BackendSettings.from_env` only translate into it.
+
+Some defaults depend on the mode. AuthBasic (``mode="basic"``) has no MFA, no
+passkeys, username-only sign-in and an 8-character password rule, while the
+Cognito block defaults to MFA optional, passkeys on, username-or-email sign-in
+and a four-character-class password rule. Options left at ``None`` take the
+mode's default in ``__post_init__``, so after construction every option holds
+a concrete value and an impossible combination (basic mode with MFA) is a
+``ValueError`` rather than a silently ignored option.
+
+Environment variables (all optional, ``NICEGUI_AUTHENTICATOR_`` prefix; lists
+are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
+
+    MODE  DB  SELF_SIGN_UP  SIGN_IN_WITH  SIGN_UP_ATTRIBUTES  MFA  MFA_TYPES
+    FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  AUTO_SIGN_IN  SESSION_LIFETIME
+    CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV
+    PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
+    PASSWORD_REQUIRE_DIGITS  PASSWORD_REQUIRE_SYMBOLS
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
+
+if TYPE_CHECKING:
+    from .delivery import CodeMessage
+
+Mode = Literal["basic", "cognito"]
+MfaMode = Literal["off", "optional", "required"]
+MfaType = Literal["TOTP", "EMAIL", "SMS"]
+SignInWith = Literal["username", "email", "phone"]
+Flow = Literal["password", "choice"]
+CodeDeliveryMode = Literal["outbox", "log", "callback"]
+
+ENV_PREFIX: Final = "NICEGUI_AUTHENTICATOR_"
+MIB: Final = 1024 * 1024
+# Attribute names with a meaning of their own; anything else is free text.
+KNOWN_ATTRIBUTES: Final = frozenset({"email", "phone_number", "name", "given_name", "family_name"})
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """Rules a new password must satisfy; advertised to clients as ``passwordPolicy``."""
+
+    min_length: int = 8
+    require_lowercase: bool = True
+    require_uppercase: bool = True
+    require_digits: bool = True
+    require_symbols: bool = True
+
+    def __post_init__(self) -> None:
+        if not 6 <= self.min_length <= 256:
+            raise ValueError("password min_length must be between 6 and 256")
+
+    def advertised(self) -> dict[str, int | bool]:
+        """The ``passwordPolicy`` object added to password fields (additive to the protocol)."""
+        return {
+            "minLength": self.min_length,
+            "requireLowercase": self.require_lowercase,
+            "requireUppercase": self.require_uppercase,
+            "requireDigits": self.require_digits,
+            "requireSymbols": self.require_symbols,
+        }
+
+
+AUTH_BASIC_POLICY: Final = PasswordPolicy(
+    require_lowercase=False, require_uppercase=False, require_digits=False, require_symbols=False
+)
+COGNITO_POLICY: Final = PasswordPolicy()
+
+
+@dataclass(frozen=True)
+class ScryptCost:
+    """scrypt parameters. The default (N=2**15, r=8: 32 MiB, ~50-100 ms) follows OWASP's minimum."""
+
+    n: int = 2**15
+    r: int = 8
+    p: int = 1
+
+    def __post_init__(self) -> None:
+        if self.n < 2 or self.n & (self.n - 1):
+            raise ValueError("scrypt n must be a power of two")
+        if self.r < 1 or self.p < 1:
+            raise ValueError("scrypt r and p must be positive")
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Failure and send budgets per sliding window, per username and per client address."""
+
+    window_seconds: float = 15 * 60
+    failures_per_username: int = 10
+    failures_per_address: int = 100
+    sends_per_username: int = 5
+    sends_per_address: int = 50
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """Every option of the reference backend (see the module docstring for env names)."""
+
+    mode: Mode = "cognito"
+    db_path: str = "nicegui-authenticator.sqlite3"
+    self_sign_up: bool = True
+    sign_in_with: tuple[SignInWith, ...] | None = None
+    sign_up_attributes: tuple[str, ...] = ()
+    password_policy: PasswordPolicy | None = None
+    mfa: MfaMode | None = None
+    mfa_types: tuple[MfaType, ...] = ("TOTP", "EMAIL")
+    flow: Flow = "password"
+    passkeys: bool | None = None
+    rp_id: str = "localhost"
+    rp_name: str = "nicegui-authenticator"
+    origins: tuple[str, ...] = ("http://localhost:8080",)
+    auto_sign_in: bool = True
+    session_lifetime: float = 30 * 24 * 3600
+    code_delivery: CodeDeliveryMode = "outbox"
+    code_callback: Callable[[CodeMessage], None] | None = None
+    outbox_file: str | None = None
+    path: str = "/aws-blocks/api"
+    namespace: str = "authApi"
+    dev: bool = False
+    # Knobs for tests and operators; the defaults are the production choice.
+    password_hash_cost: ScryptCost = field(default_factory=ScryptCost)
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    clock: Callable[[], float] = time.time
+    code_lifetime: float = 10 * 60
+    challenge_lifetime: float = 3 * 60
+    auto_sign_in_lifetime: float = 15 * 60
+    temporary_password_lifetime: float = 7 * 24 * 3600
+    max_code_attempts: int = 5
+    max_body_bytes: int = MIB
+    cookie_name: str = "auth_session"
+    auto_sign_in_cookie_name: str = "autosignin_session"
+
+    def __post_init__(self) -> None:
+        basic = self.mode == "basic"
+        self._default("sign_in_with", ("username",) if basic else ("username", "email"))
+        self._default("password_policy", AUTH_BASIC_POLICY if basic else COGNITO_POLICY)
+        self._default("mfa", "off" if basic else "optional")
+        self._default("passkeys", not basic)
+        self._validate()
+
+    def _default(self, name: str, value: object) -> None:
+        if getattr(self, name) is None:
+            object.__setattr__(self, name, value)
+
+    def _validate(self) -> None:
+        _check_choice("mode", self.mode, Mode)
+        _check_choice("flow", self.flow, Flow)
+        _check_choice("mfa", self.mfa, MfaMode)
+        _check_choice("code_delivery", self.code_delivery, CodeDeliveryMode)
+        for kind in self.sign_in_with or ():
+            _check_choice("sign_in_with", kind, SignInWith)
+        for mfa_type in self.mfa_types:
+            _check_choice("mfa_types", mfa_type, MfaType)
+        if not self.sign_in_with:
+            raise ValueError("sign_in_with needs at least one of username, email, phone")
+        if self.mode == "basic":
+            if self.mfa != "off" or self.passkeys or self.flow != "password":
+                raise ValueError("basic mode (AuthBasic) has no MFA, passkeys or first-factor choice")
+            if self.sign_in_with != ("username",):
+                raise ValueError("basic mode (AuthBasic) signs in with a username only")
+        if self.mfa != "off" and not self.mfa_types:
+            raise ValueError("MFA needs at least one of TOTP, EMAIL, SMS")
+        if self.code_delivery == "callback" and self.code_callback is None:
+            raise ValueError("code_delivery='callback' needs code_callback")
+        if not self.path.startswith("/"):
+            raise ValueError("path must start with '/'")
+        if not self.namespace or "." in self.namespace:
+            raise ValueError("namespace must be a non-empty name without '.'")
+        if self.passkeys and (not self.rp_id or not self.origins):
+            raise ValueError("passkeys need rp_id and at least one origin")
+        if self.max_code_attempts < 1 or self.max_body_bytes < 1024:
+            raise ValueError("max_code_attempts must be >= 1 and max_body_bytes >= 1024")
+
+    # -- derived views used by the rest of the backend --------------------------------
+
+    @property
+    def policy(self) -> PasswordPolicy:
+        assert self.password_policy is not None  # resolved in __post_init__
+        return self.password_policy
+
+    @property
+    def identifiers(self) -> tuple[SignInWith, ...]:
+        assert self.sign_in_with is not None  # resolved in __post_init__
+        return self.sign_in_with
+
+    @property
+    def passkeys_enabled(self) -> bool:
+        return bool(self.passkeys)
+
+    @property
+    def mfa_mode(self) -> MfaMode:
+        assert self.mfa is not None  # resolved in __post_init__
+        return self.mfa
+
+    @property
+    def active_mfa_types(self) -> tuple[MfaType, ...]:
+        """The MFA types a person can use right now (none when MFA is off)."""
+        return () if self.mfa_mode == "off" else self.mfa_types
+
+    def with_changes(self, **changes: Any) -> BackendSettings:
+        """A copy with some options changed (mode defaults are not re-derived)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> BackendSettings:
+        """Settings from ``NICEGUI_AUTHENTICATOR_*`` variables; ``overrides`` win over them."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, parse in _ENV_PARSERS.items():
+            raw = env.get(ENV_PREFIX + name)
+            if raw is not None and raw.strip() != "":
+                target, value = parse(raw.strip())
+                values[target] = value
+        policy_values = {k: values.pop(k) for k in list(values) if k.startswith("policy.")}
+        if policy_values:
+            base = (
+                COGNITO_POLICY if values.get("mode", overrides.get("mode")) != "basic" else AUTH_BASIC_POLICY
+            )
+            values["password_policy"] = replace(base, **{k[7:]: v for k, v in policy_values.items()})
+        values.update(overrides)
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return cls(**values)
+
+
+def _check_choice(name: str, value: object, choices: object) -> None:
+    allowed = get_args(choices)
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}, not {value!r}")
+
+
+def parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a boolean: {raw!r}")
+
+
+def parse_list(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _as(target: str, convert: Callable[[str], object]) -> Callable[[str], tuple[str, object]]:
+    return lambda raw: (target, convert(raw))
+
+
+_ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
+    "MODE": _as("mode", str),
+    "DB": _as("db_path", str),
+    "SELF_SIGN_UP": _as("self_sign_up", parse_bool),
+    "SIGN_IN_WITH": _as("sign_in_with", parse_list),
+    "SIGN_UP_ATTRIBUTES": _as("sign_up_attributes", parse_list),
+    "MFA": _as("mfa", str),
+    "MFA_TYPES": _as("mfa_types", lambda raw: tuple(t.upper() for t in parse_list(raw))),
+    "FLOW": _as("flow", str),
+    "PASSKEYS": _as("passkeys", parse_bool),
+    "RP_ID": _as("rp_id", str),
+    "RP_NAME": _as("rp_name", str),
+    "ORIGINS": _as("origins", parse_list),
+    "AUTO_SIGN_IN": _as("auto_sign_in", parse_bool),
+    "SESSION_LIFETIME": _as("session_lifetime", float),
+    "CODE_DELIVERY": _as("code_delivery", str),
+    "OUTBOX_FILE": _as("outbox_file", str),
+    "PATH": _as("path", str),
+    "NAMESPACE": _as("namespace", str),
+    "DEV": _as("dev", parse_bool),
+    "PASSWORD_MIN_LENGTH": _as("policy.min_length", int),
+    "PASSWORD_REQUIRE_LOWERCASE": _as("policy.require_lowercase", parse_bool),
+    "PASSWORD_REQUIRE_UPPERCASE": _as("policy.require_uppercase", parse_bool),
+    "PASSWORD_REQUIRE_DIGITS": _as("policy.require_digits", parse_bool),
+    "PASSWORD_REQUIRE_SYMBOLS": _as("policy.require_symbols", parse_bool),
+}

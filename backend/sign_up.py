@@ -1,0 +1,154 @@
+"""Sign-up with code confirmation, resend, and the auto sign-in bridge.
+
+``signUp`` creates an unconfirmed account and sends a code. In cognito mode
+it also sets the auto sign-in cookie unless the client opted out with
+``autoSignIn: false`` (the recorded block honours only the string
+``"false"``, ``cognito_opt_signup_autosignin_bool_false.jsonl``; we honour
+both). ``confirmSignUp`` then answers with a ``confirmingSignUp`` state whose
+only action is ``autoSignIn``, but only for the browser holding that cookie;
+the bridge is single use and expires minutes after confirmation, unlike the
+recorded one that can be replayed (``cognito_ua_signup_autosignin.jsonl``
+step 5). AuthBasic instead asks for the password again and signs in at once.
+
+An abandoned sign-up (unconfirmed, no live code) does not hold its username
+hostage: a new sign-up may take it over.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from .addresses import check_attribute, check_username
+from .codes import CodeCheck
+from .components import Components
+from .context import Outcome, Params, Request
+from .errors import AuthError, Problem
+from .forms import sign_up_attribute_names
+from .passwords import policy_message, policy_violations
+from .sign_in import after_first_factor, complete_sign_in
+from .users import identifier_key
+
+_log = logging.getLogger("nicegui_authenticator.backend")
+
+
+def sign_up_code_key(user_id: int) -> str:
+    return f"sign-up:{user_id}"
+
+
+def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
+    settings = parts.settings
+    if not settings.self_sign_up:
+        raise AuthError(Problem.SIGN_UP_DISABLED)
+    username = params.stripped("username")
+    password = params.text("password")
+    if not username or not password:
+        raise AuthError(Problem.INVALID_PARAMETER, "Username and password are required")
+    check_username(settings, username)
+    attributes: dict[str, str] = {}
+    for name in sign_up_attribute_names(settings):
+        value = params.stripped(name)
+        if not value:
+            raise AuthError(Problem.INVALID_PARAMETER, f"{name} is required")
+        check_attribute(name, value)
+        attributes[name] = value
+    missing = policy_violations(password, settings.policy)
+    if missing:
+        raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
+    subject = parts.subject(username, request.address)
+    parts.limiter.check_sends(subject, request.now)
+    existing = parts.users.by_username(username)
+    abandoned = (
+        existing is not None
+        and existing.status == "UNCONFIRMED"
+        and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
+    )
+    if existing is not None and not abandoned:
+        raise AuthError(Problem.USER_EXISTS)
+    email = username if settings.identifiers == ("email",) else attributes.pop("email", None)
+    phone = username if settings.identifiers == ("phone",) else attributes.pop("phone_number", None)
+    user = parts.users.create(
+        username=username,
+        password_hash=parts.hasher.hash(password),
+        status="UNCONFIRMED",
+        now=request.now,
+        email=email,
+        phone=phone,
+        attributes=attributes,
+        replace_unconfirmed=abandoned,
+    )
+    parts.send_code(
+        key=sign_up_code_key(user.id),
+        to=user.delivery_address,
+        username=username,
+        purpose="sign-up",
+        now=request.now,
+    )
+    parts.limiter.record_send(subject, request.now)
+    _log.info("sign-up of %s from %s", username, request.address)
+    outcome = Outcome(parts.replies.confirming_sign_up(username))
+    if settings.mode == "cognito" and settings.auto_sign_in and not params.opts_out("autoSignIn"):
+        outcome = dataclasses.replace(outcome, bridge=parts.bridges.create(user.id, request.now))
+    return outcome
+
+
+def confirm_sign_up(parts: Components, request: Request, params: Params) -> Outcome:
+    settings = parts.settings
+    username = params.stripped("username")
+    subject = parts.subject(username, request.address)
+    parts.limiter.check_failures(subject, request.now)
+    user = parts.users.by_username(username) if username else None
+    result = CodeCheck.MISSING
+    if user is not None and user.status == "UNCONFIRMED":
+        result = parts.codes.check(sign_up_code_key(user.id), params.text("code"), request.now)
+    if result is not CodeCheck.OK or user is None:
+        # Unknown account, confirmed account or wrong code: one answer for all three.
+        parts.limiter.record_failure(subject, request.now)
+        raise AuthError(
+            Problem.ATTEMPTS_EXHAUSTED if result is CodeCheck.EXHAUSTED else Problem.CODE_MISMATCH
+        )
+    user = parts.users.confirm(user.id, enable_email_mfa="EMAIL" in settings.active_mfa_types)
+    _log.info("sign-up of %s confirmed", user.username)
+    if settings.mode == "basic":
+        # AuthBasic confirms, then signs in with the password sent alongside
+        # (basic_signup_confirm_signin_signout.jsonl step 5: without it, an error).
+        password = params.text("password")
+        if not password:
+            raise AuthError(Problem.PASSWORD_REQUIRED_TO_CONFIRM)
+        if not parts.hasher.verify(password, user.password_hash):
+            parts.limiter.record_failure(subject, request.now)
+            raise AuthError(Problem.BAD_CREDENTIALS)
+        return complete_sign_in(parts, request, user)
+    bridge = request.bridge_token
+    if settings.auto_sign_in and bridge and parts.bridges.arm(bridge, user.id, request.now):
+        return Outcome(parts.replies.auto_sign_in(user.username))
+    return Outcome(parts.replies.signed_out)
+
+
+def resend_sign_up_code(parts: Components, request: Request, params: Params) -> Outcome:
+    username = params.stripped("username")
+    if not username:
+        raise AuthError(Problem.INVALID_PARAMETER, "username is required")
+    subject = parts.subject(username, request.address)
+    parts.limiter.check_sends(subject, request.now)
+    user = parts.users.by_username(username)
+    if user is not None and user.status == "UNCONFIRMED":
+        parts.send_code(
+            key=sign_up_code_key(user.id),
+            to=user.delivery_address,
+            username=user.username,
+            purpose="sign-up",
+            now=request.now,
+        )
+    # Counted for unknown accounts too, so the budget reveals nothing.
+    parts.limiter.record_send(subject, request.now)
+    return Outcome(parts.replies.confirming_sign_up(username))
+
+
+def auto_sign_in(parts: Components, request: Request, params: Params) -> Outcome:
+    token = request.bridge_token
+    user_id = parts.bridges.redeem(token, request.now) if token else None
+    user = parts.users.by_id(user_id) if user_id is not None else None
+    if user is None or user.username_key != identifier_key(params.stripped("username")):
+        raise AuthError(Problem.NO_AUTO_SIGN_IN, end_bridge=token is not None)
+    return dataclasses.replace(after_first_factor(parts, request, user), end_bridge=True)

@@ -1,0 +1,286 @@
+"""The AuthState replies, per mode, shaped field for field like the recordings.
+
+Every reply the backend sends is built here, so the wire vocabulary (state
+names, action order, labels, hidden fields) lives in one file that can be read
+side by side with ``shared/fixtures``. Handlers decide *which* reply; this
+module decides *what it looks like*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+
+from ..state_machine.protocol import (
+    CONFIRMING_PASSWORD_RESET,
+    CONFIRMING_SIGN_IN,
+    CONFIRMING_SIGN_UP,
+    SIGNED_IN,
+    SIGNED_OUT,
+    WEBAUTHN_CREATE,
+    WEBAUTHN_GET,
+    AuthAction,
+    AuthField,
+    AuthState,
+    AuthUser,
+)
+from .delivery import iso_timestamp
+from .errors import Wording
+from .forms import (
+    action,
+    attribute_field,
+    field,
+    hidden,
+    identifier_field,
+    new_password_field,
+    pick_one_of,
+    sign_up_attribute_names,
+)
+from .passkeys import Passkey
+from .settings import BackendSettings
+from .users import User
+
+# Signed-in actions beyond the AWS Blocks vocabulary (issue 4, point 5). The
+# names are fixed for the whole project so clients can classify them.
+EXTRA_SIGNED_IN_ACTIONS = frozenset(
+    {
+        "startTotpSetup",
+        "completeTotpSetup",
+        "startEmailMfaSetup",
+        "completeEmailMfaSetup",
+        "setPreferredMfa",
+        "disableMfa",
+        "cancelSetup",
+    }
+)
+
+
+class Replies:
+    """Builds every AuthState for one configuration."""
+
+    def __init__(self, settings: BackendSettings) -> None:
+        self._settings = settings
+        self._cognito = settings.mode == "cognito"
+
+    # -- signed out ---------------------------------------------------------------------
+
+    @cached_property
+    def signed_out(self) -> AuthState:
+        """The base state: sign in, (passkey), sign up, forgot password."""
+        s = self._settings
+        ident = identifier_field(s)
+        actions = [action("signIn", "Sign In", ident, field("password", "Password", "password"))]
+        if s.passkeys_enabled:
+            # The recorded block labels this field "Username" even when sign-in is by email.
+            actions.append(action("signInWithPasskey", "Sign in with passkey", field("username", "Username")))
+        if s.self_sign_up:
+            attributes = [attribute_field(name) for name in sign_up_attribute_names(s)]
+            password = new_password_field("password", "Password", s.policy)
+            actions.append(action("signUp", "Create Account", ident, password, *attributes))
+        actions.append(action("resetPassword", "Forgot Password", ident))
+        return AuthState(state=SIGNED_OUT, actions=tuple(actions))
+
+    def with_error(self, state: AuthState, wording: Wording) -> AuthState:
+        return state.model_copy(update={"error": wording.message, "error_name": wording.name})
+
+    @staticmethod
+    def retriable(wording: Wording) -> AuthState:
+        """The thin reply of a failed challenge step: keep the current form, show the error."""
+        return AuthState(state=SIGNED_OUT, error=wording.message, retriable=True, errorName=wording.name)
+
+    # -- sign-up and reset ----------------------------------------------------------------
+
+    def confirming_sign_up(self, username: str) -> AuthState:
+        if not self._cognito:
+            # AuthBasic asks again for username and password (fixtures README, point 5).
+            return AuthState(
+                state=CONFIRMING_SIGN_UP,
+                actions=(
+                    action(
+                        "confirmSignUp",
+                        "Confirm Account",
+                        field("username", "Username"),
+                        field("code", "Verification Code"),
+                        field("password", "Password", "password"),
+                    ),
+                ),
+            )
+        return AuthState(
+            state=CONFIRMING_SIGN_UP,
+            actions=(
+                action(
+                    "confirmSignUp",
+                    "Confirm Account",
+                    hidden("username", username),
+                    field("code", "Verification Code"),
+                ),
+                action("resendSignUpCode", "Resend Code", hidden("username", username)),
+            ),
+        )
+
+    @staticmethod
+    def auto_sign_in(username: str) -> AuthState:
+        """A ``confirmingSignUp`` whose only action is ``autoSignIn``: clients submit it at once."""
+        return AuthState(
+            state=CONFIRMING_SIGN_UP,
+            actions=(action("autoSignIn", "Continue", hidden("username", username)),),
+        )
+
+    def confirming_reset(self, username: str) -> AuthState:
+        user_field = hidden("username", username) if self._cognito else field("username", "Username")
+        return AuthState(
+            state=CONFIRMING_PASSWORD_RESET,
+            actions=(
+                action(
+                    "confirmResetPassword",
+                    "Reset Password",
+                    user_field,
+                    field("code", "Reset Code"),
+                    new_password_field("newPassword", "New Password", self._settings.policy),
+                ),
+            ),
+        )
+
+    # -- challenges -----------------------------------------------------------------------
+
+    @staticmethod
+    def challenge(
+        kind: str, session: str, label: str, fields: Sequence[AuthField] = (), capability: str | None = None
+    ) -> AuthState:
+        head = (hidden("session", session), hidden("challenge", kind))
+        return AuthState(
+            state=CONFIRMING_SIGN_IN,
+            actions=(action("confirmSignIn", label, *head, *fields, capability=capability),),
+        )
+
+    def code_challenge(self, session: str, label: str) -> AuthState:
+        return self.challenge("code", session, label, (field("code", "Code"),))
+
+    def mfa_choice(self, session: str, options: tuple[str, ...], *, setup: bool) -> AuthState:
+        label = "Choose MFA Setup" if setup else "Choose MFA Method"
+        return self.challenge("mfaType", session, label, (field("mfaType", pick_one_of(options)),))
+
+    def totp_setup_challenge(self, session: str, secret: str) -> AuthState:
+        fields = (hidden("sharedSecret", secret), field("code", "Code from Authenticator"))
+        return self.challenge("totpSetup", session, "Set Up Authenticator", fields)
+
+    def email_setup_challenge(self, session: str, email: str | None) -> AuthState:
+        return self.challenge(
+            "email", session, "Set Up Email", (field("email", "Email", "email", defaultValue=email),)
+        )
+
+    def new_password_challenge(self, session: str) -> AuthState:
+        fields = (new_password_field("newPassword", "New Password", self._settings.policy),)
+        return self.challenge("newPassword", session, "Set New Password", fields)
+
+    def password_challenge(self, session: str) -> AuthState:
+        return self.challenge(
+            "password", session, "Enter Password", (field("password", "Password", "password"),)
+        )
+
+    def first_factor_challenge(self, session: str, options: tuple[str, ...]) -> AuthState:
+        fields = (field("firstFactor", pick_one_of(options)),)
+        return self.challenge("firstFactor", session, "Choose Sign-In Method", fields)
+
+    def webauthn_challenge(self, session: str, options_json: str) -> AuthState:
+        fields = (hidden("credentialRequestOptions", options_json), hidden("credential"))
+        return self.challenge("webauthn", session, "Use Passkey", fields, capability=WEBAUTHN_GET)
+
+    # -- signed in ------------------------------------------------------------------------
+
+    def user(self, user: User) -> AuthUser:
+        if not self._cognito:
+            return AuthUser.model_validate(
+                {"userId": user.username, "username": user.username, "createdAt": iso_timestamp(user.created_at)}
+            )
+        attributes: dict[str, str] = {}
+        if user.email:
+            attributes["email"] = user.email
+            attributes["email_verified"] = "true" if user.email_verified else "false"
+        if user.phone:
+            attributes["phone_number"] = user.phone
+            attributes["phone_number_verified"] = "true" if user.phone_verified else "false"
+        attributes.update(user.attributes)
+        return AuthUser.model_validate(
+            {
+                "userId": user.username,
+                "username": user.username,
+                "userSub": user.sub,
+                "groups": [],
+                "attributes": attributes,
+            }
+        )
+
+    def signed_in(self, user: User, actions: Sequence[AuthAction] | None = None) -> AuthState:
+        return AuthState(
+            state=SIGNED_IN,
+            user=self.user(user),
+            actions=tuple(self.signed_in_actions(user) if actions is None else actions),
+        )
+
+    def signed_in_actions(self, user: User) -> list[AuthAction]:
+        """signOut, passkey actions (as recorded), then the MFA self-service extras."""
+        actions = [action("signOut", "Sign Out")]
+        if not self._cognito:
+            return actions
+        s = self._settings
+        if s.passkeys_enabled:
+            actions.append(action("startPasskeyRegistration", "Add a passkey to this device"))
+            actions.append(action("listPasskeys", "Manage passkeys"))
+        types = s.active_mfa_types
+        enrolled = user.enrolled_mfa(types)
+        if "TOTP" in types and "TOTP" not in enrolled:
+            actions.append(action("startTotpSetup", "Set up authenticator app"))
+        if "EMAIL" in types and "EMAIL" not in enrolled:
+            actions.append(
+                action(
+                    "startEmailMfaSetup",
+                    "Set up email codes",
+                    field("email", "Email", "email", defaultValue=user.email),
+                )
+            )
+        if enrolled:
+            actions.append(
+                action("setPreferredMfa", "Set preferred MFA method", field("mfaType", pick_one_of(enrolled)))
+            )
+            if s.mfa_mode != "required":
+                actions.append(action("disableMfa", "Turn off MFA"))
+        return actions
+
+    def passkey_list(self, user: User, passkeys: Sequence[Passkey]) -> AuthState:
+        actions = [
+            action(
+                "deletePasskey",
+                f"Delete passkey {p.credential_id[:7]}…",
+                hidden("credentialId", p.credential_id),
+            )
+            for p in passkeys
+        ]
+        actions.append(action("startPasskeyRegistration", "Add a passkey to this device"))
+        actions.append(action("signOut", "Sign Out"))
+        return self.signed_in(user, actions)
+
+    def passkey_registration(self, user: User, options_json: str) -> AuthState:
+        complete = action(
+            "completePasskeyRegistration",
+            "Register passkey",
+            hidden("credentialCreationOptions", options_json),
+            hidden("credential"),
+            capability=WEBAUTHN_CREATE,
+        )
+        return self.signed_in(user, [complete])
+
+    def totp_setup_pending(self, user: User, secret: str) -> AuthState:
+        complete = action(
+            "completeTotpSetup",
+            "Verify authenticator app",
+            hidden("sharedSecret", secret),
+            field("code", "Code from Authenticator"),
+        )
+        return self.signed_in(user, [complete, action("cancelSetup", "Cancel")])
+
+    def email_setup_pending(self, user: User, email: str) -> AuthState:
+        complete = action(
+            "completeEmailMfaSetup", "Verify email code", hidden("email", email), field("code", "Code")
+        )
+        return self.signed_in(user, [complete, action("cancelSetup", "Cancel")])
