@@ -191,7 +191,11 @@ class Replies:
     def user(self, user: User) -> AuthUser:
         if not self._cognito:
             return AuthUser.model_validate(
-                {"userId": user.username, "username": user.username, "createdAt": iso_timestamp(user.created_at)}
+                {
+                    "userId": user.username,
+                    "username": user.username,
+                    "createdAt": iso_timestamp(user.created_at),
+                }
             )
         attributes: dict[str, str] = {}
         if user.email:

@@ -1,0 +1,203 @@
+"""Command-line options of the backend, shared by ``backend`` and (later) ``serve``.
+
+``add_backend_options`` defines the option names of issue 4 (point 6);
+``settings_from_args`` turns them into :class:`BackendSettings`, with
+``NICEGUI_AUTHENTICATOR_*`` environment variables filling whatever the
+command line leaves out (so every option defaults to ``None`` here).
+``run_backend`` serves the backend alone with uvicorn; ``run_admin`` is the
+admin command line (add a user, confirm a user, list the outbox).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .cookies import is_loopback
+from .settings import BackendSettings, parse_list
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def add_backend_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("authentication backend")
+    group.add_argument("--db", metavar="PATH", help="SQLite database file (created if missing)")
+    group.add_argument(
+        "--mode", choices=["basic", "cognito"], help="reply shapes of AuthBasic or AuthCognito"
+    )
+    group.add_argument("--mfa", choices=["off", "optional", "required"], help="multi-factor authentication")
+    group.add_argument("--mfa-types", metavar="TYPES", help="comma-separated: TOTP,EMAIL,SMS")
+    group.add_argument("--sign-in-with", metavar="KINDS", help="comma-separated: username,email,phone")
+    group.add_argument(
+        "--flow", choices=["password", "choice"], help="password sign-in or first-factor choice"
+    )
+    group.add_argument(
+        "--no-self-sign-up",
+        dest="self_sign_up",
+        action="store_false",
+        default=None,
+        help="hide and refuse signUp",
+    )
+    group.add_argument(
+        "--passkeys",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="passkey sign-in and management",
+    )
+    group.add_argument("--rp-id", metavar="ID", help="WebAuthn relying party id (a domain, e.g. localhost)")
+    group.add_argument(
+        "--origin", metavar="URL", action="append", help="origin allowed for WebAuthn (repeatable)"
+    )
+    group.add_argument("--path", metavar="PATH", help="JSON-RPC endpoint path (default /aws-blocks/api)")
+    group.add_argument("--namespace", metavar="NAME", help="JSON-RPC namespace (default authApi)")
+    group.add_argument("--dev", action="store_true", default=None, help="development mode: /dev/outbox pages")
+    group.add_argument("--outbox-file", metavar="PATH", help="append every code sent as a JSON line")
+
+
+def settings_from_args(ns: argparse.Namespace, **overrides: Any) -> BackendSettings:
+    """Settings from parsed options; environment variables fill in what was not given."""
+    given: dict[str, Any] = {}
+    simple = {
+        "db": "db_path",
+        "mode": "mode",
+        "mfa": "mfa",
+        "flow": "flow",
+        "self_sign_up": "self_sign_up",
+        "passkeys": "passkeys",
+        "rp_id": "rp_id",
+        "path": "path",
+        "namespace": "namespace",
+        "dev": "dev",
+        "outbox_file": "outbox_file",
+    }
+    for option, setting in simple.items():
+        value = getattr(ns, option, None)
+        if value is not None:
+            given[setting] = value
+    if getattr(ns, "mfa_types", None):
+        given["mfa_types"] = tuple(t.upper() for t in parse_list(ns.mfa_types))
+    if getattr(ns, "sign_in_with", None):
+        given["sign_in_with"] = parse_list(ns.sign_in_with)
+    if getattr(ns, "origin", None):
+        given["origins"] = tuple(ns.origin)
+    given.update(overrides)
+    return BackendSettings.from_env(**given)
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=None, help=f"interface to bind (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nicegui-authenticator backend", description="Run the reference setAuthState backend."
+    )
+    add_server_options(parser)
+    add_backend_options(parser)
+    return parser
+
+
+def run_backend(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and serve until interrupted."""
+    return serve_from_args(build_parser().parse_args(argv))
+
+
+def serve_from_args(ns: argparse.Namespace) -> int:
+    try:
+        settings = settings_from_args(ns)
+    except ValueError as error:
+        print(f"nicegui-authenticator backend: {error}", file=sys.stderr)
+        return 2
+    host = ns.host or DEFAULT_HOST
+    serve(settings, host, ns.port)
+    return 0
+
+
+def dev_banner(settings: BackendSettings, host: str, port: int) -> str:
+    line = "!" * 72
+    exposed = (
+        ""
+        if is_loopback(host)
+        else (f"\n!!  WARNING: bound to {host}, so anyone who can reach it can read sign-in codes.\n")
+    )
+    return (
+        f"{line}\n!!  DEVELOPMENT MODE: codes are readable at http://{host}:{port}/dev/outbox\n"
+        f"!!  Never run --dev on a machine others can reach.{exposed}\n{line}"
+    )
+
+
+def serve(settings: BackendSettings, host: str, port: int) -> None:
+    import uvicorn  # imported here: building a parser must stay cheap
+
+    from .app import ReferenceBackend
+
+    if settings.dev:
+        print(dev_banner(settings, host, port), file=sys.stderr, flush=True)
+    _log_to_stderr()
+    backend = ReferenceBackend(settings)
+    try:
+        uvicorn.run(backend.asgi_app, host=host, port=port, log_level="info")
+    finally:
+        backend.close()
+
+
+def _log_to_stderr() -> None:
+    """Show the backend's audit lines (sign-ins, failures; never secrets) beside uvicorn's."""
+    logger = logging.getLogger("nicegui_authenticator")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+# -- admin -------------------------------------------------------------------------------
+
+
+def add_admin_commands(parser: argparse.ArgumentParser) -> None:
+    """``admin add-user | confirm-user | outbox``, each taking the backend options (``--db`` ...)."""
+    commands = parser.add_subparsers(dest="admin_command", required=True)
+    add = commands.add_parser("add-user", help="create an account (temporary password by default)")
+    add.add_argument("username")
+    add.add_argument("--email")
+    add.add_argument("--phone")
+    add.add_argument("--permanent", action="store_true", help="no new-password challenge at first sign-in")
+    add_backend_options(add)
+    confirm = commands.add_parser("confirm-user", help="confirm a pending sign-up")
+    confirm.add_argument("username")
+    add_backend_options(confirm)
+    outbox = commands.add_parser("outbox", help="print the outbox as JSON")
+    add_backend_options(outbox)
+
+
+def run_admin(ns: argparse.Namespace) -> int:
+    from .app import ReferenceBackend
+
+    try:
+        settings = settings_from_args(ns)
+        with ReferenceBackend(settings) as backend:
+            if ns.admin_command == "add-user":
+                # Read from the terminal (or stdin), never argv: argv is visible to every local user.
+                password = (
+                    getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+                )
+                backend.add_user(
+                    ns.username, password, temporary=not ns.permanent, email=ns.email, phone=ns.phone
+                )
+                print(f"added {ns.username}")
+            elif ns.admin_command == "confirm-user":
+                backend.confirm_user(ns.username)
+                print(f"confirmed {ns.username}")
+            else:
+                print(json.dumps(backend.list_outbox(), indent=2, ensure_ascii=False))
+    except (ValueError, LookupError) as error:
+        print(f"nicegui-authenticator admin: {error}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,37 @@
+"""The ``nicegui-authenticator`` command.
+
+Subcommands:
+
+* ``backend``: run the reference setAuthState backend alone (uvicorn).
+* ``admin``: manage the backend's database (add a user, confirm a user, list the outbox).
+
+Nothing from NiceGUI is imported at module import time, so the backend and
+admin commands start quickly and work where NiceGUI's UI is not wanted.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from ..backend import command_line
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nicegui-authenticator", description="A complete sign-in experience for NiceGUI apps."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    backend = commands.add_parser("backend", help="run the reference setAuthState backend")
+    command_line.add_server_options(backend)
+    command_line.add_backend_options(backend)
+    admin = commands.add_parser("admin", help="manage the backend's accounts and outbox")
+    command_line.add_admin_commands(admin)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ns = build_parser().parse_args(argv)
+    if ns.command == "backend":
+        return command_line.serve_from_args(ns)
+    return command_line.run_admin(ns)
