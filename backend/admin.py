@@ -50,6 +50,8 @@ class Admin:
             raise ValueError(policy_message(missing))
         if parts.settings.identifiers == ("email",) and email is None:
             email = username
+        if parts.users.by_username(username) is not None:
+            raise ValueError(f"User already exists: {username!r}")
         user = parts.users.create(
             username=username,
             password_hash=parts.hasher.hash(password),

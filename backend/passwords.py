@@ -19,7 +19,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-from functools import cached_property
 from typing import Final
 
 from .settings import PasswordPolicy, ScryptCost
@@ -42,6 +41,8 @@ class PasswordHasher:
 
     def __init__(self, cost: ScryptCost) -> None:
         self._cost = cost
+        # Made now, not on first use, so even the first unknown-user sign-in costs one hash.
+        self._dummy_hash = self.hash(secrets.token_urlsafe(16))
 
     def hash(self, password: str) -> str:
         salt = secrets.token_bytes(SALT_BYTES)
@@ -68,10 +69,6 @@ class PasswordHasher:
         parts = encoded.split("$")
         current = [str(self._cost.n), str(self._cost.r), str(self._cost.p)]
         return len(parts) != 6 or parts[0] != "scrypt" or parts[1:4] != current
-
-    @cached_property
-    def _dummy_hash(self) -> str:
-        return self.hash(secrets.token_urlsafe(16))
 
     @staticmethod
     def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:

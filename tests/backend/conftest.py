@@ -1,0 +1,35 @@
+"""Fixtures for the backend tests: a fake clock and a backend factory that cleans up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from backend_support import FakeClock, settings
+from nicegui_authenticator.backend.app import ReferenceBackend
+
+MakeBackend = Callable[..., ReferenceBackend]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_backend(tmp_path: Path, clock: FakeClock) -> Iterator[MakeBackend]:
+    """``make_backend(mode="basic", ...)``: a backend on a fresh database in ``tmp_path``."""
+    made: list[ReferenceBackend] = []
+
+    def make(**changes: Any) -> ReferenceBackend:
+        changes.setdefault("clock", clock)
+        changes.setdefault("db_path", str(tmp_path / f"auth-{len(made)}.sqlite3"))
+        backend = ReferenceBackend(settings(tmp_path, **changes))
+        made.append(backend)
+        return backend
+
+    yield make
+    for backend in made:
+        backend.close()
