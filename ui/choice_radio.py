@@ -1,30 +1,54 @@
-"""A radio group whose options each carry a test hook.
+"""A radio group built from individual Quasar radios, each carrying its test hook.
 
-``ui.radio`` renders Quasar's QOptionGroup from ``{value, label}`` option
-objects; QOptionGroup passes any further keys of an option to that option's
-QRadio. Adding ``data-testid`` there puts ``authenticator-<field>-<VALUE>`` on
-the clickable radio itself (``role=radio``), as PROTOCOL.md's hooks want,
-while keeping one accessible group with keyboard navigation.
+``ui.radio`` (QOptionGroup) renders its options itself and drops any extra
+attribute, so a per-option ``data-testid`` cannot reach the DOM. Building the
+group from one ``q-radio`` per option puts ``authenticator-<field>-<VALUE>``
+on the clickable ``role=radio`` element, keeps the wire value as each radio's
+``val``, and lets the person choose by mouse or keyboard (Quasar emits
+``update:model-value`` for both; a plain ``click`` is also accepted, which is
+what NiceGUI's simulated User sends).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from nicegui import ui
 
-from .hooks import field_hook
+from .hooks import field_hook, hook
 
 
-class ChoiceRadio(ui.radio):
-    """``ui.radio`` keyed by wire values, labelled with readable names, hooked per option."""
+class ChoiceRadio(ui.element):
+    """One radio per option; ``value`` is the chosen wire value."""
 
-    def __init__(self, field_name: str, options: dict[str, str], *, value: str | None) -> None:
-        self._field_name = field_name
-        super().__init__(options, value=value)
+    def __init__(self, field_name: str, options: dict[str, str], *, value: str, label: str) -> None:
+        super().__init__("div")
+        self.value = value
+        self.props["role"] = "radiogroup"
+        self.props["aria-label"] = label
+        self._radios: list[ui.element] = []
+        with self:
+            for option, label in options.items():
+                radio = ui.element("q-radio")
+                radio.props["val"] = option
+                radio.props["label"] = label
+                radio.props["name"] = field_name
+                radio.props["model-value"] = value
+                radio.props["dense"] = True
+                hook(radio, f"{field_hook(field_name)}-{option}")
+                radio.on("update:model-value", lambda _, option=option: self.choose(option), [])
+                radio.on("click", lambda _, option=option: self.choose(option), [])
+                self._radios.append(radio)
 
-    def _update_options(self) -> None:
-        super()._update_options()
-        options: list[dict[str, Any]] = self._props["options"]
-        for option, value in zip(options, self._values, strict=True):
-            option["data-testid"] = f"{field_hook(self._field_name)}-{value}"
+    def choose(self, option: str) -> None:
+        """Select ``option`` (a wire value) in every radio of the group."""
+        if self.props.get("disable"):
+            return
+        self.value = option
+        for radio in self._radios:
+            radio.props["model-value"] = option
+
+    def set_enabled(self, enabled: bool) -> None:
+        for element in (self, *self._radios):
+            if enabled:
+                element.props.pop("disable", None)
+            else:
+                element.props["disable"] = True

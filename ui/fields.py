@@ -54,7 +54,7 @@ class FieldHandle:
 
     def set_enabled(self, enabled: bool) -> None:
         for element in (self.element, *self.extras):
-            if isinstance(element, DisableableElement):
+            if isinstance(element, DisableableElement | ChoiceRadio):
                 element.set_enabled(enabled)
 
 
@@ -71,18 +71,13 @@ def _choice(spec: FormField, value: str, catalog: Mapping[str, str] | None) -> F
     options = {choice.value: translate(choice.label, catalog) for choice in spec.choices}
     selected = value if value in options else spec.choices[0].value
     with ui.element("div").classes("na-choice") as group:
-        ui.label(translate(spec.label, catalog)).classes("na-choice-label")
-        radio = ChoiceRadio(spec.name, options, value=selected)
-        radio.props["name"] = spec.name
+        label = translate(spec.label, catalog)
+        ui.label(label).classes("na-choice-label")
+        radio = ChoiceRadio(spec.name, options, value=selected, label=label)
         error = ui.label("").classes("na-field-error")
         error.set_visibility(False)
-    group.props["role"] = "radiogroup"
     hook(group, field_hook(spec.name))
-
-    def read() -> str:
-        return str(radio.value) if radio.value is not None else ""
-
-    return FieldHandle(spec, group, read=read, error_label=error, extras=[radio])
+    return FieldHandle(spec, group, read=lambda: radio.value, error_label=error, extras=[radio])
 
 
 def _input(
@@ -101,6 +96,7 @@ def _input(
         password=password,
         password_toggle_button=password,
     ).props("outlined no-error-icon")
+    element.without_auto_validation()  # errors are ours (machine + live checks), not NiceGUI's
     element.props["name"] = spec.name
     if spec.input_type in ("email", "tel", "number"):
         element.props["type"] = spec.input_type

@@ -226,3 +226,206 @@ async def fill(user: User, action: str, values: Mapping[str, str]) -> None:
 
 async def submit(user: User, action: str) -> None:
     find_in(user, action, "authenticator-submit").click()
+
+
+def _challenge(
+    label: str, challenge: str, *fields: Mapping[str, Any], capability: str | None = None
+) -> dict[str, Any]:
+    action: dict[str, Any] = {
+        "name": "confirmSignIn",
+        "label": label,
+        "fields": [
+            {
+                "name": "session",
+                "label": "Session",
+                "type": "hidden",
+                "required": True,
+                "defaultValue": "S3ss",
+            },
+            {
+                "name": "challenge",
+                "label": "Challenge",
+                "type": "hidden",
+                "required": True,
+                "defaultValue": challenge,
+            },
+            *fields,
+        ],
+    }
+    if capability is not None:
+        action["capability"] = capability
+    return {"state": "confirmingSignIn", "actions": [action]}
+
+
+CODE_FIELD: dict[str, Any] = {"name": "code", "label": "Code", "type": "text", "required": True}
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+CREATION_OPTIONS = (
+    '{"challenge":"HYq2wTOJ5Tz3uZSWyEJJeA","rp":{"id":"localhost","name":"demo"},'
+    '"user":{"id":"dXNlcg","name":"alice","displayName":"alice"},'
+    '"pubKeyCredParams":[{"type":"public-key","alg":-7}],"timeout":60000}'
+)
+REQUEST_OPTIONS = '{"challenge":"HYq2wTOJ5Tz3uZSWyEJJeA","rpId":"localhost","timeout":60000}'
+
+# One AuthState per screen that needs a server state of its own (canned, AWS Blocks wording).
+CANNED: dict[str, dict[str, Any]] = {
+    "confirm_code": _challenge("Enter Email Code (sent to a***@e***.com)", "code", CODE_FIELD),
+    "select_mfa": _challenge(
+        "Choose MFA", "mfaType", {"name": "mfaType", "label": "Pick one of: TOTP, EMAIL", "type": "text"}
+    ),
+    "select_mfa_setup": _challenge(
+        "Choose MFA Setup",
+        "mfaType",
+        {"name": "mfaType", "label": "Pick one of: TOTP, EMAIL", "type": "text"},
+    ),
+    "select_first_factor": _challenge(
+        "Choose sign-in method",
+        "firstFactor",
+        {"name": "firstFactor", "label": "Pick one of: PASSWORD, EMAIL_OTP, WEB_AUTHN", "type": "text"},
+    ),
+    "setup_totp": _challenge(
+        "Set up authenticator app",
+        "totpSetup",
+        {"name": "sharedSecret", "label": "Shared Secret", "type": "hidden", "defaultValue": TOTP_SECRET},
+        CODE_FIELD,
+    ),
+    "setup_email": _challenge(
+        "Set up email", "email", {"name": "email", "label": "Email", "type": "email", "required": True}
+    ),
+    "new_password": _challenge(
+        "Set new password",
+        "newPassword",
+        {"name": "newPassword", "label": "New Password", "type": "password", "required": True},
+    ),
+    "enter_password": _challenge(
+        "Enter password",
+        "password",
+        {"name": "password", "label": "Password", "type": "password", "required": True},
+    ),
+    "passkey_assert": _challenge(
+        "Use passkey",
+        "webauthn",
+        {
+            "name": "credentialRequestOptions",
+            "label": "Options",
+            "type": "hidden",
+            "defaultValue": REQUEST_OPTIONS,
+        },
+        {"name": "credential", "label": "Credential", "type": "hidden"},
+        capability="webauthn-get",
+    ),
+    "passkey_register": signed_in(
+        "alice",
+        {
+            "name": "completePasskeyRegistration",
+            "label": "Register passkey",
+            "capability": "webauthn-create",
+            "fields": [
+                {
+                    "name": "credentialCreationOptions",
+                    "label": "Credential Creation Options",
+                    "type": "hidden",
+                    "required": True,
+                    "defaultValue": CREATION_OPTIONS,
+                },
+                {"name": "credential", "label": "Credential", "type": "hidden", "required": True},
+            ],
+        },
+    ),
+    "passkey_manage": signed_in(
+        "alice",
+        *[
+            {
+                "name": "deletePasskey",
+                "label": f"Delete passkey {cid[:7]}…",
+                "fields": [
+                    {"name": "credentialId", "label": "Credential ID", "type": "hidden", "defaultValue": cid}
+                ],
+            }
+            for cid in ("cred-2e33eab406ef", "cred-77aa01b2c3d4")
+        ],
+        {"name": "startPasskeyRegistration", "label": "Add a passkey to this device", "fields": []},
+    ),
+    "signed_in": signed_in(
+        "alice",
+        {"name": "startPasskeyRegistration", "label": "Add a passkey to this device", "fields": []},
+        {"name": "listPasskeys", "label": "List passkeys", "fields": []},
+        {
+            "name": "changeNickname",
+            "label": "Change nickname",
+            "fields": [{"name": "nickname", "label": "Nickname", "type": "text", "required": True}],
+        },
+    ),
+    "generic": {
+        "state": "somethingNew",
+        "actions": [
+            {
+                "name": "doThing",
+                "label": "Do the thing",
+                "fields": [{"name": "thing", "label": "Thing", "type": "text", "required": True}],
+            },
+            {"name": "other", "label": "Other way", "fields": []},
+        ],
+    },
+    "hostile": {
+        "state": "somethingNew",
+        "error": HOSTILE,
+        "actions": [
+            {
+                "name": "evil",
+                "label": HOSTILE,
+                "fields": [{"name": "x", "label": HOSTILE, "type": "text", "defaultValue": HOSTILE}],
+            }
+        ],
+    },
+    "federated": signed_out(
+        {
+            "name": "signIn:google",
+            "label": "Sign in with Google",
+            "url": "https://accounts.example.com/o/auth",
+        }
+    ),
+}
+
+
+# ----------------------------------------------------------------- reference backend
+
+
+def cheap_backend(db_path: str, **changes: Any) -> Any:
+    """A ReferenceBackend with a cheap password hash, for fast UI tests."""
+    from nicegui_authenticator.backend.app import ReferenceBackend
+    from nicegui_authenticator.backend.settings import BackendSettings, ScryptCost
+
+    values: dict[str, Any] = {"db_path": db_path, "password_hash_cost": ScryptCost(n=2**4, r=8, p=1)}
+    values.update(changes)
+    return ReferenceBackend(BackendSettings(**values))
+
+
+def in_process_client(backend: Any) -> Any:
+    """An AuthClient reaching ``backend`` through httpx's ASGI transport (no socket)."""
+    import httpx
+    from nicegui_authenticator.client import AuthClient
+
+    return AuthClient("http://127.0.0.1/aws-blocks/api", transport=httpx.ASGITransport(app=backend.asgi_app))
+
+
+def root(user: User) -> ui.element:
+    (element,) = user.find(marker="authenticator").elements
+    return element
+
+
+async def wait_for_screen(user: User, name: str, timeout: float = 5.0) -> None:
+    """Wait until the Authenticator shows screen ``name`` (its ``data-screen``)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        shown = root(user).props.get("data-screen")
+        if shown == name:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"expected screen {name!r}, still on {shown!r}")
+        await asyncio.sleep(0.02)
+
+
+def text_of(user: User, hook: str) -> str:
+    (element,) = user.find(marker=hook).elements
+    return str(getattr(element, "text", ""))

@@ -88,19 +88,20 @@ def banners(ctx: ScreenContext) -> None:
     """The notice (information) and the one error region (``role=alert``)."""
     screen = ctx.screen
     if screen.notice is not None:
-        with ui.element("div").classes("na-banner na-notice") as notice:
-            ui.icon("info")
-            ui.label(ctx.t(screen.notice)).classes("na-banner-text")
-        notice.props["role"] = "status"
-        hook(notice, "authenticator-notice")
+        with ui.element("div").classes("na-banner na-notice"):
+            ui.icon("info").props('aria-hidden="true"')
+            text = ui.label(ctx.t(screen.notice)).classes("na-banner-text")
+        text.props["role"] = "status"
+        hook(text, "authenticator-notice")
     if screen.error is not None:
-        with ui.element("div").classes("na-banner na-error") as alert:
-            ui.icon("error_outline")
-            ui.label(ctx.t(screen.error)).classes("na-banner-text")
+        with ui.element("div").classes("na-banner na-error"):
+            ui.icon("error_outline").props('aria-hidden="true"')
+            alert = ui.label(ctx.t(screen.error)).classes("na-banner-text")
             if screen.can_retry:
                 retry = ui.button(ctx.t(Msg("action.retry")), on_click=ctx.on_retry)
                 retry.props("flat dense no-caps color=negative")
                 hook(retry, "authenticator-retry")
+        # The region's text is exactly the message (icon and Retry sit beside it).
         alert.props["role"] = "alert"
         hook(alert, "authenticator-error")
 
