@@ -42,19 +42,21 @@ class _Inflater:
 
     def feed(self, data: bytes, room: int) -> bytes:
         """Inflate ``data``, producing at most ``room + 1`` bytes (one more proves the overflow)."""
+        # max(..., 0): a max_length of 0 would mean "unlimited" to zlib.
+        limit = max(room, 0) + 1
         try:
-            out = self._inflater.decompress(data, room + 1)
+            out = self._inflater.decompress(data, limit)
         except zlib.error:
             if self._encoding != "deflate" or self._started:
                 raise
             # Some servers send raw deflate without the zlib wrapper.
             self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-            out = self._inflater.decompress(data, room + 1)
+            out = self._inflater.decompress(data, limit)
         self._started = True
         return out
 
     def finish(self, room: int) -> bytes:
-        return self._inflater.flush(room + 1) if room >= 0 else b""
+        return self._inflater.flush(max(room, 0) + 1)
 
 
 async def read_capped(response: httpx.Response, *, cap: int, method: str) -> bytes:

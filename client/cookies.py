@@ -73,8 +73,10 @@ class _Cookie:
     created: float
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.name, self.domain, self.path)
+    def key(self) -> tuple[str, str, bool, str]:
+        # RFC 6265bis 5.7: a host-only cookie and a Domain cookie of the same name
+        # and host are two cookies (browsers keep both).
+        return (self.name, self.domain, self.host_only, self.path)
 
     def expired(self, now: float) -> bool:
         return self.expires is not None and self.expires <= now
@@ -206,7 +208,7 @@ class CookieSession:
 
     def __init__(self, *, clock: Clock = time.time) -> None:
         self._clock = clock
-        self._cookies: dict[tuple[str, str, str], _Cookie] = {}
+        self._cookies: dict[tuple[str, str, bool, str], _Cookie] = {}
         self._lock = threading.Lock()
 
     # -- what a browser does on a response and on a request ------------------

@@ -33,8 +33,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from local_server import Receive, Scope, Send, read_body, send_bytes
-from nicegui_authenticator.client import CookieSession
+from nicegui_authenticator.client import AuthClient, CookieSession, RpcError
+from nicegui_authenticator.state_machine.protocol import AuthState
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES_DIR = Path(
@@ -298,3 +300,56 @@ def jar_values(session: CookieSession) -> dict[str, str]:
     cookies = session.to_json()["cookies"]
     assert isinstance(cookies, list)
     return {str(c["name"]): str(c["value"]) for c in cookies if isinstance(c, dict)}
+
+
+def uses_main_client(step: RecordedStep) -> bool:
+    """Steps a default ``AuthClient(endpoint)`` sends; others need a namespace or Host override."""
+    return step.namespace == "authApi" and step.host_header is None
+
+
+async def drive_with_auth_client(steps: Sequence[RecordedStep], endpoint: str) -> CookieSession:
+    """Send every client step of a flow through AuthClient and check each outcome and jar.
+
+    Each step must return the recorded AuthState (``to_wire`` equal to the
+    recorded result) or raise the recorded JSON-RPC error, and leave the
+    session holding exactly the cookies the recorder's jar held.
+    """
+    session = CookieSession()
+    jar = RecorderJar(session, endpoint)
+    async with AuthClient(endpoint, session=session) as client:
+        for step in steps:
+            if not step.is_auth_call:
+                jar.skip(step)
+                continue
+            jar.before(step)
+            if uses_main_client(step):
+                await _expect_recorded_outcome(client, step)
+            else:
+                # An unknown API's namespace, or the non-loopback Host probe: a client
+                # configured that way, on the same jar.
+                headers = {"host": step.host_header} if step.host_header else None
+                async with AuthClient(endpoint, step.namespace, session=session, headers=headers) as other:
+                    await _expect_recorded_outcome(other, step)
+            jar.after(step)
+            assert jar_values(session) == jar.expected_after(step), step.label
+    return session
+
+
+async def _call(client: AuthClient, step: RecordedStep) -> AuthState:
+    if step.verb == "getAuthState":
+        return await client.get_auth_state()
+    return await client.set_auth_state(step.payload)
+
+
+async def _expect_recorded_outcome(client: AuthClient, step: RecordedStep) -> None:
+    reply = step.response_body
+    if "error" in reply:
+        with pytest.raises(RpcError) as caught:
+            await _call(client, step)
+        error, data = reply["error"], reply["error"].get("data") or {}
+        assert (caught.value.code, caught.value.message) == (error["code"], error["message"]), step.label
+        assert caught.value.name == data.get("name"), step.label
+        assert caught.value.retriable is bool(data.get("retriable")), step.label
+    else:
+        state = await _call(client, step)
+        assert state.to_wire() == reply["result"], step.label
