@@ -124,7 +124,8 @@ export function submitForm(url, method, fields) {
     form.appendChild(input);
   }
   document.body.appendChild(form);
-  form.submit();
+  // Answer first, then leave: the page may unload before a later reply could go out.
+  setTimeout(() => form.submit(), 0);
   return true;
 }
 

@@ -192,7 +192,7 @@ class Authenticator(ui.element):
             elif isinstance(effect, RunWebAuthn):
                 queue.extend(self._feed(await run_webauthn(self.client, effect)))
             elif isinstance(effect, SubmitExternalForm):
-                if not submit_external_form(self.client, effect.url, effect.method, dict(effect.fields)):
+                if not await submit_external_form(self.client, effect.url, effect.method, dict(effect.fields)):
                     ui.notify(translate(Msg("external.refused"), self._catalog), type="warning")
             elif isinstance(effect, AuthChanged):
                 await self._auth_changed(effect.user, announce=announce)
@@ -240,7 +240,7 @@ class Authenticator(ui.element):
         self._rendered = screen
         self.props["data-screen"] = screen.name.value
         self._content.set_visibility(screen.user is not None)
-        if before is not None and replace(before, pending=screen.pending) == screen:
+        if before is not None and _layout(before) == _layout(screen):
             self._show_pending(screen.pending)
             return
         if before is None or before.name is not screen.name:
@@ -277,3 +277,15 @@ class Authenticator(ui.element):
     def _show_pending(self, pending: bool) -> None:
         for view in self._views:
             view.set_pending(pending, active=view is self._active_view)
+
+
+def _layout(screen: Screen) -> Screen:
+    """What decides the rendered widgets: the screen without its pending flag and
+    without what the person typed (the widgets hold that already). A call going
+    in flight, or a reply that changes nothing but the typed values, then
+    re-renders nothing: focus and input stay where they are."""
+    forms = tuple(
+        replace(form, fields=tuple(replace(f, value="") if f.visible else f for f in form.fields))
+        for form in screen.forms
+    )
+    return replace(screen, pending=False, forms=forms)

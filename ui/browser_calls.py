@@ -95,7 +95,7 @@ def safe_external_url(url: str) -> bool:
     return url.strip().startswith("/") and not url.strip().startswith("//")
 
 
-def submit_external_form(client: Client, url: str, method: str, fields: dict[str, str]) -> bool:
+async def submit_external_form(client: Client, url: str, method: str, fields: dict[str, str]) -> bool:
     """Submit a real browser form to ``url`` (the person leaves the page).
 
     Returns False (and submits nothing) for a URL that is not http(s).
@@ -104,7 +104,10 @@ def submit_external_form(client: Client, url: str, method: str, fields: dict[str
         logger.warning("refusing to submit an external form to a non-http(s) URL")
         return False
     verb = "POST" if method.upper() == "POST" else "GET"
-    client.run_javascript(_module_call("submitForm", url.strip(), verb, dict(fields)))
+    try:
+        await client.run_javascript(_module_call("submitForm", url.strip(), verb, dict(fields)), timeout=5.0)
+    except TimeoutError:
+        logger.info("the browser did not confirm the external form submission")
     return True
 
 

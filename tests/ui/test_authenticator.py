@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
 from nicegui import ui
 from nicegui.testing import User
 from nicegui_authenticator.client import InProcessApi
+from nicegui_authenticator.state_machine import AuthUser
+from nicegui_authenticator.ui.auth_events import AuthChange, auth_changed, current_browser_id, on_same_browser
 from nicegui_authenticator.ui.authenticator import Authenticator
-from test_authenticator_support import FakeBackend, fill, submit
+from test_authenticator_support import (
+    FakeBackend,
+    element_in,
+    eventually,
+    fill,
+    signed_in,
+    signed_out,
+    submit,
+    text_of,
+    wait_for_screen,
+)
 
 
 async def test_sign_in_and_out(user: User) -> None:
@@ -52,3 +68,115 @@ async def test_sign_up_confirm_and_signed_in(user: User) -> None:
     await user.should_see("Signed in as: bob")
     assert backend.calls[-1] == {"action": "confirmSignUp", "username": "bob", "code": "123456"}
     assert changes == ["bob"]
+
+
+class CountingBackend(FakeBackend):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def get_auth_state(self) -> dict[str, Any]:
+        self.reads += 1
+        return super().get_auth_state()
+
+
+async def test_other_tabs_of_the_same_browser_follow_sign_in_and_out(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    """Two Authenticators of one browser share the change; another browser is left alone.
+
+    (Two elements on one page stand in for two tabs: they share the browser id,
+    which is all the event is scoped by. Separate real tabs are covered by the
+    Playwright suite.)
+    """
+    backend = FakeBackend()
+    stranger = CountingBackend()
+    seen: list[str | None] = []
+
+    @ui.page("/")
+    def page() -> None:
+        with ui.element("div").mark("tab-a"):
+            Authenticator(InProcessApi(backend))
+        with ui.element("div").mark("tab-b"):
+            Authenticator(
+                InProcessApi(backend), on_auth_change=lambda u: seen.append(u.username if u else None)
+            )
+
+    @ui.page("/other")
+    def other() -> None:
+        Authenticator(InProcessApi(stranger))
+
+    other_browser = create_user()
+    await other_browser.open("/other")
+    await eventually(lambda: stranger.reads == 1)
+    await user.open("/")
+    with user.scope(marker="tab-a"):
+        await wait_for_screen(user, "sign_in")
+        await fill(user, "signIn", {"username": "alice", "password": "Passw0rd!"})
+        await submit(user, "signIn")
+        await wait_for_screen(user, "signed_in")
+    with user.scope(marker="tab-b"):
+        await wait_for_screen(user, "signed_in")  # without a reload
+        assert seen == ["alice"]
+        await submit(user, "signOut")
+    with user.scope(marker="tab-a"):
+        await wait_for_screen(user, "sign_in")
+    assert seen == ["alice", None]
+    assert stranger.reads == 1
+
+
+async def test_auth_events_are_scoped_by_browser(user: User) -> None:
+    got: list[AuthChange] = []
+
+    @ui.page("/")
+    def page() -> None:
+        on_same_browser(got.append)
+        ui.label("ready")
+
+    await user.open("/")
+    await user.should_see("ready")
+    with user:
+        mine = current_browser_id()
+    assert mine is not None
+    auth_changed.emit(AuthChange("someone-else", None))
+    auth_changed.emit(AuthChange(mine, AuthUser(userId="u1", username="alice")))
+    await eventually(lambda: len(got) == 1)
+    await asyncio.sleep(0.05)
+    assert [c.user.username if c.user else None for c in got] == ["alice"]
+
+
+async def test_hide_sign_up_and_catalog(user: User) -> None:
+    @ui.page("/")
+    def page() -> None:
+        Authenticator(
+            InProcessApi(FakeBackend()),
+            hide_sign_up=True,
+            catalog={"screen.sign_in": "Anmelden", "action.signIn": "Los"},
+        )
+
+    await user.open("/")
+    await wait_for_screen(user, "sign_in")
+    await user.should_not_see(marker="authenticator-tab-signUp")
+    await user.should_see("Anmelden")
+    assert text_of(user, "authenticator-heading") == "Anmelden"
+    assert element_in(user, "signIn", "authenticator-submit").props["label"] == "Los"
+
+
+async def test_children_show_only_when_signed_in_and_signed_in_card_can_hide(user: User) -> None:
+    backend = FakeBackend(state=signed_in("alice"))
+
+    @ui.page("/")
+    def page() -> None:
+        with Authenticator(InProcessApi(backend), show_signed_in=False):
+            ui.label("secret dashboard")
+
+    await user.open("/")
+    await wait_for_screen(user, "signed_in")
+    await user.should_see("secret dashboard")
+    await user.should_not_see(marker="authenticator-signed-in")
+    backend.state = signed_out()
+    (auth,) = [e for e in user.current_layout.descendants() if isinstance(e, Authenticator)]
+    await auth.refresh()
+    await wait_for_screen(user, "sign_in")
+    await user.should_not_see("secret dashboard")
+    assert auth.user is None and auth.screen.name.value == "sign_in"

@@ -429,3 +429,12 @@ async def wait_for_screen(user: User, name: str, timeout: float = 5.0) -> None:
 def text_of(user: User, hook: str) -> str:
     (element,) = user.find(marker=hook).elements
     return str(getattr(element, "text", ""))
+
+
+async def eventually(predicate: Any, timeout: float = 3.0) -> None:
+    """Wait until ``predicate()`` is true (effects run in background tasks)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)

@@ -1,0 +1,241 @@
+"""Screens and shell behaviour that need a staged server: canned states and fake APIs.
+
+Hostile strings, unknown states, federated buttons, failing and blocking
+transports cannot be produced by the reference backend on demand, so these
+tests give the Authenticator an ``InProcessApi`` around a small fake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from nicegui import ui
+from nicegui.testing import User
+from nicegui.testing.user_interaction import UserInteraction
+from nicegui_authenticator.client import InProcessApi
+from nicegui_authenticator.ui.authenticator import Authenticator
+from test_authenticator_support import (
+    CANNED,
+    HOSTILE,
+    BlockingApi,
+    CannedBackend,
+    FailingApi,
+    FakeBackend,
+    element_in,
+    eventually,
+    fill,
+    find_in,
+    submit,
+    text_of,
+    wait_for_screen,
+)
+
+
+def page_with(api: Any, **options: Any) -> None:
+    @ui.page("/")
+    def page() -> None:
+        Authenticator(api, **options)
+
+
+async def test_every_canned_screen_renders_with_its_hooks(user: User) -> None:
+    expected = {
+        "confirm_code": "confirm_code",
+        "select_mfa": "select_mfa",
+        "select_mfa_setup": "select_mfa_setup",
+        "select_first_factor": "select_first_factor",
+        "setup_totp": "setup_totp",
+        "setup_email": "setup_email",
+        "new_password": "new_password",
+        "enter_password": "enter_password",
+        "passkey_assert": "passkey_assert",
+        "passkey_register": "passkey_register",
+        "passkey_manage": "passkey_manage",
+        "signed_in": "signed_in",
+        "generic": "generic",
+    }
+    for key, screen in expected.items():
+        page_with(InProcessApi(CannedBackend(CANNED[key])))
+        await user.open("/")
+        await wait_for_screen(user, screen)
+        await user.should_see(marker="authenticator-heading")
+        await user.should_not_see(marker="authenticator-error")
+        for action in {a["name"] for a in CANNED[key]["actions"]}:
+            await user.should_see(marker=f"authenticator-action-{action}")
+
+
+async def test_hidden_fields_are_real_hidden_inputs_with_hooks(user: User) -> None:
+    page_with(InProcessApi(CannedBackend(CANNED["confirm_code"])))
+    await user.open("/")
+    await wait_for_screen(user, "confirm_code")
+    session = element_in(user, "confirmSignIn", "authenticator-session")
+    assert (session.tag, session.props["type"], session.props["value"]) == ("input", "hidden", "S3ss")
+    code = element_in(user, "confirmSignIn", "authenticator-code")
+    assert code.props["inputmode"] == "numeric"
+    assert code.props["autocomplete"] == "one-time-code"
+    assert code.props["autofocus"] is True
+    await user.should_see("We sent a code to a***@e***.com.")
+
+
+async def test_first_factor_choice_names_and_submit(user: User) -> None:
+    backend = CannedBackend(CANNED["select_first_factor"])
+    page_with(InProcessApi(backend))
+    await user.open("/")
+    await wait_for_screen(user, "select_first_factor")
+    labels = [
+        element_in(user, "confirmSignIn", f"authenticator-firstFactor-{v}").props["label"]
+        for v in ("PASSWORD", "EMAIL_OTP", "WEB_AUTHN")
+    ]
+    assert labels == ["Password", "Email code", "Passkey"]
+    user.find(marker="authenticator-firstFactor-WEB_AUTHN").click()
+    await submit(user, "confirmSignIn")
+    await eventually(lambda: bool(backend.calls))
+    assert backend.calls[-1] == {
+        "action": "confirmSignIn",
+        "session": "S3ss",
+        "challenge": "firstFactor",
+        "firstFactor": "WEB_AUTHN",
+    }
+
+
+async def test_hostile_server_strings_are_text(user: User) -> None:
+    page_with(InProcessApi(CannedBackend(CANNED["hostile"])))
+    await user.open("/")
+    await wait_for_screen(user, "generic")
+    assert text_of(user, "authenticator-error") == HOSTILE
+    button = element_in(user, "evil", "authenticator-submit")
+    field = element_in(user, "evil", "authenticator-x")
+    assert button.props["label"] == HOSTILE  # a prop Vue renders as text
+    assert field.props["label"] == HOSTILE
+    assert field.value == HOSTILE
+    assert not [e for e in user.current_layout.descendants() if isinstance(e, ui.html | ui.markdown)]
+
+
+async def test_federated_button_submits_a_real_form(user: User) -> None:
+    posted: list[str] = []
+    user.javascript_rules[
+        re.compile(r'(?s).*m\.submitForm\("https://accounts\.example\.com/o/auth", "GET"')
+    ] = lambda m: posted.append(m.group(0)) or True
+    page_with(InProcessApi(CannedBackend(CANNED["federated"])))
+    await user.open("/")
+    await wait_for_screen(user, "sign_in")
+    button = element_in(user, "signIn:google", "authenticator-submit")
+    assert button.props["label"] == "Sign in with Google"
+    await submit(user, "signIn:google")
+    await eventually(lambda: bool(posted))
+
+
+async def test_federated_javascript_url_is_refused(user: User) -> None:
+    state = dict(CANNED["federated"])
+    state["actions"] = [
+        *state["actions"][:-1],
+        {"name": "signIn:evil", "label": "Evil", "url": "javascript:alert(1)"},
+    ]
+    sent: list[str] = []
+    user.javascript_rules[re.compile(r"(?s).*submitForm")] = lambda m: sent.append(m.group(0))
+    page_with(InProcessApi(CannedBackend(state)))
+    await user.open("/")
+    await wait_for_screen(user, "sign_in")
+    await submit(user, "signIn:evil")
+    await user.should_see("This sign-in option is not available.")
+    assert not sent
+
+
+async def test_transport_failure_keeps_values_and_offers_retry(user: User) -> None:
+    api = FailingApi(FakeBackend())
+    page_with(api)
+    await user.open("/")
+    await wait_for_screen(user, "sign_in")
+    await fill(user, "signIn", {"username": "alice", "password": "Passw0rd!"})
+    await submit(user, "signIn")
+    await user.should_see(marker="authenticator-retry")
+    assert text_of(user, "authenticator-error").startswith("We could not reach the sign-in service.")
+    assert element_in(user, "signIn", "authenticator-username").value == "alice"
+    assert element_in(user, "signIn", "authenticator-password").value == "Passw0rd!"
+    api.failing = False
+    user.find(marker="authenticator-retry").click()
+    await wait_for_screen(user, "signed_in")
+
+
+async def test_retriable_wrong_code_keeps_the_form(user: User) -> None:
+    backend = FakeBackend()
+    page_with(InProcessApi(backend))
+    await user.open("/")
+    await wait_for_screen(user, "sign_in")
+    user.find(marker="authenticator-tab-signUp").click()
+    await wait_for_screen(user, "sign_up")
+    values = {"username": "zoe", "password": "Passw0rd!", "confirmPassword": "Passw0rd!", "email": "z@x.io"}
+    await fill(user, "signUp", values)
+    await submit(user, "signUp")
+    await wait_for_screen(user, "confirm_sign_up")
+    await fill(user, "confirmSignUp", {"code": "000000"})
+    await submit(user, "confirmSignUp")
+    await user.should_see(marker="authenticator-error")
+    await wait_for_screen(user, "confirm_sign_up")
+    code = element_in(user, "confirmSignUp", "authenticator-code")
+    assert code.value == "000000"
+    assert code.error == "The code is not correct. Try again."
+
+
+async def test_pending_disables_the_form_and_blocks_double_submit(user: User) -> None:
+    backend = FakeBackend()
+    api = BlockingApi(backend)
+    page_with(api)
+    await user.open("/")
+    await wait_for_screen(user, "sign_in")
+    await fill(user, "signIn", {"username": "alice", "password": "Passw0rd!"})
+    await submit(user, "signIn")
+    await asyncio.wait_for(api.entered.wait(), 2)
+    button = element_in(user, "signIn", "authenticator-submit")
+    username = element_in(user, "signIn", "authenticator-username")
+    assert button.props.get("loading") is True
+    assert not username.enabled
+    find_in(user, "signIn", "authenticator-submit").trigger("click")  # a second click while in flight
+    username.props.pop("disable", None)
+    find_in(user, "signIn", "authenticator-password").trigger("keydown.enter")
+    api.release.set()
+    await wait_for_screen(user, "signed_in")
+    assert [c["action"] for c in backend.calls] == ["signIn"]
+
+
+async def test_enter_submits(user: User) -> None:
+    backend = FakeBackend()
+    page_with(InProcessApi(backend))
+    await user.open("/")
+    await wait_for_screen(user, "sign_in")
+    await fill(user, "signIn", {"username": "alice", "password": "Passw0rd!"})
+    find_in(user, "signIn", "authenticator-password").trigger("keydown.enter")
+    await wait_for_screen(user, "signed_in")
+
+
+async def test_client_side_validation_shows_field_errors(user: User) -> None:
+    backend = FakeBackend()
+    page_with(InProcessApi(backend))
+    await user.open("/")
+    await wait_for_screen(user, "sign_in")
+    user.find(marker="authenticator-tab-signUp").click()
+    await wait_for_screen(user, "sign_up")
+    await user.should_see(marker="authenticator-password-rules")
+    await fill(user, "signUp", {"username": "zoe", "password": "short", "email": "not-an-email"})
+    await submit(user, "signUp")
+    await asyncio.sleep(0.05)
+    assert element_in(user, "signUp", "authenticator-password").error == "At least 8 characters"
+    assert element_in(user, "signUp", "authenticator-email").error == "Enter a valid email address."
+    assert element_in(user, "signUp", "authenticator-username").value == "zoe"
+    assert backend.calls == []
+
+
+async def test_passkey_manage_deletes_the_chosen_passkey(user: User) -> None:
+    backend = CannedBackend(CANNED["passkey_manage"])
+    page_with(InProcessApi(backend))
+    await user.open("/")
+    await wait_for_screen(user, "passkey_manage")
+    await user.should_see("cred-77…")
+    await user.should_see(marker="authenticator-action-startPasskeyRegistration")
+    wrappers = sorted(user.find(marker="authenticator-action-deletePasskey").elements, key=lambda e: e.id)
+    assert len(wrappers) == 2
+    (second,) = [e for e in wrappers[1].descendants() if isinstance(e, ui.button)]
+    UserInteraction(user, {second}, None).click()
+    await eventually(lambda: bool(backend.calls))
+    assert backend.calls[-1] == {"action": "deletePasskey", "credentialId": "cred-77aa01b2c3d4"}
