@@ -4,6 +4,7 @@ Subcommands:
 
 * ``backend``: run the reference setAuthState backend alone (uvicorn).
 * ``admin``: manage the backend's database (add a user, confirm a user, list the outbox).
+* ``serve``: the hosted login page, on an existing endpoint or on the embedded backend.
 
 Nothing from NiceGUI is imported at module import time, so the backend and
 admin commands start quickly and work where NiceGUI's UI is not wanted.
@@ -15,6 +16,7 @@ import argparse
 from collections.abc import Sequence
 
 from ..backend import command_line
+from . import hosted_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,11 +29,21 @@ def build_parser() -> argparse.ArgumentParser:
     command_line.add_backend_options(backend)
     admin = commands.add_parser("admin", help="manage the backend's accounts and outbox")
     command_line.add_admin_commands(admin)
+    serve = commands.add_parser(
+        "serve",
+        help="run the hosted login page",
+        description=hosted_command.DESCRIPTION,
+        epilog=hosted_command.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    hosted_command.add_serve_options(serve)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ns = build_parser().parse_args(argv)
+    if ns.command == "serve":
+        return hosted_command.run_serve(ns)
     if ns.command == "backend":
         return command_line.serve_from_args(ns)
     return command_line.run_admin(ns)
