@@ -3,8 +3,101 @@
 The repository's top-level folders (``state_machine``, ``client``, ``backend``,
 ``ui``) are installed as subpackages of this one import name. This module is the
 public surface; everything not re-exported here is internal.
+
+Names are resolved lazily (PEP 562) so that ``import
+nicegui_authenticator.state_machine`` stays free of NiceGUI, httpx and the
+backend: the pure core must be importable without any I/O stack.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    # NiceGUI building blocks
+    "Authenticator": "ui.authenticator",
+    "AccountMenu": "ui.account_menu",
+    "AuthenticatedContent": "ui.authenticated_content",
+    "protected": "ui.protected",
+    # Talking to a setAuthState server
+    "AuthClient": "client.transport",
+    "CookieSession": "client.cookies",
+    "AuthStateApi": "client.api",
+    "InProcessApi": "client.api",
+    "TransportError": "client.errors",
+    "ProtocolError": "client.errors",
+    "RpcError": "client.errors",
+    "HeadlessAuthenticator": "client.headless",
+    "AuthFlowError": "client.headless",
+    # The reference backend
+    "ReferenceBackend": "backend.app",
+    "BackendSettings": "backend.settings",
+    # The pure core
+    "AuthMachine": "state_machine.machine",
+    "AuthState": "state_machine.protocol",
+    "AuthUser": "state_machine.protocol",
+    "MachineConfig": "state_machine.context",
+    "PasswordPolicy": "state_machine.rules",
+    "Screen": "state_machine.screens",
+    "ScreenName": "state_machine.screens",
+}
+
+__all__ = [
+    "AccountMenu",
+    "AuthClient",
+    "AuthFlowError",
+    "AuthMachine",
+    "AuthState",
+    "AuthStateApi",
+    "AuthUser",
+    "AuthenticatedContent",
+    "Authenticator",
+    "BackendSettings",
+    "CookieSession",
+    "HeadlessAuthenticator",
+    "InProcessApi",
+    "MachineConfig",
+    "PasswordPolicy",
+    "ProtocolError",
+    "ReferenceBackend",
+    "RpcError",
+    "Screen",
+    "ScreenName",
+    "TransportError",
+    "protected",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+if TYPE_CHECKING:
+    from .backend.app import ReferenceBackend
+    from .backend.settings import BackendSettings
+    from .client.api import AuthStateApi, InProcessApi
+    from .client.cookies import CookieSession
+    from .client.errors import ProtocolError, RpcError, TransportError
+    from .client.headless import AuthFlowError, HeadlessAuthenticator
+    from .client.transport import AuthClient
+    from .state_machine.context import MachineConfig
+    from .state_machine.machine import AuthMachine
+    from .state_machine.protocol import AuthState, AuthUser
+    from .state_machine.rules import PasswordPolicy
+    from .state_machine.screens import Screen, ScreenName
+    from .ui.account_menu import AccountMenu
+    from .ui.authenticated_content import AuthenticatedContent
+    from .ui.authenticator import Authenticator
+    from .ui.protected import protected
