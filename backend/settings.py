@@ -100,7 +100,7 @@ class RateLimits:
     window_seconds: float = 15 * 60
     failures_per_username: int = 10
     failures_per_address: int = 100
-    sends_per_username: int = 5
+    sends_per_username: int = 10
     sends_per_address: int = 50
 
 

@@ -55,8 +55,6 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     missing = policy_violations(password, settings.policy)
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
-    subject = parts.subject(username, request.address)
-    parts.limiter.check_sends(subject, request.now)
     existing = parts.users.by_username(username)
     abandoned = (
         existing is not None
@@ -64,7 +62,9 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
         and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
     )
     if existing is not None and not abandoned:
-        raise AuthError(Problem.USER_EXISTS)
+        raise AuthError(Problem.USER_EXISTS)  # sends nothing, so it spends no send budget
+    subject = parts.subject(username, request.address)
+    parts.limiter.check_sends(subject, request.now)
     email = username if settings.identifiers == ("email",) else attributes.pop("email", None)
     phone = username if settings.identifiers == ("phone",) else attributes.pop("phone_number", None)
     user = parts.users.create(
