@@ -182,11 +182,14 @@ def _compare_action(recorded: dict[str, Any], ours: dict[str, Any]) -> list[str]
             diffs.append(
                 f"{where}.defaultValue: recorded {'defaultValue' in rec_field}, ours {'defaultValue' in our_field}"
             )
-        elif "defaultValue" in rec_field and rec_field["name"] not in RANDOM_DEFAULTS:
-            if rec_field["defaultValue"] != our_field["defaultValue"]:
-                diffs.append(
-                    f"{where}.defaultValue: recorded {rec_field['defaultValue']!r}, ours {our_field['defaultValue']!r}"
-                )
+        elif (
+            "defaultValue" in rec_field
+            and rec_field["name"] not in RANDOM_DEFAULTS
+            and rec_field["defaultValue"] != our_field["defaultValue"]
+        ):
+            diffs.append(
+                f"{where}.defaultValue: recorded {rec_field['defaultValue']!r}, ours {our_field['defaultValue']!r}"
+            )
         extra = sorted(set(our_field) - set(rec_field) - {"defaultValue"})
         if extra:
             diffs.append(f"{where}: ours adds keys {extra}")
