@@ -144,7 +144,7 @@ class RecordedStep:
             return False
         if type(body["id"]) is not int or self.verb not in AUTH_VERBS or not self.namespace:
             return False
-        params = body["params"]
+        params: object = body["params"]
         if self.verb == "getAuthState":
             return params == []
         return isinstance(params, list) and len(params) == 1 and isinstance(params[0], dict)

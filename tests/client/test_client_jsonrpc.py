@@ -47,16 +47,18 @@ def test_set_auth_state_params_hold_one_flat_object_with_an_action() -> None:
     payload = {"action": "signIn", "username": "alice"}
     params = set_auth_state_params(payload)
     assert params == [payload] and params[0] is not payload
-    for bad in ({}, {"action": ""}, {"action": 3}, {"username": "alice"}):
+    bad_payloads: list[dict[str, Any]] = [{}, {"action": ""}, {"action": 3}, {"username": "alice"}]
+    for bad in bad_payloads:
         with pytest.raises(ValueError, match="action"):
-            set_auth_state_params(bad)  # type: ignore[arg-type]
+            set_auth_state_params(bad)
 
 
 def test_a_payload_json_cannot_carry_is_refused_before_sending() -> None:
     with pytest.raises(ValueError):
         encode_request(METHOD, [{"action": "x", "n": float("nan")}], 1)
     with pytest.raises(TypeError):
-        encode_request(METHOD, [{"action": "x", "when": object()}], 1)  # type: ignore[list-item]
+        not_json: Any = object()
+        encode_request(METHOD, [{"action": "x", "when": not_json}], 1)
 
 
 # -- replies ------------------------------------------------------------------------------
