@@ -27,12 +27,13 @@ class AuthChange:
 
     ``browser_id`` scopes the change to one browser (None when the app runs
     without a storage secret: then nobody else can be told). ``source`` is an
-    opaque id of the element that emitted it, so it does not refresh itself.
+    opaque, process-unique id of the element that emitted it (NiceGUI element
+    ids repeat across clients, so they will not do), so it does not refresh itself.
     """
 
     browser_id: str | None
     user: AuthUser | None
-    source: int | None = None
+    source: str | None = None
 
 
 auth_changed: Event[AuthChange] = Event()
@@ -49,7 +50,7 @@ def current_browser_id() -> str | None:
 
 
 def notify_auth_changed(
-    user: AuthUser | None, *, source: int | None = None, browser_id: str | None = None
+    user: AuthUser | None, *, source: str | None = None, browser_id: str | None = None
 ) -> None:
     """Tell the other tabs of this browser that ``user`` is now signed in (None: signed out).
 
@@ -59,7 +60,7 @@ def notify_auth_changed(
     auth_changed.emit(AuthChange(browser_id or current_browser_id(), user, source))
 
 
-def on_same_browser(callback: Callable[[AuthChange], Any], *, ignore_source: int | None = None) -> None:
+def on_same_browser(callback: Callable[[AuthChange], Any], *, ignore_source: str | None = None) -> None:
     """Subscribe ``callback`` to changes made in this browser (by other elements than ``ignore_source``).
 
     Must be called inside a page: the browser is read now, and the subscription

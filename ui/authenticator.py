@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -119,6 +120,7 @@ class Authenticator(ui.element):
         self._drafts: dict[str, str] = {}
         self._active_view: FormView | None = None
         self._refresh_wanted = False
+        self._source = uuid.uuid4().hex  # who announced a change (element ids repeat across clients)
 
         ensure_assets()
         ensure_styles()
@@ -130,7 +132,7 @@ class Authenticator(ui.element):
             self._content = ui.element("div").classes("w-full")
         self._content.set_visibility(False)
         self._render()
-        on_same_browser(self._other_tab_changed, ignore_source=self.id)
+        on_same_browser(self._other_tab_changed, ignore_source=self._source)
         background_tasks.create(self._dispatch(Start()), name="authenticator-start")
 
     def __enter__(self) -> Authenticator:
@@ -192,14 +194,16 @@ class Authenticator(ui.element):
             elif isinstance(effect, RunWebAuthn):
                 queue.extend(self._feed(await run_webauthn(self.client, effect)))
             elif isinstance(effect, SubmitExternalForm):
-                if not await submit_external_form(self.client, effect.url, effect.method, dict(effect.fields)):
+                if not await submit_external_form(
+                    self.client, effect.url, effect.method, dict(effect.fields)
+                ):
                     ui.notify(translate(Msg("external.refused"), self._catalog), type="warning")
             elif isinstance(effect, AuthChanged):
                 await self._auth_changed(effect.user, announce=announce)
 
     async def _auth_changed(self, user: AuthUser | None, *, announce: bool) -> None:
         if announce:
-            notify_auth_changed(user, source=self.id, browser_id=self._browser_id)
+            notify_auth_changed(user, source=self._source, browser_id=self._browser_id)
         if self._on_auth_change is not None:
             result = self._on_auth_change(user)
             if inspect.isawaitable(result):
@@ -221,6 +225,9 @@ class Authenticator(ui.element):
             await self._dispatch(Cancel())
         else:
             await self._dispatch(Navigate(link.target))
+
+    async def _back(self) -> None:
+        await self._dispatch(Cancel())
 
     async def _retry(self) -> None:
         await self._dispatch(Retry())
@@ -257,6 +264,7 @@ class Authenticator(ui.element):
             on_link=self._link,
             on_retry=self._retry,
             on_copy=self._copy,
+            on_back=self._back,
             drafts=self._drafts,
         )
         with self._region, ui.card().classes("na-card").props("flat bordered"):

@@ -23,6 +23,7 @@ UI_ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "passkey.unnamed": "Passkey",
         "totp.secret_label": "Secret key",
         "totp.qr_alt": "QR code for your authenticator app",
+        "link.back_to_account": "Back to account",
         "external.refused": "This sign-in option is not available.",
     }
 )

@@ -83,24 +83,15 @@ class CountingBackend(FakeBackend):
 async def test_other_tabs_of_the_same_browser_follow_sign_in_and_out(
     user: User, create_user: Callable[[], User]
 ) -> None:
-    """Two Authenticators of one browser share the change; another browser is left alone.
-
-    (Two elements on one page stand in for two tabs: they share the browser id,
-    which is all the event is scoped by. Separate real tabs are covered by the
-    Playwright suite.)
-    """
-    backend = FakeBackend()
+    """Two tabs of one browser (two clients sharing the browser's session cookie)
+    follow each other without a reload; another browser is left alone."""
+    backend = FakeBackend()  # one server-side session, like one browser's cookie jar
     stranger = CountingBackend()
     seen: list[str | None] = []
 
     @ui.page("/")
     def page() -> None:
-        with ui.element("div").mark("tab-a"):
-            Authenticator(InProcessApi(backend))
-        with ui.element("div").mark("tab-b"):
-            Authenticator(
-                InProcessApi(backend), on_auth_change=lambda u: seen.append(u.username if u else None)
-            )
+        Authenticator(InProcessApi(backend), on_auth_change=lambda u: seen.append(u.username if u else None))
 
     @ui.page("/other")
     def other() -> None:
@@ -110,18 +101,20 @@ async def test_other_tabs_of_the_same_browser_follow_sign_in_and_out(
     await other_browser.open("/other")
     await eventually(lambda: stranger.reads == 1)
     await user.open("/")
-    with user.scope(marker="tab-a"):
-        await wait_for_screen(user, "sign_in")
-        await fill(user, "signIn", {"username": "alice", "password": "Passw0rd!"})
-        await submit(user, "signIn")
-        await wait_for_screen(user, "signed_in")
-    with user.scope(marker="tab-b"):
-        await wait_for_screen(user, "signed_in")  # without a reload
-        assert seen == ["alice"]
-        await submit(user, "signOut")
-    with user.scope(marker="tab-a"):
-        await wait_for_screen(user, "sign_in")
-    assert seen == ["alice", None]
+    second_tab = create_user()
+    second_tab.http_client.cookies = user.http_client.cookies  # same browser, another tab
+    await second_tab.open("/")
+    await wait_for_screen(user, "sign_in")
+    await wait_for_screen(second_tab, "sign_in")
+    await fill(user, "signIn", {"username": "alice", "password": "Passw0rd!"})
+    await submit(user, "signIn")
+    await wait_for_screen(user, "signed_in")
+    await wait_for_screen(second_tab, "signed_in")  # without a reload
+    await submit(second_tab, "signOut")
+    await wait_for_screen(user, "sign_in")
+    # Each tab reports to the host app: the acting tab and the following one.
+    await eventually(lambda: seen.count(None) == 2)
+    assert seen.count("alice") == 2
     assert stranger.reads == 1
 
 

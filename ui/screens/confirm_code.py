@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .kit import ScreenContext, standard
+from .kit import ScreenContext, back_to_account, standard
 
 
 def render(ctx: ScreenContext) -> None:
     standard(ctx)
+    back_to_account(ctx)

@@ -40,6 +40,7 @@ class ScreenContext:
     on_link: Callable[[Link], Awaitable[None]]
     on_retry: Callable[[], Awaitable[None]]
     on_copy: Callable[[str], Awaitable[None]]
+    on_back: Callable[[], Awaitable[None]]
     drafts: MutableMapping[str, str] = field(default_factory=dict)
     views: list[FormView] = field(default_factory=list)
 
@@ -187,3 +188,17 @@ def signed_in_as(ctx: ScreenContext) -> None:
         ui.icon("account_circle", size="1.75rem", color="primary")
         text = ctx.t(Msg("signed_in.as", MappingProxyType({"username": user.display_name})))
         hook(ui.label(text), "authenticator-signed-in")
+
+
+def back_to_account(ctx: ScreenContext) -> None:
+    """From a signed-in sub-screen (passkeys, MFA setup) back to the account screen.
+
+    The server may offer no action for that (a cancelled passkey ceremony would
+    otherwise leave the person stuck); re-reading the state always gets there.
+    """
+    if ctx.screen.user is None or any(f.action.lower().startswith("cancel") for f in ctx.screen.forms):
+        return  # not signed in, or the server offers its own way back
+    with ui.element("div").classes("na-links"):
+        button = ui.button(ctx.t(Msg("link.back_to_account")), on_click=ctx.on_back)
+        button.props("flat no-caps dense color=primary").classes("na-link")
+        hook(button, "authenticator-link-backToAccount")

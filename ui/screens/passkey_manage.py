@@ -13,7 +13,7 @@ from nicegui import ui
 
 from ...state_machine import Form, Msg
 from ..form_view import ButtonStyle
-from .kit import ScreenContext, banners, heading, hint, signed_in_as
+from .kit import ScreenContext, back_to_account, banners, heading, hint, signed_in_as
 
 _DELETE_PREFIX = re.compile(r"^\s*(delete|remove)\s+(passkey\s*)?", re.IGNORECASE)
 
@@ -45,3 +45,4 @@ def render(ctx: ScreenContext) -> None:
     for form in screen.secondary:
         if form.action != "deletePasskey":
             ctx.form_view(form, ButtonStyle.SECONDARY)
+    back_to_account(ctx)

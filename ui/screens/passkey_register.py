@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .kit import ScreenContext, banners, heading, hint, primary, secondary, signed_in_as
+from .kit import ScreenContext, back_to_account, banners, heading, hint, primary, secondary, signed_in_as
 
 
 def render(ctx: ScreenContext) -> None:
@@ -12,3 +12,4 @@ def render(ctx: ScreenContext) -> None:
     banners(ctx)
     primary(ctx, icon="fingerprint")
     secondary(ctx)
+    back_to_account(ctx)

@@ -12,7 +12,17 @@ from nicegui import ui
 from ...state_machine import Msg
 from ..hooks import hook
 from ..qr import qr_data_url
-from .kit import ScreenContext, banners, heading, hint, links, primary, secondary, signed_in_as
+from .kit import (
+    ScreenContext,
+    back_to_account,
+    banners,
+    heading,
+    hint,
+    links,
+    primary,
+    secondary,
+    signed_in_as,
+)
 
 
 def _qr(ctx: ScreenContext, uri: str) -> None:
@@ -48,3 +58,4 @@ def render(ctx: ScreenContext) -> None:
     primary(ctx)
     secondary(ctx)
     links(ctx)
+    back_to_account(ctx)
