@@ -14,7 +14,7 @@ from typing import Any
 from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
-from nicegui_authenticator.client import InProcessApi
+from nicegui_authenticator.client import InProcessApi, TransportError
 from nicegui_authenticator.ui.authenticator import Authenticator
 from test_authenticator_support import (
     CANNED,
@@ -27,6 +27,7 @@ from test_authenticator_support import (
     eventually,
     fill,
     find_in,
+    signed_out,
     submit,
     text_of,
     wait_for_screen,
@@ -239,3 +240,60 @@ async def test_passkey_manage_deletes_the_chosen_passkey(user: User) -> None:
     UserInteraction(user, {second}, None).click()
     await eventually(lambda: bool(backend.calls))
     assert backend.calls[-1] == {"action": "deletePasskey", "credentialId": "cred-77aa01b2c3d4"}
+
+
+class DownApi:
+    """Every call fails to connect until ``up`` is set."""
+
+    def __init__(self, backend: object) -> None:
+        self.inner = InProcessApi(backend)
+        self.up = False
+
+    async def get_auth_state(self) -> Any:
+        if not self.up:
+            raise TransportError("connection refused", kind="connect")
+        return await self.inner.get_auth_state()
+
+    async def set_auth_state(self, payload: Any) -> Any:
+        return await self.inner.set_auth_state(payload)
+
+
+async def test_unreachable_server_on_load_offers_retry(user: User) -> None:
+    api = DownApi(FakeBackend())
+    page_with(api)
+    await user.open("/")
+    await user.should_see(marker="authenticator-retry")
+    await wait_for_screen(user, "loading")
+    assert text_of(user, "authenticator-error").startswith("We could not reach the sign-in service.")
+    api.up = True
+    user.find(marker="authenticator-retry").click()
+    await wait_for_screen(user, "sign_in")
+    await user.should_not_see(marker="authenticator-error")
+
+
+async def test_sign_in_hooks_tabs_and_links(user: User) -> None:
+    state = signed_out(
+        {
+            "name": "signInWithPasskey",
+            "label": "Sign in with passkey",
+            "fields": [{"name": "username", "label": "Username", "type": "text", "required": True}],
+        }
+    )
+    page_with(InProcessApi(CannedBackend(state)))
+    await user.open("/")
+    await wait_for_screen(user, "sign_in")
+    for hook in (
+        "authenticator",
+        "authenticator-heading",
+        "authenticator-tab-signIn",
+        "authenticator-tab-signUp",
+        "authenticator-link-forgotPassword",
+        "authenticator-link-passkeySignIn",
+        "authenticator-action-signIn",
+    ):
+        await user.should_see(marker=hook)
+    assert find_in(user, "signIn", "authenticator-password").elements
+    user.find(marker="authenticator-link-passkeySignIn").click()
+    await wait_for_screen(user, "passkey_sign_in")
+    user.find(marker="authenticator-link-backToSignIn").click()
+    await wait_for_screen(user, "sign_in")

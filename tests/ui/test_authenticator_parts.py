@@ -1,0 +1,73 @@
+"""Unit tests of the Authenticator's building blocks (no page needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from nicegui_authenticator.client import CookieSession
+from nicegui_authenticator.ui.browser_calls import _ceremony_timeout, _module_call, safe_external_url
+from nicegui_authenticator.ui.browser_session import BrowserSessionApi, storage_key
+from nicegui_authenticator.ui.qr import qr_data_url, qr_svg
+from test_authenticator_support import cheap_backend, in_process_client
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://accounts.google.com/o/oauth2/auth", True),
+        ("http://localhost:9000/login", True),
+        ("/auth/start", True),
+        ("javascript:alert(1)", False),
+        (" JavaScript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//evil.example.com/x", False),
+        ("https:///nohost", False),
+    ],
+)
+def test_only_http_urls_become_form_actions(url: str, ok: bool) -> None:
+    assert safe_external_url(url) is ok
+
+
+def test_ceremony_timeout_follows_the_options() -> None:
+    assert _ceremony_timeout('{"timeout": 60000}') == 90.0
+    assert _ceremony_timeout('{"publicKey": {"timeout": 120000}}') == 150.0
+    assert _ceremony_timeout("not json") == 300.0
+    assert _ceremony_timeout('{"timeout": true}') == 300.0
+
+
+def test_module_call_arguments_are_json_literals() -> None:
+    hostile = '"); alert(1); ("</script>'
+    code = _module_call("copyText", hostile)
+    argument = code.split("m.copyText(", 1)[1].rsplit(");", 1)[0]
+    assert json.loads(argument) == hostile
+
+
+def test_qr_is_our_own_svg() -> None:
+    svg = qr_svg("otpauth://totp/App:alice?secret=JBSWY3DPEHPK3PXP&issuer=App")
+    assert svg.startswith("<svg") and "<script" not in svg and "otpauth" not in svg
+    assert qr_data_url("x").startswith("data:image/svg+xml;base64,")
+
+
+async def test_browser_session_keeps_one_jar_per_browser(tmp_path: Path) -> None:
+    backend = cheap_backend(str(tmp_path / "auth.sqlite3"), mfa="off")
+    backend.add_user("alice", "Passw0rd!", temporary=False)
+    client = in_process_client(backend)
+    try:
+        first: dict[str, object] = {}
+        second: dict[str, object] = {}
+        key = storage_key(client)
+        api = BrowserSessionApi(client, first, key)
+        state = await api.set_auth_state({"action": "signIn", "username": "alice", "password": "Passw0rd!"})
+        assert state.state == "signedIn"
+        assert CookieSession.from_json(first[key]).names()  # type: ignore[arg-type]
+        # A reload builds a new api around the same stored jar: still signed in.
+        assert (await BrowserSessionApi(client, first, key).get_auth_state()).state == "signedIn"
+        # Another browser has its own (empty) jar.
+        assert (await BrowserSessionApi(client, second, key).get_auth_state()).state == "signedOut"
+        await api.set_auth_state({"action": "signOut"})
+        assert (await BrowserSessionApi(client, first, key).get_auth_state()).state == "signedOut"
+    finally:
+        await client.aclose()
+        backend.close()
