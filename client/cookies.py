@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 
 from pydantic import JsonValue
 
-from .cookie_date import parse_cookie_date
+from .set_cookie import MAX_LIFETIME, SetCookie, parse_set_cookie
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +52,7 @@ Clock = Callable[[], float]
 SERIAL_VERSION: Final = 1
 MAX_COOKIE_BYTES: Final = 4096
 MAX_COOKIES: Final = 50
-# Browsers cap a cookie's lifetime at 400 days (RFC 6265bis 5.5); the Cognito
-# block asks for exactly that (Max-Age=34560000).
-MAX_LIFETIME: Final = 400 * 24 * 3600.0
 _SECURE_SCHEMES: Final = frozenset({"https", "wss"})
-# A date before any clock: what a non-positive Max-Age means (RFC 6265 5.2.2).
-_EARLIEST: Final = float("-inf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,58 +140,6 @@ def _default_path(request_path: str) -> str:
     if not request_path.startswith("/") or request_path.count("/") == 1:
         return "/"
     return request_path[: request_path.rindex("/")]
-
-
-@dataclass(frozen=True, slots=True)
-class _SetCookie:
-    """One Set-Cookie line, parsed as RFC 6265 5.2 says (last attribute of a kind wins)."""
-
-    name: str
-    value: str
-    expires: float | None = None
-    max_age: float | None = None  # seconds; -inf when the cookie is to be deleted
-    domain: str | None = None
-    path: str | None = None
-    secure: bool = False
-    http_only: bool = False
-
-
-def _parse_set_cookie(line: str) -> _SetCookie | None:
-    pair, _, unparsed = line.partition(";")
-    if "=" not in pair:
-        return None
-    name, _, value = pair.partition("=")
-    name, value = name.strip(" \t"), value.strip(" \t")
-    if not name:
-        return None
-    cookie = _SetCookie(name=name, value=value)
-    for attribute in unparsed.split(";"):
-        key, _, raw = attribute.partition("=")
-        key, raw = key.strip(" \t").lower(), raw.strip(" \t")
-        if key == "expires":
-            expires = parse_cookie_date(raw)
-            if expires is not None:
-                cookie = replace(cookie, expires=expires)
-        elif key == "max-age":
-            digits = raw[1:] if raw.startswith("-") else raw
-            if digits.isascii() and digits.isdigit():
-                significant = digits.lstrip("0")
-                if raw.startswith("-") or not significant:
-                    cookie = replace(cookie, max_age=_EARLIEST)
-                else:
-                    # Long digit strings are capped as text: int() refuses over 4300 digits.
-                    seconds = MAX_LIFETIME if len(significant) > 12 else float(int(significant))
-                    cookie = replace(cookie, max_age=min(seconds, MAX_LIFETIME))
-        elif key == "domain":
-            if raw:
-                cookie = replace(cookie, domain=raw.lstrip(".").lower())
-        elif key == "path":
-            cookie = replace(cookie, path=raw if raw.startswith("/") else None)
-        elif key == "secure":
-            cookie = replace(cookie, secure=True)
-        elif key == "httponly":
-            cookie = replace(cookie, http_only=True)
-    return cookie
 
 
 class CookieSession:
@@ -298,7 +241,7 @@ class CookieSession:
     # -- RFC 6265 5.3, the storage model ---------------------------------------
 
     def _store_one(self, target: _Target, line: str, now: float) -> None:
-        parsed = _parse_set_cookie(line)
+        parsed = parse_set_cookie(line)
         if parsed is None:
             logger.debug("ignored a Set-Cookie line without a name=value pair")
             return
@@ -358,7 +301,7 @@ class CookieSession:
             del self._cookies[key]
 
 
-def _prefix_allows(cookie: _SetCookie, host_only: bool) -> bool:
+def _prefix_allows(cookie: SetCookie, host_only: bool) -> bool:
     """RFC 6265bis 4.1.3: ``__Secure-`` needs Secure; ``__Host-`` also host-only and ``Path=/``."""
     if cookie.name.startswith("__Secure-"):
         return cookie.secure

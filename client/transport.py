@@ -92,10 +92,12 @@ class AuthClient:
     :param namespace: the exported API name (``authApi``; the building block itself uses ``auth``).
     :param session: the end user's cookie jar; a fresh one when omitted (see :attr:`session`).
     :param timeout: seconds or an ``httpx.Timeout``; connect and read limits are reported separately.
-    :param headers: extra headers for every call (a gateway key, say). Never logged.
-    :param transport: an httpx transport, e.g. ``httpx.ASGITransport(app)`` to reach an app in-process.
+    :param headers: extra headers for every call (a gateway key, say). Never logged. Not ``Cookie``.
+    :param transport: an httpx transport: ``httpx.ASGITransport(app)`` to reach an app in-process,
+        ``httpx.AsyncHTTPTransport(verify=...)`` for a private CA. Proxies come from the environment.
     :param max_response_bytes: replies larger than this fail with ``ProtocolError(reason="too_large")``.
-    :param limits: connection pool limits, for a UI serving many people through :meth:`for_session`.
+    :param limits: connection pool limits, for a UI serving many people through :meth:`for_session`
+        (ignored when ``transport`` is given: the transport owns its pool).
 
     Use as ``async with AuthClient(...) as client:``, or call :meth:`aclose`.
     """
@@ -119,6 +121,8 @@ class AuthClient:
             raise ValueError("namespace must be a non-empty name without spaces")
         if max_response_bytes < 1:
             raise ValueError("max_response_bytes must be positive")
+        if any(name.lower() == "cookie" for name in headers or {}):
+            raise ValueError("cookies belong in the CookieSession, not in headers")
         install_log_redaction()
         http = httpx.AsyncClient(
             timeout=timeout,

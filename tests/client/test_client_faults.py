@@ -516,6 +516,7 @@ async def test_a_smaller_cap_can_be_configured(live_server: LiveServer) -> None:
         ("http://host/api", {"namespace": ""}),
         ("http://host/api", {"namespace": "auth api"}),
         ("http://host/api", {"max_response_bytes": 0}),
+        ("http://host/api", {"headers": {"Cookie": "sid=1"}}),
     ],
 )
 def test_bad_configuration_fails_at_construction(endpoint: str, kwargs: dict[str, Any]) -> None:
