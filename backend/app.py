@@ -91,7 +91,6 @@ class ReferenceBackend(Admin):
             call = rpc.parse_call(body_bytes, self.settings.namespace)
         except rpc.RpcFailure as failure:
             return _json(failure.envelope())
-        secure = request.url.scheme == "https" or not is_loopback(request.headers.get("host", ""))
         context = CallRequest(
             session_token=request.cookies.get(self.settings.cookie_name),
             bridge_token=request.cookies.get(self.settings.auto_sign_in_cookie_name),
@@ -99,7 +98,9 @@ class ReferenceBackend(Admin):
             now=self.settings.clock(),
         )
         try:
-            if call.method == rpc.GET_AUTH_STATE:
+            if call.method == rpc.GET_AUTH_STATE and not context.session_token:
+                outcome = self._service.get_auth_state(context)  # no cookie: no database, no thread hop
+            elif call.method == rpc.GET_AUTH_STATE:
                 outcome = await anyio.to_thread.run_sync(self._service.get_auth_state, context)
             else:
                 action, fields = rpc.action_of(call)
@@ -112,7 +113,9 @@ class ReferenceBackend(Admin):
             _log_internal_error(exc, call.method)
             return _json(rpc.internal_error(call.call_id))
         response = _json(rpc.result_envelope(outcome.state.to_wire(), call.call_id))
-        self._apply_cookies(response, outcome, secure)
+        if outcome.session or outcome.end_session or outcome.bridge or outcome.end_bridge:
+            secure = request.url.scheme == "https" or not is_loopback(request.headers.get("host", ""))
+            self._apply_cookies(response, outcome, secure)
         return response
 
     async def _read_body(self, request: Request) -> bytes | None:

@@ -9,6 +9,7 @@ development and in-process tests.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import Final
 
 LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost.localdomain"})
@@ -24,6 +25,7 @@ def host_name(host_header: str) -> str:
     return host
 
 
+@lru_cache(maxsize=256)  # a handful of distinct Host headers in practice
 def is_loopback(host_header: str) -> bool:
     name = host_name(host_header)
     if name in LOOPBACK_NAMES or name.endswith(".localhost"):

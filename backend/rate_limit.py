@@ -80,8 +80,10 @@ class RateLimiter:
         since = now - self._limits.window_seconds
         with self._store.transaction() as db:
             for key, limit, problem in budgets:
+                # Counting stops at the limit, so a flood costs at most `limit` index steps.
                 (count,) = db.execute(
-                    "SELECT COUNT(*) FROM failures WHERE key = ? AND ts > ?", (key, since)
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM failures WHERE key = ? AND ts > ? LIMIT ?)",
+                    (key, since, limit),
                 ).fetchone()
                 if count >= limit:
                     raise AuthError(problem)

@@ -1,0 +1,235 @@
+"""Requests per second of the reference backend over real HTTP, against a bare Starlette baseline.
+
+Run: ``python bench/backend.py`` (about 20 seconds). Each server runs alone in
+its own process under uvicorn on 127.0.0.1; the client is a minimal
+keep-alive HTTP/1.1 client (asyncio streams, 16 connections) in this process,
+so client overhead stays small and the two cores are split evenly. Measured:
+
+* ``bare``: a Starlette endpoint that parses the JSON body and answers a
+  fixed JSON-RPC result: the floor any JSON-RPC server on this stack pays;
+* ``getAuthState`` signed out (no cookie) and signed in (cookie, two lookups);
+* ``confirmSignIn`` with a wrong email-MFA code: rate-limit check, constant-time
+  code check, attempt and failure bookkeeping. The attempt limits are raised
+  (and the rate-limit window shortened to 1 s) for the run, so every request
+  takes that full path instead of the cheap "limit reached" one;
+* the time of one password hash at the default scrypt cost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+DURATION = 3.0
+WARMUP = 0.5
+CONNECTIONS = 16
+PATH = "/aws-blocks/api"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _serve(kind: str, port: int, db_dir: str) -> None:
+    import uvicorn
+
+    if kind == "bare":
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        async def endpoint(request: Request) -> JSONResponse:
+            body = await request.json()
+            return JSONResponse(
+                {"jsonrpc": "2.0", "result": {"state": "signedOut", "actions": []}, "id": body.get("id")}
+            )
+
+        app: Any = Starlette(routes=[Route(PATH, endpoint, methods=["POST"])])
+    else:
+        from nicegui_authenticator.backend.app import ReferenceBackend
+        from nicegui_authenticator.backend.settings import BackendSettings, RateLimits
+
+        limits = RateLimits(window_seconds=1.0, failures_per_username=10**9, failures_per_address=10**9)
+        settings = BackendSettings(
+            db_path=str(Path(db_dir) / "bench.sqlite3"),
+            sign_in_with=("username",),
+            max_code_attempts=10**9,
+            rate_limits=limits,
+        )
+        backend = ReferenceBackend(settings)
+        backend.add_user("bench", "Passw0rd!", temporary=False, email="bench@example.com")
+        backend.add_user("plain", "Passw0rd!", temporary=False)
+        with backend._parts.store.transaction() as db:  # enrol email MFA for "bench"
+            db.execute("UPDATE users SET email_mfa = 1 WHERE username = 'bench'")
+        app = backend.asgi_app
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+class Connection:
+    """A keep-alive HTTP/1.1 connection that POSTs JSON and reads Content-Length replies."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port: int) -> None:
+        self.reader, self.writer, self.port = reader, writer, port
+
+    @classmethod
+    async def open(cls, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        return cls(reader, writer, port)
+
+    async def post(self, body: bytes, cookie: str = "") -> tuple[bytes, list[str]]:
+        head = f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nContent-Type: application/json\r\n"
+        head += f"Content-Length: {len(body)}\r\n"
+        if cookie:
+            head += f"Cookie: {cookie}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + body)
+        headers = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        if not headers[0].startswith("HTTP/1.1 200"):
+            raise RuntimeError(headers[0])
+        length = 0
+        cookies = []
+        for line in headers[1:]:
+            name, _, value = line.partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "set-cookie":
+                cookies.append(value.strip().split(";")[0])
+        return await self.reader.readexactly(length), cookies
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def _call(method: str, params: list[Any]) -> bytes:
+    return json.dumps({"jsonrpc": "2.0", "method": f"authApi.{method}", "params": params, "id": 1}).encode()
+
+
+async def _rate(port: int, body: bytes, cookie: str = "", check: str = "") -> tuple[int, float]:
+    """Requests completed per second over DURATION, after WARMUP, on CONNECTIONS connections."""
+    connections = [await Connection.open(port) for _ in range(CONNECTIONS)]
+    counting = False
+    done = 0
+
+    async def worker(connection: Connection) -> None:
+        nonlocal done
+        while True:
+            reply, _ = await connection.post(body, cookie)
+            if check and check.encode() not in reply:
+                raise RuntimeError(f"unexpected reply: {reply[:200]!r}")
+            if counting:
+                done += 1
+
+    tasks = [asyncio.create_task(worker(c)) for c in connections]
+    await asyncio.sleep(WARMUP)
+    counting = True
+    start = time.perf_counter()
+    await asyncio.sleep(DURATION)
+    counting = False
+    elapsed = time.perf_counter() - start
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for c in connections:
+        c.close()
+    return done, done / elapsed
+
+
+async def _wait_for(port: int, process: multiprocessing.process.BaseProcess) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if not process.is_alive():
+            raise RuntimeError("server process died")
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.05)
+    raise RuntimeError("server did not start")
+
+
+async def _measure(kind: str, db_dir: str) -> dict[str, tuple[int, float]]:
+    port = _free_port()
+    process = multiprocessing.get_context("spawn").Process(
+        target=_serve, args=(kind, port, db_dir), daemon=True
+    )
+    process.start()
+    try:
+        await _wait_for(port, process)
+        if kind == "bare":
+            return {
+                "bare Starlette JSON endpoint": await _rate(port, _call("getAuthState", []), check='"result"')
+            }
+        results = {
+            "getAuthState (signed out)": await _rate(port, _call("getAuthState", []), check="signedOut")
+        }
+        setup = await Connection.open(port)
+        _, cookies = await setup.post(
+            _call("setAuthState", [{"action": "signIn", "username": "plain", "password": "Passw0rd!"}])
+        )
+        results["getAuthState (signed in)"] = await _rate(
+            port, _call("getAuthState", []), cookie=cookies[0], check="signedIn"
+        )
+        reply, _ = await setup.post(
+            _call("setAuthState", [{"action": "signIn", "username": "bench", "password": "Passw0rd!"}])
+        )
+        setup.close()
+        fields = json.loads(reply)["result"]["actions"][0]["fields"]
+        session = next(f["defaultValue"] for f in fields if f["name"] == "session")
+        wrong = {"action": "confirmSignIn", "session": session, "challenge": "code", "code": "000000"}
+        results["confirmSignIn, wrong code"] = await _rate(
+            port, _call("setAuthState", [wrong]), check='"retriable":true'
+        )
+        return results
+    finally:
+        process.terminate()
+        process.join(10)
+
+
+def _hash_times() -> tuple[float, float]:
+    """(fastest, median) of five hashes: the fastest is the cost itself, the median shows machine load."""
+    from nicegui_authenticator.backend.passwords import PasswordHasher
+    from nicegui_authenticator.backend.settings import ScryptCost
+
+    hasher = PasswordHasher(ScryptCost())
+    samples = []
+    for _ in range(5):
+        start = time.perf_counter()
+        hasher.hash("Passw0rd!")
+        samples.append(time.perf_counter() - start)
+    return min(samples), statistics.median(samples)
+
+
+async def main() -> int:
+    fastest, median = _hash_times()  # first, while nothing else runs
+    with tempfile.TemporaryDirectory() as db_dir:
+        results = await _measure("bare", db_dir)
+        results.update(await _measure("backend", db_dir))
+    baseline = results["bare Starlette JSON endpoint"][1]
+    print(f"uvicorn on 127.0.0.1, {CONNECTIONS} keep-alive connections, {DURATION:.0f} s per row")
+    print(f"{'endpoint':34} {'requests':>9} {'req/s':>9} {'vs bare':>8}")
+    for name, (count, rate) in results.items():
+        print(f"{name:34} {count:>9} {rate:>9.0f} {rate / baseline:>8.2f}")
+    from nicegui_authenticator.backend.settings import ScryptCost
+
+    cost = ScryptCost()
+    print(
+        f"password hash (scrypt n=2**{cost.n.bit_length() - 1}, r={cost.r}, p={cost.p}): "
+        f"{fastest * 1000:.0f} ms (median of 5: {median * 1000:.0f} ms)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
