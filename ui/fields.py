@@ -17,7 +17,7 @@ from typing import Any
 from nicegui import ui
 from nicegui.elements.mixins.disableable_element import DisableableElement
 
-from ..state_machine import FieldKind, FormField, translate
+from ..state_machine import FieldKind, FormField, Msg, translate
 from .choice_radio import ChoiceRadio
 from .hooks import field_hook, hook
 from .password_rules import PasswordChecklist
@@ -112,12 +112,17 @@ def _input(
         element.props["spellcheck"] = "false"
     if spec.required:
         element.props["aria-required"] = "true"
-    if spec.hint is not None:
-        element.props["hint"] = translate(spec.hint, catalog)
+    hint = spec.hint
+    if hint is None and spec.kind is FieldKind.CHOICE:
+        hint = Msg("hint.choice_free_text")  # the options could not be read from the label
+    if hint is not None:
+        element.props["hint"] = translate(hint, catalog)
     if autofocus:
         element.props["autofocus"] = True
     hook(element, field_hook(spec.name))
     element.on("keydown.enter", on_enter)
+    if password:
+        _accessible_toggle(element, translate(Msg("action.show_password"), catalog))
 
     handle = FieldHandle(spec, element, read=lambda: element.value or "")
     if spec.kind is FieldKind.NEW_PASSWORD and spec.policy is not None:
@@ -125,6 +130,18 @@ def _input(
         handle.checklist.update(value)
     element.on_value_change(lambda _: on_change(handle))
     return handle
+
+
+def _accessible_toggle(element: ui.input, label: str) -> None:
+    """Make NiceGUI's show/hide icon a keyboard-reachable, labelled button."""
+    for icon in element.slots["append"].children:
+        icon.props["role"] = "button"
+        icon.props["tabindex"] = "0"
+        icon.props["aria-label"] = label
+        hook(icon, f"{field_hook(element.props.get('name', ''))}-toggle")
+        # Enter/Space toggle like a click; .stop keeps Enter from submitting the form.
+        icon.on("keydown.enter.stop.prevent", js_handler="(e) => e.target.click()")
+        icon.on("keydown.space.stop.prevent", js_handler="(e) => e.target.click()")
 
 
 def build_field(
