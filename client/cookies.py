@@ -10,10 +10,12 @@ Why not ``http.cookiejar``: its clock is ``time.time()`` read in the middle of
 private methods (no way to test expiry without patching the module), and it
 implements Netscape-era rules where browsers follow RFC 6265: cookies without
 ``Domain`` leak to subdomains unless a flag is set, dotless hosts are rewritten
-to ``host.local``, ``Secure`` cookies are accepted over plain http. The RFC 6265
-storage and retrieval model (sections 5.1 to 5.4) is short, so it is written out
-here against an injectable clock; ``tests/client/test_cookies.py`` checks it
-against ``http.cookiejar`` wherever the two agree.
+to ``host.local``, ``Secure`` cookies are accepted over plain http, and a
+``Max-Age=0`` line deletes a cookie even when its ``Domain`` does not cover the
+host that sent it. The RFC 6265 storage and retrieval model (sections 5.1 to
+5.4) is short, so it is written out here against an injectable clock (line
+parsing is in :mod:`.set_cookie`); ``tests/client/test_client_cookies.py``
+checks it against ``http.cookiejar`` wherever the two agree.
 
 Browser behaviour kept on purpose:
 

@@ -1,7 +1,7 @@
 """JSON-RPC 2.0 as the AWS Blocks servers speak it: bytes in, AuthState or a typed error out.
 
 No I/O here, so every rule is testable with plain bytes (and fuzzed in
-``tests/client/test_jsonrpc.py``). The wire shape is the recorded one
+``tests/client/test_client_jsonrpc.py``). The wire shape is the recorded one
 (``fixtures/aws-blocks/*.jsonl``)::
 
     {"jsonrpc":"2.0","method":"authApi.setAuthState","params":[{"action":"signIn",...}],"id":2}
