@@ -15,15 +15,16 @@ import socket
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 from local_server import LiveServer, Receive, Scope, Send, read_body, send_bytes
-from nicegui_authenticator.client import AuthClient, ProtocolError, RpcError, TransportError
+from nicegui_authenticator.client import AuthClient, AuthClientError, ProtocolError, RpcError, TransportError
 from replay_server import FIXTURES_DIR, load_flow
 
 MiB = 1024 * 1024
+E = TypeVar("E", bound=AuthClientError)
 SIGNED_OUT = {"state": "signedOut", "actions": [{"name": "signIn", "label": "Sign In", "fields": []}]}
 
 
@@ -89,6 +90,15 @@ def json_reply(make_body: Any, status: int = 200) -> Handler:
         await send_bytes(send, status, json.dumps(make_body(request)).encode())
 
     return Handler(respond)
+
+
+async def get_auth_state_failure(live_server: LiveServer, app: Handler, expected: type[E]) -> E:
+    """Mount ``app``, call getAuthState once through a fresh AuthClient, return the ``expected`` error."""
+    base = live_server.mount(app)
+    async with AuthClient(base + "/api") as client:
+        with pytest.raises(expected) as caught:
+            await client.get_auth_state()
+    return caught.value
 
 
 @pytest.fixture
@@ -239,11 +249,8 @@ async def test_the_server_hanging_up_mid_reply_is_a_network_error(live_server: L
         await send({"type": "http.response.body", "body": b'{"jsonrpc":"2.0",', "more_body": True})
         raise RuntimeError("handler crashed mid-body")  # uvicorn closes the connection
 
-    base = live_server.mount(Handler(truncated))
-    async with AuthClient(base + "/api") as client:
-        with pytest.raises(TransportError) as caught:
-            await client.get_auth_state()
-    assert caught.value.kind == "network"
+    error = await get_auth_state_failure(live_server, Handler(truncated), TransportError)
+    assert error.kind == "network"
 
 
 # -- an answer that is not the protocol: ProtocolError ------------------------------------
@@ -272,23 +279,17 @@ async def test_http_200_with_a_body_that_is_not_json(live_server: LiveServer) ->
     async def text(request: Any, send: Send) -> None:
         await send_bytes(send, 200, b"OK", content_type=b"text/plain")
 
-    base = live_server.mount(Handler(text))
-    async with AuthClient(base + "/api") as client:
-        with pytest.raises(ProtocolError) as caught:
-            await client.get_auth_state()
-    assert (caught.value.reason, caught.value.http_status) == ("not_json", 200)
-    assert "'OK'" in str(caught.value)
+    error = await get_auth_state_failure(live_server, Handler(text), ProtocolError)
+    assert (error.reason, error.http_status) == ("not_json", 200)
+    assert "'OK'" in str(error)
 
 
 async def test_a_redirect_is_not_followed(live_server: LiveServer) -> None:
     async def moved(request: Any, send: Send) -> None:
         await send_bytes(send, 302, b"", extra_headers=[(b"location", b"https://login.example.com/")])
 
-    base = live_server.mount(Handler(moved))
-    async with AuthClient(base + "/api") as client:
-        with pytest.raises(ProtocolError) as caught:
-            await client.get_auth_state()
-    assert (caught.value.reason, caught.value.http_status) == ("http_status", 302)
+    error = await get_auth_state_failure(live_server, Handler(moved), ProtocolError)
+    assert (error.reason, error.http_status) == ("http_status", 302)
 
 
 @pytest.mark.parametrize(
@@ -311,11 +312,8 @@ async def test_a_redirect_is_not_followed(live_server: LiveServer) -> None:
     ],
 )
 async def test_wrong_envelopes(live_server: LiveServer, make_body: Any, reason: str) -> None:
-    base = live_server.mount(json_reply(make_body))
-    async with AuthClient(base + "/api") as client:
-        with pytest.raises(ProtocolError) as caught:
-            await client.get_auth_state()
-    assert caught.value.reason == reason and caught.value.http_status == 200
+    error = await get_auth_state_failure(live_server, json_reply(make_body), ProtocolError)
+    assert error.reason == reason and error.http_status == 200
 
 
 async def test_a_result_missing_actions_is_accepted(live_server: LiveServer) -> None:
@@ -366,11 +364,10 @@ async def test_json_rpc_error_on_a_non_200_status(live_server: LiveServer) -> No
         "jsonrpc": "2.0",
         "error": {"code": 413, "message": "Payload too large", "data": {"name": "PayloadTooLarge"}},
     }
-    base = live_server.mount(json_reply(lambda r: {**body, "id": r["id"]}, status=413))
-    async with AuthClient(base + "/api") as client:
-        with pytest.raises(RpcError) as caught:
-            await client.get_auth_state()
-    assert (caught.value.code, caught.value.response_status, caught.value.name) == (
+    error = await get_auth_state_failure(
+        live_server, json_reply(lambda r: {**body, "id": r["id"]}, status=413), RpcError
+    )
+    assert (error.code, error.response_status, error.name) == (
         413,
         413,
         "PayloadTooLarge",
@@ -491,11 +488,8 @@ async def test_an_undecodable_body_is_a_decoding_error(
     async def encoded(request: Any, send: Send) -> None:
         await send_bytes(send, 200, body, extra_headers=[(b"content-encoding", encoding)])
 
-    base = live_server.mount(Handler(encoded))
-    async with AuthClient(base + "/api") as client:
-        with pytest.raises(ProtocolError) as caught:
-            await client.get_auth_state()
-    assert caught.value.reason == "decoding"
+    error = await get_auth_state_failure(live_server, Handler(encoded), ProtocolError)
+    assert error.reason == "decoding"
 
 
 async def test_a_smaller_cap_can_be_configured(live_server: LiveServer) -> None:
