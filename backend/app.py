@@ -74,6 +74,13 @@ class ReferenceBackend(Admin):
     # -- HTTP ---------------------------------------------------------------------------
 
     async def _endpoint(self, request: Request) -> Response:
+        try:
+            return await self._answer(request)
+        except Exception as exc:  # the last line of "never a 500": envelope handling itself failed
+            _log_internal_error(exc, "request")
+            return _json(rpc.internal_error(None))
+
+    async def _answer(self, request: Request) -> Response:
         if request.method != "POST":
             # As recorded (basic_errors_and_protocol_edges.jsonl step 13).
             body = {
@@ -154,7 +161,8 @@ class ReferenceBackend(Admin):
 
 def _json(payload: Any) -> Response:
     return Response(
-        json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8"),
+        # ASCII escapes keep the body valid UTF-8 even when a request smuggled in a lone surrogate.
+        json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("ascii"),
         media_type="application/json",
         headers={"Cache-Control": "no-store"},
     )

@@ -49,6 +49,10 @@ class Params:
             raise AuthError(Problem.INVALID_PARAMETER, f"{name} must be a string")
         if len(value) > MAX_FIELD_LENGTH:
             raise AuthError(Problem.INVALID_PARAMETER, f"{name} is too long")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # JSON may carry lone surrogates ("\ud800"): not text
+            raise AuthError(Problem.INVALID_PARAMETER, f"{name} is not valid text") from None
         return value
 
     def stripped(self, name: str) -> str:

@@ -274,15 +274,11 @@ async def test_callback_delivery(make_backend: MakeBackend) -> None:
 
 # -- fuzzing -------------------------------------------------------------------------------------
 
+# Any code point, lone surrogates included: JSON can carry "\ud800" and Python decodes it.
+TEXT = st.text(st.characters(exclude_categories=()), max_size=20)
 JSON = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
     max_leaves=20,
 )
 ACTIONS = st.sampled_from([*sorted(service.COGNITO_ACTIONS), "bogus", "", "signIn:google"])
@@ -393,3 +389,20 @@ def test_fuzz_well_formed_calls(fuzz_client: BlockingClient, body: Any, signed_i
 @given(body=st.binary(max_size=200))
 def test_fuzz_arbitrary_bytes(fuzz_client: BlockingClient, body: bytes) -> None:
     _assert_envelope(fuzz_client.post("/aws-blocks/api", content=body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"jsonrpc":"2.0","method":"authApi.setAuthState","params":[{"action":"resetPassword","username":"\\ud800"}],"id":1}',
+        '{"jsonrpc":"2.0","method":"\\ud800.getAuthState","params":[],"id":"\\udfff"}',
+        '{"jsonrpc":"2.0","method":"authApi.setAuthState","params":[{"action":"signIn","username":"\\ud800","password":"x"}],"id":1}',
+    ],
+)
+async def test_lone_surrogates_are_answered_not_crashed_on(make_backend: MakeBackend, body: str) -> None:
+    response = await _post(make_backend(), body)
+    assert response.status_code == 200
+    reply = response.json()
+    assert reply.get("error", {}).get("code") != -32603
+    if "result" in reply:
+        assert reply["result"]["errorName"] == "InvalidParameterException"
