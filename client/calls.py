@@ -7,10 +7,14 @@ the call, and "swapping the shell never changes behaviour" (DESIGN.md).
 
 from __future__ import annotations
 
+import logging
+
 from ..state_machine.effects import CallGetAuthState, CallSetAuthState
 from ..state_machine.events import CallFailed, ServerReplied
 from .api import AuthStateApi
 from .errors import AuthClientError, ProtocolError, RpcError, TransportError
+
+logger = logging.getLogger(__name__)
 
 
 def call_failed_from(error: AuthClientError) -> CallFailed:
@@ -27,7 +31,12 @@ def call_failed_from(error: AuthClientError) -> CallFailed:
 async def perform_call(
     api: AuthStateApi, call: CallSetAuthState | CallGetAuthState
 ) -> ServerReplied | CallFailed:
-    """Make the call; return the event that reports how it went. Never raises client errors."""
+    """Make the call; return the event that reports how it went. Never raises.
+
+    Anything other than a client error means a broken AuthStateApi (a user's
+    fake, say): it is logged with its traceback and reported as a protocol
+    failure, because a screen left waiting forever is worse than an error.
+    """
     try:
         if isinstance(call, CallSetAuthState):
             state = await api.set_auth_state(call.payload)
@@ -35,4 +44,7 @@ async def perform_call(
             state = await api.get_auth_state()
     except AuthClientError as error:
         return call_failed_from(error)
+    except Exception:
+        logger.warning("the auth API raised unexpectedly", exc_info=True)
+        return CallFailed("protocol", "unexpected failure")
     return ServerReplied(state)

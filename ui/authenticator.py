@@ -29,6 +29,7 @@ from typing import Any
 from nicegui import background_tasks, ui
 
 from ..client import AuthClient, AuthStateApi
+from ..client.calls import perform_call
 from ..state_machine import (
     AuthChanged,
     AuthMachine,
@@ -57,7 +58,6 @@ from ..state_machine import (
     translate,
 )
 from ..state_machine.screens import LOCAL_SCREENS
-from .api_calls import run_call
 from .auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from .browser_calls import copy_to_clipboard, ensure_assets, run_webauthn, submit_external_form
 from .browser_session import browser_api
@@ -190,7 +190,7 @@ class Authenticator(ui.element):
         while queue:
             effect = queue.popleft()
             if isinstance(effect, CallSetAuthState | CallGetAuthState):
-                queue.extend(self._feed(await run_call(self._api, effect)))
+                queue.extend(self._feed(await perform_call(self._api, effect)))
             elif isinstance(effect, RunWebAuthn):
                 queue.extend(self._feed(await run_webauthn(self.client, effect)))
             elif isinstance(effect, SubmitExternalForm):
