@@ -64,7 +64,8 @@ def complete_totp_setup(parts: Components, request: Request, params: Params) -> 
     step = matching_step(secret, params.text("code"), request.now)
     if step is None:
         parts.limiter.record_failure(subject, request.now)
-        attempts = int(str(pending.get("attempts", 0))) + 1
+        previous = pending.get("attempts")
+        attempts = (previous if isinstance(previous, int) else 0) + 1
         if attempts >= parts.settings.max_code_attempts:
             parts.web_sessions.set_pending(session, None)
             raise AuthError(Problem.ATTEMPTS_EXHAUSTED)

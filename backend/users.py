@@ -56,8 +56,8 @@ class User:
         """Enrolled MFA types among ``allowed``, in the order TOTP, EMAIL, SMS."""
         enrolled = {
             "TOTP": self.totp_secret is not None,
-            "EMAIL": self.email_mfa and self.email is not None,
-            "SMS": self.sms_mfa and self.phone is not None,
+            "EMAIL": self.email_mfa and self.email is not None and self.email_verified,
+            "SMS": self.sms_mfa and self.phone is not None and self.phone_verified,
         }
         allowed_set = set(allowed)
         return tuple(t for t in MFA_ORDER if t in allowed_set and enrolled[t])

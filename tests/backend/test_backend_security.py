@@ -840,3 +840,31 @@ async def test_no_secret_in_any_log_line(
         message = record.getMessage()
         for secret_value in filter(None, secrets_seen):
             assert secret_value not in message, (record.name, message)  # ...without secrets
+
+
+async def test_mfa_self_service_codes_allow_five_attempts(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend()
+    backend.add_user("ann", STRONG, temporary=False)
+    async with RpcClient(backend) as client:
+        await client.set("signIn", username="ann", password=STRONG)
+        secret = default(await client.set("startTotpSetup"), "completeTotpSetup", "sharedSecret")
+        for _ in range(4):
+            assert (await client.set("completeTotpSetup", code="12345x"))["retriable"] is True
+        state = await client.set("completeTotpSetup", code="12345x")
+        assert state["errorName"] == "LimitExceededException"
+        state = await client.set("completeTotpSetup", code=totp_now(secret, clock))
+        assert state["error"] == "No authenticator set-up in progress"
+        await client.set("startEmailMfaSetup", email="ann@example.com")
+        code = backend.latest_code("ann", "mfa-setup")
+        wrong = "000000" if code != "000000" else "111111"
+        for _ in range(4):
+            assert (await client.set("completeEmailMfaSetup", code=wrong))["retriable"] is True
+        assert (await client.set("completeEmailMfaSetup", code=wrong))[
+            "errorName"
+        ] == "LimitExceededException"
+        assert (await client.set("completeEmailMfaSetup", code=code))[
+            "error"
+        ] == "No email set-up in progress"
+        assert backend.mfa_preference("ann") == {"enabled": []}
