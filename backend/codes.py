@@ -56,6 +56,7 @@ class CodeBook:
     def issue(self, key: str, now: float) -> str:
         code = new_code()
         with self._store.transaction() as db:
+            db.execute("DELETE FROM codes WHERE expires_at <= ?", (now,))  # abandoned codes do not pile up
             db.execute(
                 "INSERT OR REPLACE INTO codes (key, code_hash, attempts, expires_at) VALUES (?, ?, 0, ?)",
                 (key, _digest(code), now + self._lifetime),
@@ -92,7 +93,3 @@ class CodeBook:
     def discard(self, key: str) -> None:
         with self._store.transaction() as db:
             db.execute("DELETE FROM codes WHERE key = ?", (key,))
-
-    def purge_expired(self, now: float) -> None:
-        with self._store.transaction() as db:
-            db.execute("DELETE FROM codes WHERE expires_at <= ?", (now,))

@@ -33,6 +33,7 @@ class RateLimiter:
     def __init__(self, store: Store, limits: RateLimits) -> None:
         self._store = store
         self._limits = limits
+        self._last_sweep = 0.0
 
     def check_failures(self, subject: Subject, now: float) -> None:
         """Raise when either budget of failures is spent."""
@@ -91,6 +92,10 @@ class RateLimiter:
     def _record(self, keys: Iterable[str], now: float) -> None:
         since = now - self._limits.window_seconds
         with self._store.transaction() as db:
+            if now - self._last_sweep > self._limits.window_seconds:
+                # Once per window, drop every expired event (keys that never come back included).
+                self._last_sweep = now
+                db.execute("DELETE FROM failures WHERE ts <= ?", (since,))
             for key in keys:
                 db.execute("DELETE FROM failures WHERE key = ? AND ts <= ?", (key, since))
                 db.execute("INSERT INTO failures (key, ts) VALUES (?, ?)", (key, now))

@@ -43,8 +43,6 @@ CodeDeliveryMode = Literal["outbox", "log", "callback"]
 
 ENV_PREFIX: Final = "NICEGUI_AUTHENTICATOR_"
 MIB: Final = 1024 * 1024
-# Attribute names with a meaning of their own; anything else is free text.
-KNOWN_ATTRIBUTES: Final = frozenset({"email", "phone_number", "name", "given_name", "family_name"})
 
 
 @dataclass(frozen=True)
@@ -208,10 +206,6 @@ class BackendSettings:
     def active_mfa_types(self) -> tuple[MfaType, ...]:
         """The MFA types a person can use right now (none when MFA is off)."""
         return () if self.mfa_mode == "off" else self.mfa_types
-
-    def with_changes(self, **changes: Any) -> BackendSettings:
-        """A copy with some options changed (mode defaults are not re-derived)."""
-        return replace(self, **changes)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> BackendSettings:

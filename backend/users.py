@@ -208,10 +208,6 @@ class Users:
         with self._store.transaction() as db:
             db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
 
-    def set_status(self, user_id: int, status: Status) -> None:
-        with self._store.transaction() as db:
-            db.execute("UPDATE users SET status = ? WHERE id = ?", (status, user_id))
-
     def enable_totp(self, user_id: int, secret: str, step: int) -> None:
         with self._store.transaction() as db:
             db.execute(

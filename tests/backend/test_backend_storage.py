@@ -116,3 +116,25 @@ def test_transactions_roll_back_on_error(tmp_path: Path) -> None:
             assert db.execute("SELECT COUNT(*) FROM failures").fetchone()[0] == 0
     finally:
         store.close()
+
+
+def test_expired_rows_do_not_pile_up(tmp_path: Path) -> None:
+    from nicegui_authenticator.backend.codes import CodeBook
+    from nicegui_authenticator.backend.rate_limit import RateLimiter, Subject
+
+    store = Store(str(tmp_path / "h.sqlite3"))
+    try:
+        limiter = RateLimiter(store, RateLimits(window_seconds=60))
+        limiter.record_failure(Subject("one-off", "10.0.0.1"), now=1000.0)
+        limiter.record_failure(Subject("other", "10.0.0.2"), now=1100.0)  # a window later: sweeps
+        codes = CodeBook(store, lifetime=600, max_attempts=5)
+        codes.issue("abandoned", now=1000.0)
+        codes.issue("fresh", now=2000.0)
+        with store.transaction() as db:
+            assert {r[0] for r in db.execute("SELECT key FROM failures")} == {
+                "fail:user:other",
+                "fail:addr:10.0.0.2",
+            }
+            assert [r[0] for r in db.execute("SELECT key FROM codes")] == ["fresh"]
+    finally:
+        store.close()
