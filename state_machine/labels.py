@@ -19,27 +19,41 @@ from typing import Final, Literal
 
 CodeVariant = Literal["sms", "totp", "email"]
 
-_CHOICES: Final = re.compile(r"(?:pick|choose|select)\s+(?:one\s+)?(?:of|from)\s*:?\s*(?P<options>.+)$", re.I)
-_SPLIT: Final = re.compile(r"\s*(?:,|/|\||\bor\b)\s*", re.I)
-_OPTION: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
-_DESTINATION: Final = re.compile(r"\(\s*sent\s+to\s+(?P<destination>[^()]+?)\s*\)", re.I)
+# No pattern here has two quantifiers that can match the same characters, so
+# each runs in linear time, and labels longer than _MAX_LABEL are not parsed at
+# all: labels may carry data a person typed (an email address) and the machine
+# runs on the NiceGUI server, where a pathological label must not stall it.
+_MAX_LABEL: Final = 1000
+_CHOICES: Final = re.compile(r"\b(?:pick|choose|select)\s+(?:one\s+)?(?:of|from)\b", re.I)
+_SPLIT: Final = re.compile(r",|/|\||\bor\b", re.I)
+_OPTION: Final = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+_DESTINATION: Final = re.compile(r"\(\s*sent\s+to\b([^()]*)\)", re.I)
 
 
 def parse_choices(label: str) -> tuple[str, ...] | None:
     """``"Pick one of: TOTP, EMAIL"`` -> ``("TOTP", "EMAIL")``; None if not a choice list."""
-    match = _CHOICES.search(label.strip())
+    if len(label) > _MAX_LABEL:
+        return None
+    match = _CHOICES.search(label)
     if match is None:
         return None
-    options = tuple(o.strip().rstrip(".") for o in _SPLIT.split(match.group("options")) if o.strip())
-    if not options or not all(_OPTION.match(o) for o in options):
+    rest = label[match.end() :].strip()
+    rest = rest.removeprefix(":").strip()
+    if not rest or "\n" in rest:
+        return None
+    options = tuple(o.strip().rstrip(".") for o in _SPLIT.split(rest) if o.strip())
+    if not options or not all(_OPTION.fullmatch(o) for o in options):
         return None
     return tuple(dict.fromkeys(options))  # keep order, drop repeats
 
 
 def parse_destination(label: str) -> str | None:
     """``"Enter Email Code (sent to a***@e***.com)"`` -> ``"a***@e***.com"``."""
+    if len(label) > _MAX_LABEL:
+        return None
     match = _DESTINATION.search(label)
-    return match.group("destination") if match else None
+    destination = match.group(1).strip() if match else ""
+    return destination or None
 
 
 def code_variant(label: str) -> CodeVariant | None:
