@@ -17,7 +17,7 @@ from .passkeys import parse_credential
 from .sessions import WebSession
 from .users import User
 
-_log = logging.getLogger("nicegui_authenticator.backend")
+_log = logging.getLogger(__name__)
 
 
 def require_signed_in(parts: Components, request: Request) -> tuple[WebSession, User]:

@@ -43,7 +43,7 @@ from .service import AuthService
 from .settings import BackendSettings
 
 ALL_METHODS: Final = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-_log = logging.getLogger("nicegui_authenticator.backend")
+_log = logging.getLogger(__name__)
 
 
 class ReferenceBackend(Admin):

@@ -29,7 +29,6 @@ Purpose = Literal["sign-up", "password-reset", "sign-in", "mfa-setup"]
 
 OUTBOX_RETENTION_SECONDS: Final = 24 * 3600
 _log = logging.getLogger(__name__)
-_log_internal = logging.getLogger("nicegui_authenticator.backend")
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ class CodeDelivery:
             try:
                 self._settings.code_callback(message)
             except Exception as exc:  # the application's code; never let it break the flow
-                _log_internal.error("code delivery callback failed (%s)", type(exc).__name__)
+                _log.error("code delivery callback failed (%s)", type(exc).__name__)
         if self._settings.outbox_file:
             line = json.dumps(message.record(), ensure_ascii=False)
             with self._file_lock, open(self._settings.outbox_file, "a", encoding="utf-8") as handle:

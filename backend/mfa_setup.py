@@ -26,7 +26,7 @@ from .sessions import WebSession
 from .totp import matching_step, new_secret
 from .users import User
 
-_log = logging.getLogger("nicegui_authenticator.backend")
+_log = logging.getLogger(__name__)
 
 
 def _require_type(parts: Components, mfa_type: str) -> None:

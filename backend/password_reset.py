@@ -19,7 +19,7 @@ from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .passwords import policy_message, policy_violations
 
-_log = logging.getLogger("nicegui_authenticator.backend")
+_log = logging.getLogger(__name__)
 
 
 def reset_code_key(user_id: int) -> str:

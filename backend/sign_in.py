@@ -34,7 +34,7 @@ from .sessions import token_hash
 from .totp import new_secret
 from .users import User
 
-_log = logging.getLogger("nicegui_authenticator.backend")
+_log = logging.getLogger(__name__)
 
 FIRST_FACTORS: Final = ("PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
 

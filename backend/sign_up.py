@@ -29,7 +29,7 @@ from .passwords import policy_message, policy_violations
 from .sign_in import after_first_factor, complete_sign_in
 from .users import identifier_key
 
-_log = logging.getLogger("nicegui_authenticator.backend")
+_log = logging.getLogger(__name__)
 
 
 def sign_up_code_key(user_id: int) -> str:
