@@ -8,7 +8,10 @@ Lenient in what they accept, exact in what they produce:
   is still a renderable state (the ``generic`` screen), never a crash.
 * Missing optional pieces default sensibly (a field without ``type`` is text,
   an action without ``fields`` has none) because a reply that a person can act
-  on must not be thrown away over a missing detail.
+  on must not be thrown away over a missing detail. Wrong types count as
+  missing: a label that is an object is no label, an action or field without a
+  usable ``name`` is dropped. Only a reply whose ``state`` is absent or not a
+  scalar is rejected (pydantic's ValidationError): it is no AuthState at all.
 
 Producing is exact: :meth:`AuthState.to_wire` and friends emit camelCase keys in
 the order the AWS Blocks servers use and omit absent optional keys, which is what
@@ -65,6 +68,38 @@ def _text(value: object) -> str:
     raise ValueError("expected text")
 
 
+def _loose_text(value: object, fallback: str = "") -> str:
+    """Text for a descriptive slot; an object or list there counts as "not given"."""
+    try:
+        return _text(value)
+    except ValueError:
+        return fallback
+
+
+def _loose_optional_text(value: object) -> str | None:
+    if value is None:
+        return None
+    try:
+        return _text(value)
+    except ValueError:
+        return None
+
+
+def _named_entries(value: object, model: type[BaseModel]) -> tuple[object, ...]:
+    """The entries of a list that can become ``model``: objects with a non-empty name.
+
+    Anything else (a string, a number, an object without a usable ``name``) is
+    dropped, so one malformed form or field does not cost the whole reply.
+    """
+    if not isinstance(value, list | tuple):
+        return ()
+    kept: list[object] = []
+    for entry in value:
+        if isinstance(entry, model) or (isinstance(entry, dict) and _loose_text(entry.get("name"))):
+            kept.append(entry)
+    return tuple(kept)
+
+
 class AuthField(_WireModel):
     """One input of an action's form."""
 
@@ -74,10 +109,20 @@ class AuthField(_WireModel):
     required: bool = False
     default_value: JsonValue = Field(default=None, alias="defaultValue")
 
-    @field_validator("name", "label", "type", mode="before")
+    @field_validator("name", mode="before")
     @classmethod
-    def _coerce_text(cls, value: object) -> str:
+    def _coerce_name(cls, value: object) -> str:
         return _text(value)
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _coerce_label(cls, value: object) -> str:
+        return _loose_text(value)
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _coerce_type(cls, value: object) -> str:
+        return _loose_text(value) or "text"
 
     @field_validator("required", mode="before")
     @classmethod
@@ -112,15 +157,25 @@ class AuthAction(_WireModel):
     capability: str | None = None
     fields: tuple[AuthField, ...] = ()
 
-    @field_validator("name", "label", mode="before")
+    @field_validator("name", mode="before")
     @classmethod
-    def _coerce_text(cls, value: object) -> str:
+    def _coerce_name(cls, value: object) -> str:
         return _text(value)
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _coerce_label(cls, value: object) -> str:
+        return _loose_text(value)
+
+    @field_validator("url", "method", "capability", mode="before")
+    @classmethod
+    def _coerce_optional(cls, value: object) -> str | None:
+        return _loose_optional_text(value)
 
     @field_validator("fields", mode="before")
     @classmethod
     def _fields_or_empty(cls, value: object) -> object:
-        return () if value is None else value
+        return _named_entries(value, AuthField)
 
     def field(self, name: str) -> AuthField | None:
         """The field called ``name``, if the action has one."""
@@ -156,7 +211,7 @@ class AuthUser(_WireModel):
     @field_validator("user_id", "username", mode="before")
     @classmethod
     def _coerce_text(cls, value: object) -> str:
-        return _text(value)
+        return _loose_text(value)
 
     @property
     def display_name(self) -> str:
@@ -182,7 +237,7 @@ class AuthState(_WireModel):
     @field_validator("error", "error_name", mode="before")
     @classmethod
     def _coerce_optional_text(cls, value: object) -> str | None:
-        return None if value is None else _text(value)
+        return _loose_optional_text(value)
 
     @field_validator("user", mode="before")
     @classmethod
@@ -193,14 +248,8 @@ class AuthState(_WireModel):
     @field_validator("actions", mode="before")
     @classmethod
     def _actions_or_empty(cls, value: object) -> object:
-        if value is None:
-            return ()
-        if isinstance(value, list | tuple):
-            # Drop entries that cannot be a form (no name) rather than the whole reply.
-            return tuple(
-                a for a in value if isinstance(a, AuthAction) or (isinstance(a, dict) and "name" in a)
-            )
-        return value
+        # Drop entries that cannot be a form (no name) rather than the whole reply.
+        return _named_entries(value, AuthAction)
 
     @field_validator("retriable", mode="before")
     @classmethod
