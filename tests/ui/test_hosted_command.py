@@ -1,0 +1,178 @@
+"""``nicegui-authenticator serve``: its options, the plan they make, and one real start."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from nicegui_authenticator.ui.cli import build_parser
+from nicegui_authenticator.ui.hosted_command import DB_FILE, UsageError, banner, plan_from_args
+
+SERVE_OPTIONS = [
+    "--endpoint", "--host", "--port", "--title", "--logo", "--brand-color", "--issuer", "--allow-redirect",
+    "--data-dir", "--allow-non-loopback",
+    # every backend option, from backend.command_line.add_backend_options
+    "--db", "--mode", "--mfa", "--mfa-types", "--sign-in-with", "--flow", "--no-self-sign-up", "--passkeys",
+    "--no-passkeys", "--rp-id", "--origin", "--path", "--namespace", "--dev", "--outbox-file",
+]  # fmt: skip
+
+
+def parse(*args: str) -> argparse.Namespace:
+    return build_parser().parse_args(["serve", *args])
+
+
+@pytest.fixture(autouse=True)
+def no_backend_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith("NICEGUI_AUTHENTICATOR_"):
+            monkeypatch.delenv(key)
+
+
+def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args(["serve", "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    missing = [option for option in SERVE_OPTIONS if option not in text]
+    assert not missing
+    assert "NICEGUI_AUTHENTICATOR_STORAGE_SECRET" in text
+    assert "/dev/outbox" in text
+
+
+def test_defaults_run_the_embedded_backend_on_loopback(tmp_path: Path) -> None:
+    plan = plan_from_args(parse("--data-dir", str(tmp_path)))
+    assert plan.embedded and plan.host == "127.0.0.1" and plan.port == 8080
+    assert plan.settings is not None and plan.settings.dev
+    assert plan.settings.db_path == str(tmp_path / DB_FILE)
+    assert plan.secret_dir == tmp_path
+    assert plan.settings.origins == ("http://localhost:8080", "http://127.0.0.1:8080")
+    assert plan.config.dev_outbox == "/dev/outbox"
+    text = banner(plan)
+    assert "DEVELOPMENT MODE" in text and "http://localhost:8080/dev/outbox" in text
+
+
+def test_backend_options_reach_the_embedded_backend(tmp_path: Path) -> None:
+    ns = parse(
+        "--data-dir", str(tmp_path), "--mfa", "required", "--mfa-types", "totp,email", "--port", "9001",
+        "--rp-id", "localhost", "--origin", "http://localhost:9001", "--db", str(tmp_path / "x.db"),
+    )  # fmt: skip
+    plan = plan_from_args(ns)
+    assert plan.settings is not None
+    assert plan.settings.mfa == "required" and plan.settings.mfa_types == ("TOTP", "EMAIL")
+    assert plan.settings.origins == ("http://localhost:9001",)
+    assert plan.settings.db_path == str(tmp_path / "x.db")
+
+
+def test_an_endpoint_drives_a_remote_server_and_refuses_backend_options(tmp_path: Path) -> None:
+    plan = plan_from_args(parse("--endpoint", "https://auth.example.com/api", "--namespace", "auth"))
+    assert not plan.embedded and plan.config.dev_outbox is None
+    assert plan.namespace == "auth"
+    assert "https://auth.example.com/api" in banner(plan)
+    with pytest.raises(UsageError, match="--mfa"):
+        plan_from_args(parse("--endpoint", "https://auth.example.com/api", "--mfa", "required"))
+
+
+def test_the_development_backend_stays_on_loopback_unless_told(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"0\.0\.0\.0"):
+        plan_from_args(parse("--host", "0.0.0.0", "--data-dir", str(tmp_path)))
+    plan = plan_from_args(parse("--host", "0.0.0.0", "--allow-non-loopback", "--data-dir", str(tmp_path)))
+    assert "WARNING" in banner(plan)
+    remote = plan_from_args(parse("--host", "0.0.0.0", "--endpoint", "https://auth.example.com/api"))
+    assert not remote.embedded
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--brand-color", "red;}body{display:none"], "colour"),
+        (["--allow-redirect", "https://"], "host"),
+        (["--logo", "javascript:alert(1)"], "logo"),
+        (["--port", "0"], "port"),
+    ],
+)
+def test_bad_page_options_are_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        plan_from_args(parse("--data-dir", str(tmp_path), *args))
+
+
+def test_a_local_logo_file_is_served_by_the_page(tmp_path: Path) -> None:
+    logo = tmp_path / "Logo.PNG"
+    logo.write_bytes(b"\x89PNG")
+    plan = plan_from_args(parse("--data-dir", str(tmp_path), "--logo", str(logo), "--title", "Acme"))
+    assert plan.logo_file == logo.resolve()
+    assert plan.config.logo is not None and plan.config.logo.endswith(".png")
+    assert plan.config.title == "Acme" and plan.config.issuer == "Acme"
+
+
+def test_a_bad_combination_exits_2_with_the_usage_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "from nicegui_authenticator.ui.cli import main; main()", "serve",
+         "--host", "0.0.0.0", "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "usage: " in result.stderr and "--allow-non-loopback" in result.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str, timeout: float = 30.0) -> bytes:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return bytes(response.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _serve(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "nicegui-authenticator"), "serve", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def test_serve_comes_up_with_no_arguments_and_keeps_its_secret(tmp_path: Path) -> None:
+    """What ``make run`` does on a fresh machine (only the port differs, 8080 may be taken)."""
+    port = _free_port()
+    process = _serve(tmp_path, port)
+    try:
+        page = _get(f"http://127.0.0.1:{port}/")
+        assert b"authenticator" in page and b"hosted-dev-banner" in page
+        assert json.loads(_get(f"http://127.0.0.1:{port}/dev/outbox.json")) == []
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0].decode()
+    assert "DEVELOPMENT MODE" in output
+    data = tmp_path / ".nicegui-authenticator"
+    secret_file = data / "storage-secret"
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE((data / "sessions").stat().st_mode) == 0o700
+    assert (data / DB_FILE).exists()
+    secret = secret_file.read_text()
+
+    process = _serve(tmp_path, port)
+    try:
+        _get(f"http://127.0.0.1:{port}/")
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+    assert secret_file.read_text() == secret  # kept across restarts: sessions survive them
