@@ -10,13 +10,16 @@ from __future__ import annotations
 from .api import AuthStateApi, InProcessApi
 from .cookies import CookieSession
 from .errors import AuthClientError, ProtocolError, RpcError, TransportError
+from .headless import AuthFlowError, HeadlessAuthenticator
 from .transport import AuthClient
 
 __all__ = [
     "AuthClient",
     "AuthClientError",
+    "AuthFlowError",
     "AuthStateApi",
     "CookieSession",
+    "HeadlessAuthenticator",
     "InProcessApi",
     "ProtocolError",
     "RpcError",
