@@ -64,7 +64,7 @@ class CodeBook:
         return code
 
     def has_live_code(self, key: str, now: float) -> bool:
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             row = db.execute("SELECT 1 FROM codes WHERE key = ? AND expires_at > ?", (key, now)).fetchone()
             return row is not None
 

@@ -83,7 +83,7 @@ class CodeDelivery:
 
     def outbox(self, limit: int = 200) -> list[dict[str, str]]:
         """Newest first, as ``{to, purpose, code, ts}`` records."""
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             rows = db.execute(
                 "SELECT recipient, username, purpose, code, ts FROM outbox ORDER BY id DESC LIMIT ?", (limit,)
             ).fetchall()
@@ -99,6 +99,6 @@ class CodeDelivery:
         if purpose is not None:
             query += " AND purpose = ?"
             args.append(purpose)
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             row = db.execute(query + " ORDER BY id DESC LIMIT 1", args).fetchone()
         return None if row is None else str(row["code"])

@@ -79,7 +79,7 @@ class Passkeys:
     # -- storage ----------------------------------------------------------------------
 
     def for_user(self, user_id: int) -> list[Passkey]:
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             rows = db.execute(
                 "SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, credential_id", (user_id,)
             ).fetchall()
@@ -89,7 +89,7 @@ class Passkeys:
         ]
 
     def get(self, credential_id: str) -> Passkey | None:
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             r = db.execute("SELECT * FROM passkeys WHERE credential_id = ?", (credential_id,)).fetchone()
         return (
             None

@@ -79,7 +79,7 @@ class RateLimiter:
 
     def _check(self, budgets: Iterable[tuple[str, int, Problem]], now: float) -> None:
         since = now - self._limits.window_seconds
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             for key, limit, problem in budgets:
                 # Counting stops at the limit, so a flood costs at most `limit` index steps.
                 (count,) = db.execute(

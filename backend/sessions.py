@@ -56,16 +56,17 @@ class WebSessions:
         return token
 
     def lookup(self, token: str, now: float) -> WebSession | None:
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             row = db.execute(
                 "SELECT token_hash, user_id, expires_at, pending FROM web_sessions WHERE token_hash = ?",
                 (token_hash(token),),
             ).fetchone()
-            if row is None:
-                return None
-            if row["expires_at"] <= now:
+        if row is None:
+            return None
+        if row["expires_at"] <= now:
+            with self._store.transaction() as db:
                 db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (row["token_hash"],))
-                return None
+            return None
         pending = json.loads(row["pending"]) if row["pending"] else None
         return WebSession(row["token_hash"], int(row["user_id"]), pending)
 
@@ -114,7 +115,7 @@ class Challenges:
         return token
 
     def get(self, token: str, now: float) -> Challenge | None:
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             row = db.execute(
                 "SELECT data, attempts, expires_at FROM challenges WHERE token_hash = ?", (token_hash(token),)
             ).fetchone()

@@ -7,8 +7,9 @@ SQLite's lock-upgrade deadlocks between connections of one process. Several
 processes on one file are still safe: WAL mode, ``BEGIN IMMEDIATE`` for writes
 and a busy timeout let SQLite arbitrate between them.
 
-Transactions nest: an inner ``transaction()`` joins the outer one, so a
-repository method can be used alone or as part of a larger unit of work.
+Writes go through ``transaction()``; transactions nest (an inner one joins
+the outer), so a repository method can be used alone or as part of a larger
+unit of work. Pure reads use ``read()``, which takes no database write lock.
 """
 
 from __future__ import annotations
@@ -70,9 +71,18 @@ class Store:
             self._depth = 0
             self._conn.execute("COMMIT")
 
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """For reads: takes no database write lock (in WAL mode readers never wait for a writer,
+        even one in another process); inside a ``transaction()`` the reads join it."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("store is closed")
+            yield self._conn
+
     @property
     def schema_version(self) -> int:
-        with self.transaction() as db:
+        with self.read() as db:
             row = db.execute("SELECT version FROM schema_version").fetchone()
             return int(row[0]) if row else 0
 

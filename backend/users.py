@@ -258,6 +258,6 @@ class Users:
         return user
 
     def _one(self, query: str, args: tuple[object, ...]) -> User | None:
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             row = db.execute(query, args).fetchone()
         return None if row is None else _user(row)
