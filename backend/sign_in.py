@@ -67,7 +67,9 @@ def verify_password(parts: Components, request: Request, identifier: str, passwo
     subject = parts.subject(identifier, request.address)
     parts.limiter.check_failures(subject, request.now)
     user = parts.users.find(identifier, parts.settings.identifiers)
-    if not parts.hasher.verify(password, None if user is None else user.password_hash) or user is None:
+    # verify() costs one hash even without an account, so timing tells nothing either.
+    verified = parts.hasher.verify(password, None if user is None else user.password_hash)
+    if user is None or not verified:
         parts.limiter.record_failure(subject, request.now)
         _log.info("sign-in failed from %s", request.address)
         raise AuthError(Problem.BAD_CREDENTIALS)
