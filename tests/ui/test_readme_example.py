@@ -8,11 +8,11 @@ exactly as ``python examples/embed.py`` would run it.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
 import httpx
-import nicegui_authenticator
 import pytest
 from nicegui.testing import User
 from nicegui.testing.user_simulation import user_simulation
@@ -33,7 +33,10 @@ async def test_the_embedding_example_signs_in_through_the_account_menu(
         assert endpoint == "http://localhost:3000/aws-blocks/api"
         return AuthClient(endpoint, *args, transport=httpx.ASGITransport(app=backend.asgi_app), **kwargs)
 
-    monkeypatch.setattr(nicegui_authenticator, "AuthClient", routed_client)
+    # Looked up now: NiceGUI's test reset drops modules that defined pages (the
+    # hosted page's tests do), so an import made at collection time may be stale.
+    public = importlib.import_module("nicegui_authenticator")
+    monkeypatch.setattr(public, "AuthClient", routed_client)
     user: User
     async with user_simulation(main_file=EXAMPLE) as user:
         await user.open("/")
