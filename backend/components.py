@@ -6,6 +6,7 @@ test can build the whole backend from settings alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .codes import CodeBook
@@ -17,7 +18,7 @@ from .sessions import AutoSignInBridges, Challenges, WebSessions
 from .settings import BackendSettings
 from .states import Replies
 from .store import Store
-from .users import Users, identifier_key
+from .users import User, Users, identifier_key
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,27 @@ class Components:
         """Issue a fresh code under ``key`` (replacing any older one) and deliver it."""
         code = self.codes.issue(key, now)
         self.delivery.send(CodeMessage(to=to, username=username, purpose=purpose, code=code, ts=now))
+
+    def send_code_within_budget(
+        self,
+        subject: Subject,
+        now: float,
+        *,
+        user: User | None,
+        key_of: Callable[[int], str],
+        purpose: Purpose,
+        to: str | None = None,
+    ) -> None:
+        """Send a code to ``user`` (to ``to`` or their usual address) inside the send budget.
+
+        Nothing is sent without an account, but the budget is checked and spent
+        all the same, so it behaves identically for accounts that do not exist.
+        """
+        self.limiter.check_sends(subject, now)
+        if user is not None:
+            address = to or user.delivery_address
+            self.send_code(key=key_of(user.id), to=address, username=user.username, purpose=purpose, now=now)
+        self.limiter.record_send(subject, now)
 
     @staticmethod
     def subject(username: str, address: str) -> Subject:

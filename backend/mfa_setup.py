@@ -22,6 +22,7 @@ from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .forms import pick_one_of
+from .rate_limit import Subject
 from .sessions import WebSession
 from .totp import matching_step, new_secret
 from .users import User
@@ -53,13 +54,21 @@ def start_totp_setup(parts: Components, request: Request, params: Params) -> Out
     return Outcome(parts.replies.totp_setup_pending(user, secret))
 
 
-def complete_totp_setup(parts: Components, request: Request, params: Params) -> Outcome:
+def _ceremony(
+    parts: Components, request: Request, kind: str, missing: str
+) -> tuple[WebSession, User, dict[str, object], Subject]:
+    """The signed-in person's pending set-up of ``kind``, once the failure budget allows a try."""
     session, user = require_signed_in(parts, request)
-    pending = pending_of(parts, request, session, "totp")
+    pending = pending_of(parts, request, session, kind)
     if pending is None:
-        raise AuthError(Problem.INVALID_PARAMETER, "No authenticator set-up in progress")
+        raise AuthError(Problem.INVALID_PARAMETER, missing)
     subject = parts.subject(user.username, request.address)
     parts.limiter.check_failures(subject, request.now)
+    return session, user, pending, subject
+
+
+def complete_totp_setup(parts: Components, request: Request, params: Params) -> Outcome:
+    session, user, pending, subject = _ceremony(parts, request, "totp", "No authenticator set-up in progress")
     secret = str(pending["secret"])
     step = matching_step(secret, params.text("code"), request.now)
     if step is None:
@@ -85,24 +94,21 @@ def start_email_mfa_setup(parts: Components, request: Request, params: Params) -
         raise AuthError(Problem.INVALID_PARAMETER, "Invalid email address format")
     if parts.users.email_taken(email, except_user=user.id):
         raise AuthError(Problem.ALIAS_EXISTS)
-    subject = parts.subject(user.username, request.address)
-    parts.limiter.check_sends(subject, request.now)
-    parts.send_code(
-        key=_setup_code_key(session), to=email, username=user.username, purpose="mfa-setup", now=request.now
+    parts.send_code_within_budget(
+        parts.subject(user.username, request.address),
+        request.now,
+        user=user,
+        key_of=lambda _user_id: _setup_code_key(session),
+        purpose="mfa-setup",
+        to=email,
     )
-    parts.limiter.record_send(subject, request.now)
     expires = request.now + parts.settings.code_lifetime
     parts.web_sessions.set_pending(session, {"kind": "email", "email": email, "expires": expires})
     return Outcome(parts.replies.email_setup_pending(user, email))
 
 
 def complete_email_mfa_setup(parts: Components, request: Request, params: Params) -> Outcome:
-    session, user = require_signed_in(parts, request)
-    pending = pending_of(parts, request, session, "email")
-    if pending is None:
-        raise AuthError(Problem.INVALID_PARAMETER, "No email set-up in progress")
-    subject = parts.subject(user.username, request.address)
-    parts.limiter.check_failures(subject, request.now)
+    session, user, pending, subject = _ceremony(parts, request, "email", "No email set-up in progress")
     result = parts.codes.check(_setup_code_key(session), params.text("code"), request.now)
     if result is CodeCheck.WRONG:
         parts.limiter.record_failure(subject, request.now)

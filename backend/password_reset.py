@@ -30,18 +30,14 @@ def reset_password(parts: Components, request: Request, params: Params) -> Outco
     identifier = params.stripped("username")
     if not identifier:
         raise AuthError(Problem.INVALID_PARAMETER, "username is required")
-    subject = parts.subject(identifier, request.address)
-    parts.limiter.check_sends(subject, request.now)
     user = parts.users.find(identifier, parts.settings.identifiers)
-    if user is not None and user.status != "UNCONFIRMED":
-        parts.send_code(
-            key=reset_code_key(user.id),
-            to=user.delivery_address,
-            username=user.username,
-            purpose="password-reset",
-            now=request.now,
-        )
-    parts.limiter.record_send(subject, request.now)
+    parts.send_code_within_budget(
+        parts.subject(identifier, request.address),
+        request.now,
+        user=user if user is not None and user.status != "UNCONFIRMED" else None,
+        key_of=reset_code_key,
+        purpose="password-reset",
+    )
     return Outcome(parts.replies.confirming_reset(identifier))
 
 

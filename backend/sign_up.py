@@ -129,19 +129,14 @@ def resend_sign_up_code(parts: Components, request: Request, params: Params) -> 
     username = params.stripped("username")
     if not username:
         raise AuthError(Problem.INVALID_PARAMETER, "username is required")
-    subject = parts.subject(username, request.address)
-    parts.limiter.check_sends(subject, request.now)
     user = parts.users.by_username(username)
-    if user is not None and user.status == "UNCONFIRMED":
-        parts.send_code(
-            key=sign_up_code_key(user.id),
-            to=user.delivery_address,
-            username=user.username,
-            purpose="sign-up",
-            now=request.now,
-        )
-    # Counted for unknown accounts too, so the budget reveals nothing.
-    parts.limiter.record_send(subject, request.now)
+    parts.send_code_within_budget(
+        parts.subject(username, request.address),
+        request.now,
+        user=user if user is not None and user.status == "UNCONFIRMED" else None,
+        key_of=sign_up_code_key,
+        purpose="sign-up",
+    )
     return Outcome(parts.replies.confirming_sign_up(username))
 
 
