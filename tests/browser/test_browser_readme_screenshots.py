@@ -1,0 +1,151 @@
+"""The README's screenshots, taken from one walk through the hosted page.
+
+Writes docs/screenshots/*.png (committed; the README shows them). Each image is
+the sign-in card with a margin of the page around it, so the set looks the same
+whatever the window size. Re-run after a visual change and look at them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from auth_driver import AuthUI
+from browser_harness import (
+    README_SCREENSHOTS,
+    Serve,
+    credentials,
+    fresh_totp_code,
+    start_serve,
+    totp_from_qr,
+    virtual_authenticator,
+)
+from playwright.sync_api import BrowserContext, Page, expect
+
+MARGIN = 24
+NAME = "ada"
+EMAIL = "ada@example.com"
+PASSWORD = "Analytical-Engine1"
+
+README_SET = (
+    "sign_in",
+    "sign_up",
+    "confirm_sign_up",
+    "signed_in",
+    "setup_totp",
+    "passkey_manage",
+    "select_mfa",
+    "confirm_code",
+    "error",
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
+    serve = start_serve(
+        tmp_path_factory.mktemp("readme"),
+        "--mfa", "optional", "--mfa-types", "TOTP,EMAIL", "--sign-in-with", "username",
+        "--title", "Acme Analytics",
+    )  # fmt: skip
+    yield serve
+    serve.process.stop()
+
+
+def card_shot(page: Page, name: str) -> Path:
+    """The card and a margin around it, settled (no ripple, caret or focus animation)."""
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(400)
+    card = page.locator(".na-card").first
+    box = card.bounding_box()
+    assert box is not None
+    README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = README_SCREENSHOTS / f"{name}.png"
+    page.screenshot(
+        path=str(path),
+        full_page=True,  # the clip may reach below the window (setup_totp is tall)
+        animations="disabled",
+        caret="hide",
+        clip={
+            "x": max(box["x"] - MARGIN, 0),
+            "y": max(box["y"] - MARGIN, 0),
+            "width": box["width"] + 2 * MARGIN,
+            "height": box["height"] + 2 * MARGIN,
+        },
+    )
+    return path
+
+
+def test_readme_screenshots(context: BrowserContext, server: Serve) -> None:
+    page = context.new_page()
+    cdp, authenticator_id = virtual_authenticator(context, page)
+    auth = AuthUI(page)
+    auth.open()
+    card_shot(page, "sign_in")
+
+    auth.tab("signUp")
+    auth.expect_screen("sign_up")
+    auth.fill("signUp", username=NAME, password=PASSWORD, confirmPassword=PASSWORD)
+    card_shot(page, "sign_up")
+    before = server.outbox.count()
+    auth.submit("signUp")
+    auth.expect_screen("confirm_sign_up")
+    card_shot(page, "confirm_sign_up")
+    auth.confirm_sign_up(server.outbox, NAME, after=before)
+    auth.expect_signed_in(NAME)
+    card_shot(page, "signed_in")
+
+    auth.submit("startTotpSetup")
+    auth.expect_screen("setup_totp")
+    card_shot(page, "setup_totp")
+    otp = totp_from_qr(auth.hook("authenticator-totp-qr"))
+    used = [otp.now()]
+    auth.fill("completeTotpSetup", code=used[0])
+    auth.submit("completeTotpSetup")
+    auth.expect_screen("signed_in")
+
+    before = server.outbox.count()
+    auth.fill("startEmailMfaSetup", email=EMAIL)
+    auth.submit("startEmailMfaSetup")
+    auth.expect_screen("confirm_code")
+    auth.fill("completeEmailMfaSetup", code=server.outbox.wait_code(EMAIL, after=before))
+    auth.submit("completeEmailMfaSetup")
+    auth.expect_screen("signed_in")
+
+    auth.submit("startPasskeyRegistration")
+    auth.expect_screen("passkey_register")
+    auth.submit("completePasskeyRegistration")
+    auth.expect_screen("passkey_manage")
+    assert len(credentials(cdp, authenticator_id)) == 1
+    card_shot(page, "passkey_manage")
+    auth.link("backToAccount")
+    auth.expect_screen("signed_in")
+    auth.sign_out()
+
+    # A password reset forgets the preferred factor: the next sign-in asks which one.
+    auth.link("forgotPassword")
+    before = server.outbox.count()
+    auth.fill("resetPassword", username=NAME)
+    auth.submit("resetPassword")
+    auth.expect_screen("confirm_reset_password")
+    code = server.outbox.wait_code(EMAIL, purpose="password-reset", after=before)
+    auth.fill("confirmResetPassword", code=code, newPassword=PASSWORD, confirmPassword=PASSWORD)
+    auth.submit("confirmResetPassword")
+    auth.expect_screen("sign_in")
+    auth.sign_in(NAME, PASSWORD)
+    auth.expect_screen("select_mfa")
+    card_shot(page, "select_mfa")
+
+    auth.choose("mfaType", "TOTP")
+    auth.submit("confirmSignIn")
+    auth.expect_screen("confirm_code")
+    card_shot(page, "confirm_code")
+    auth.fill("confirmSignIn", code="123456" if otp.now() != "123456" else "654321")
+    auth.submit("confirmSignIn")
+    expect(auth.error).to_be_visible()
+    card_shot(page, "error")
+    auth.fill("confirmSignIn", code=fresh_totp_code(otp, used))
+    auth.submit("confirmSignIn")
+    auth.expect_signed_in(NAME)
+
+    assert sorted(p.stem for p in README_SCREENSHOTS.glob("*.png")) == sorted(README_SET)
