@@ -101,6 +101,8 @@ def _challenge_screen(state: AuthState) -> ScreenName:
     if action.capability == WEBAUTHN_GET:
         return ScreenName.PASSKEY_ASSERT
     challenge = challenge_of(action)
+    if challenge is None and action.field("code") is not None:
+        return ScreenName.CONFIRM_CODE  # a confirmSignIn that names no challenge but asks for a code
     screen = _CHALLENGE_SCREENS.get(challenge or "", ScreenName.GENERIC)
     if screen is ScreenName.SELECT_MFA and "setup" in action.label.lower().replace(" ", ""):
         return ScreenName.SELECT_MFA_SETUP

@@ -23,7 +23,7 @@ from typing import Final
 from pydantic import JsonValue
 
 from .labels import parse_choices
-from .messages import Msg, Text, action_text, choice_text, label_text
+from .messages import Msg, Text, action_text, choice_text, label_text, msg
 from .protocol import AuthAction, AuthField
 from .rules import (
     CodeShape,
@@ -236,7 +236,11 @@ def build_field(
             visible=False,
             echo=f.default_value,
         )
-    known_value = {"username": known.username, "password": known.sign_up_password}.get(f.name)
+    # The username is reused everywhere; the sign-up password only where a
+    # confirm step asks for it again (hide_known), never to prefill a sign-in.
+    known_value = known.username if f.name == "username" else None
+    if f.name == "password" and hide_known:
+        known_value = known.sign_up_password
     typed = known.values.get(f.name)
     value = typed if typed is not None else (known_value or f.default_text)
     if kind is FieldKind.CHOICE and not value and choices:
@@ -251,12 +255,16 @@ def build_field(
         required=f.required,
         value=value,
         input_type=_INPUT_TYPE.get(kind, "text"),
-        autocomplete=_AUTOCOMPLETE.get(kind, "username" if f.name == "username" else None),
+        # The account identifier is "username" to password managers even when it is
+        # an email address (cognito_ua_*: username has type email).
+        autocomplete="username" if f.name == "username" else _AUTOCOMPLETE.get(kind),
+        hint=msg("hint.choice_free_text") if kind is FieldKind.CHOICE and not choices else None,
         rules=_rules(kind, f.required, field_policy, choices),
         choices=choices,
         policy=field_policy,
         visible=visible,
-        echo=f.default_value if f.has_default else None,
+        # Exact JSON to send back while the input still shows the server's default.
+        echo=f.default_value if f.has_default and value == f.default_text else None,
         numeric=kind is FieldKind.ONE_TIME_CODE,
     )
 

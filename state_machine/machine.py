@@ -111,6 +111,9 @@ _NOTICES: Final[Mapping[str, str]] = {
     "completePasskeyRegistration": "notice.passkey_registered",
     "deletePasskey": "notice.passkey_deleted",
 }
+# Notices that tell the person to sign in: only true when the reply is signed out
+# (a confirmSignUp may also sign in at once, or go on to autoSignIn).
+_SIGN_IN_NEXT: Final = frozenset({"confirmSignUp", "confirmResetPassword"})
 _FAILURE_KEYS: Final[Mapping[str, str]] = {
     "network": "error.network",
     "timeout": "error.timeout",
@@ -176,14 +179,20 @@ class AuthMachine:
     def _navigate(self, event: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         assert isinstance(event, Navigate)
         state = self.ctx.state
-        target = ScreenName(event.to)
+        try:
+            target = ScreenName(event.to)
+        except ValueError:
+            raise InvalidTransition(f"there is no screen called {event.to!r}") from None
         if state is None or state.state != SIGNED_OUT or target not in LOCAL_SCREENS:
             raise InvalidTransition(f"cannot navigate to {target.value} from {self.screen.name.value}")
         if state.action(LOCAL_SCREENS[target]) is None:
             raise InvalidTransition(f"the server does not offer {target.value} now")
+        if target is ScreenName.SIGN_UP and not self.config.sign_up:
+            raise InvalidTransition("sign-up is turned off in this app")
         username = self.ctx.values.get("username")
         values = {"username": username} if username else {}
-        return self._with(view=target, values=values, **_cleared_messages()), ()
+        # Leaving for another screen ends any sign-up in progress: forget its password.
+        return self._with(view=target, values=values, sign_up_password=None, **_cleared_messages()), ()
 
     def _cancel(self, _: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         state = self.ctx.state
@@ -211,20 +220,14 @@ class AuthMachine:
             raise InvalidTransition(f"{wanted} is not offered on {screen.name.value}")
         values = {**self.ctx.values, **{k: _normalize(form.field(k), v) for k, v in event.values.items()}}
         if form.url:
-            fields = {f.name: _field_value(f, values) for f in form.fields if f.sent}
-            return self, (SubmitExternalForm(form.url, form.method, {k: str(v) for k, v in fields.items()}),)
+            fields = {f.name: _field_text(f, values) for f in form.fields if f.sent}
+            return self, (SubmitExternalForm(form.url, form.method, fields),)
         errors = {} if event.skip_validation else _validate(form, values)
         if errors:
             return self._with(
                 values=values, field_errors=errors, error=None, error_name=None, error_field=None
             ), ()
-        payload: dict[str, JsonValue] = {"action": form.action}
-        for f in form.fields:
-            if not f.sent:
-                continue
-            value = _field_value(f, values)
-            if value is not None and value != "":
-                payload[f.name] = value
+        payload = _payload(form, values)
         payload.update(event.extra)
         username = payload.get("username")
         known_username = username if isinstance(username, str) and username else self.ctx.username
@@ -301,18 +304,55 @@ def _cleared_messages() -> dict[str, object]:
 def _normalize(f: FormField | None, value: str) -> str:
     if f is not None and f.kind is FieldKind.ONE_TIME_CODE:
         return normalize_code(value)
-    if f is not None and f.kind in (FieldKind.USERNAME, FieldKind.EMAIL, FieldKind.PHONE):
+    if f is not None and f.kind is FieldKind.PHONE:
+        # "+1 (415) 555-0123" -> "+14155550123": people group digits, servers want E.164.
+        return "".join(c for c in value if c not in " ()-./\t")
+    if f is not None and f.kind in (FieldKind.USERNAME, FieldKind.EMAIL):
         return value.strip()
     return value
 
 
 def _field_value(f: FormField, values: Mapping[str, str]) -> JsonValue:
-    """What a field sends: hidden ones echo the server's value exactly."""
-    if not f.visible and f.echo is not None and f.kind in (FieldKind.HIDDEN, FieldKind.SECRET):
+    """What a field sends.
+
+    Hidden fields echo the server's ``defaultValue`` exactly (same JSON type,
+    even ""); so does a visible field the person left at its default. Fields
+    hidden because we already know their value (AuthBasic's re-asked username
+    and password) send that value.
+    """
+    if _sends_echo(f, values):
         return f.echo
+    return values.get(f.name, f.value) if f.visible else f.value
+
+
+def _sends_echo(f: FormField, values: Mapping[str, str]) -> bool:
+    if f.echo is None:
+        return False
     if not f.visible:
-        return f.value
-    return values.get(f.name, f.value)
+        return f.kind in (FieldKind.HIDDEN, FieldKind.SECRET)
+    return values.get(f.name, f.value) == f.value
+
+
+def _field_text(f: FormField, values: Mapping[str, str]) -> str:
+    """What a field sends in a real browser form (always text)."""
+    return values.get(f.name, f.value) if f.visible else f.value
+
+
+def _payload(form: Form, values: Mapping[str, str]) -> dict[str, JsonValue]:
+    """The flat setAuthState object for ``form``: ``action`` plus its fields.
+
+    Empty inputs are left out (the recorded clients never send ``""`` for a
+    blank box), echoed defaults never are. A field called ``action`` cannot
+    replace the action being submitted.
+    """
+    payload: dict[str, JsonValue] = {"action": form.action}
+    for f in form.fields:
+        if not f.sent or f.name == "action":
+            continue
+        value = _field_value(f, values)
+        if value != "" or _sends_echo(f, values):
+            payload[f.name] = value
+    return payload
 
 
 def _validate(form: Form, values: Mapping[str, str]) -> dict[str, Text]:
@@ -330,16 +370,26 @@ def _validate(form: Form, values: Mapping[str, str]) -> dict[str, Text]:
 
 
 def _pick_form(screen: Screen, event: Submit) -> Form | None:
+    """The form ``event`` submits, or None when the screen offers none such.
+
+    Values given for hidden fields select among forms with the same action (one
+    ``deletePasskey`` per passkey). They must match what the server sent: a
+    submit from a stale screen (a passkey already deleted, an old session) is
+    refused rather than applied to whichever form happens to come first.
+    """
     if event.action is None:
-        return screen.primary
-    candidates = [f for f in screen.forms if f.action == event.action]
-    if len(candidates) > 1:
-        # Repeated actions (one deletePasskey per passkey): the hidden values pick one.
-        for form in candidates:
-            hidden = {f.name: f.value for f in form.fields if not f.visible and f.name in event.values}
-            if hidden and all(event.values[k] == v for k, v in hidden.items()):
-                return form
-    return candidates[0] if candidates else None
+        candidates = [screen.primary] if screen.primary is not None else []
+    else:
+        candidates = [f for f in screen.forms if f.action == event.action]
+    if not candidates:
+        return None
+    for form in candidates:
+        hidden = {f.name: f.value for f in form.fields if not f.visible and f.name in event.values}
+        if all(event.values[k] == v for k, v in hidden.items()):
+            return form
+    raise InvalidTransition(
+        f"the hidden values given match no {candidates[0].action} form on {screen.name.value}"
+    )
 
 
 def _failure_text(event: CallFailed) -> tuple[Text, str | None]:
@@ -348,7 +398,8 @@ def _failure_text(event: CallFailed) -> tuple[Text, str | None]:
     text, error_field = error_text(event.message or None, event.name)
     status = event.http_status or 500
     if event.name is None and status >= 500:
-        return msg("error.server", detail=str(event.code)), None
+        detail = str(event.code) if event.code is not None else (event.message or "unknown")
+        return msg("error.server", detail=detail), None
     if event.name is None and status == 401:
         return msg("error.not_authenticated"), None
     return text or msg("error.unknown"), error_field
@@ -397,8 +448,13 @@ def _on_reply(machine: AuthMachine, reply: AuthState) -> tuple[AuthMachine, tupl
     elif pending.keep_message:
         messages = {}
     else:
-        messages = {"error": None, "error_name": None, "error_field": None}
-        messages["notice"] = msg(_NOTICES[action]) if action is not None and action in _NOTICES else None
+        messages = {"error": None, "error_name": None, "error_field": None, "notice": None}
+        if (
+            action is not None
+            and action in _NOTICES
+            and (action not in _SIGN_IN_NEXT or reply.state == SIGNED_OUT)
+        ):
+            messages["notice"] = msg(_NOTICES[action])
 
     # Rule 6: a failed stateless confirm keeps its form (and what was typed).
     if error is not None and action in _RESUBMITTABLE and reply.state == SIGNED_OUT and ctx.state is not None:
@@ -414,10 +470,12 @@ def _on_reply(machine: AuthMachine, reply: AuthState) -> tuple[AuthMachine, tupl
         view = ctx.view if reply.state == SIGNED_OUT and pending.keep_message else None
         values = {"username": ctx.username} if ctx.username and reply.state != SIGNED_IN else {}
     username = new_user.username if new_user is not None and new_user.username else ctx.username
+    if action == "signOut" and reply.state == SIGNED_OUT:
+        # Signing out ends the visit: the next person at this browser starts blank.
+        username, values = None, {}
     screen = classify_screen(reply, view)
-    keep_password = screen in (ScreenName.CONFIRM_SIGN_UP, ScreenName.AUTO_SIGN_IN) or (
-        error is not None and action == "signUp"
-    )
+    # The sign-up password lives only while a confirm step may still ask for it.
+    keep_password = screen in (ScreenName.CONFIRM_SIGN_UP, ScreenName.AUTO_SIGN_IN)
     changed = idle._with(
         state=reply,
         view=view,
@@ -432,9 +490,7 @@ def _on_reply(machine: AuthMachine, reply: AuthState) -> tuple[AuthMachine, tupl
     if screen is ScreenName.AUTO_SIGN_IN and action != "autoSignIn" and reply.state == CONFIRMING_SIGN_UP:
         auto = changed.screen.primary
         if auto is not None:
-            payload: dict[str, JsonValue] = {"action": auto.action}
-            payload.update({f.name: _field_value(f, {}) for f in auto.fields if f.sent})
-            auto_call = CallSetAuthState(payload)
+            auto_call = CallSetAuthState(_payload(auto, {}))
             return changed._call(auto_call, auto.action), (*effects, auto_call)
     return changed, tuple(effects)
 

@@ -13,7 +13,7 @@ from .classify import challenge_action, classify_screen
 from .context import Context, MachineConfig, Phase
 from .forms import CONFIRM_PASSWORD_FIELD, FieldKind, Form, FormRole, Known, build_form
 from .labels import code_variant, parse_destination
-from .messages import Msg, Text, msg
+from .messages import Msg, Raw, Text, msg
 from .otpauth import totp_uri
 from .protocol import SIGNED_IN, AuthAction, AuthState
 from .screens import CHALLENGE_SCREENS, LOCAL_SCREENS, Link, LinkKind, Screen, ScreenName
@@ -21,6 +21,8 @@ from .screens import CHALLENGE_SCREENS, LOCAL_SCREENS, Link, LinkKind, Screen, S
 # Actions of the signed-in screen that mean "start something", shown as
 # buttons; the others with visible fields are small forms.
 _SIGN_OUT: Final = "signOut"
+# Actions repeated once per item, whose server label names the item.
+_NAMED_BY_SERVER: Final = frozenset({"deletePasskey"})
 
 _TITLES_WITH_VARIANT: Final = frozenset({ScreenName.CONFIRM_CODE})
 
@@ -162,6 +164,9 @@ def _signed_in_forms(state: AuthState, screen: ScreenName, ctx: Context, config:
             action,
             known,
             role=FormRole.PRIMARY if action is primary else FormRole.SECONDARY,
+            # One deletePasskey per passkey: only the server's label ("Delete passkey
+            # cred-2e3…") tells the buttons apart.
+            label=Raw(action.label) if action.name in _NAMED_BY_SERVER and action.label else None,
             new_password=False,
             policy=config.password_policy,
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from nicegui_authenticator.state_machine import code_variant, parse_choices, parse_destination
 
 

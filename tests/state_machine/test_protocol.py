@@ -6,9 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
-from sm_support import load_all
-
 from nicegui_authenticator.state_machine import AuthAction, AuthField, AuthState, AuthUser
 from nicegui_authenticator.state_machine.protocol import (
     RpcErrorObject,
@@ -16,6 +13,8 @@ from nicegui_authenticator.state_machine.protocol import (
     RpcResponse,
     parse_auth_state,
 )
+from pydantic import ValidationError
+from sm_support import load_all
 
 RECORDED = [s for s in load_all() if s.reply_is_state]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from nicegui_authenticator.state_machine import Msg, PasswordPolicy
 from nicegui_authenticator.state_machine.rules import (
     CodeShape,
