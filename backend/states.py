@@ -69,7 +69,11 @@ class Replies:
         """The base state: sign in, (passkey), sign up, forgot password."""
         s = self._settings
         ident = identifier_field(s)
-        actions = [action("signIn", "Sign In", ident, field("password", "Password", "password"))]
+        # In the choice flow (USER_AUTH) the password is optional: a sign-in with
+        # the identifier alone asks how to sign in (challenge ``firstFactor``).
+        choice = s.flow == "choice"
+        password = field("password", "Password", "password", required=not choice)
+        actions = [action("signIn", "Sign In", ident, password)]
         if s.passkeys_enabled:
             # The recorded block labels this field "Username" even when sign-in is by email.
             actions.append(action("signInWithPasskey", "Sign in with passkey", field("username", "Username")))

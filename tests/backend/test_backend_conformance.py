@@ -143,6 +143,18 @@ DIVERGENCES: tuple[Divergence, ...] = (
         (("cognito_ua_signup_autosignin", 4), ("cognito_ua_signup_autosignin", 5)),
         "Security: the auto sign-in bridge is single use and short-lived; the recorded one can be replayed.",
     ),
+    Divergence(
+        "D12",
+        r"field signIn\.password\.required: recorded True, ours False",
+        (
+            ("cognito_ua_signup_autosignin", 1),
+            ("cognito_ua_passkey_register_and_signin", 4),
+            ("cognito_ua_passkey_register_and_signin", 6),
+            ("cognito_ua_passkey_register_and_signin", 8),
+        ),
+        "Choice flow: the signIn password is optional so that a sign-in with the identifier alone reaches the "
+        "firstFactor choice; a form that requires it makes the choice unreachable.",
+    ),
 )
 
 

@@ -194,3 +194,21 @@ def test_totp_codes_come_from_pyotp() -> None:
     # Guard: the helper's TOTP answer is the standard RFC 6238 code.
     secret = pyotp.random_base32()
     assert pyotp.TOTP(secret).verify(pyotp.TOTP(secret).now())
+
+
+async def test_choice_flow_picks_a_first_factor(make_backend, client_for) -> None:
+    backend = make_backend(flow="choice", mfa="off", sign_in_with=("email",))
+    backend.add_user("ann@example.com", PASSWORD, temporary=False)
+    auth = HeadlessAuthenticator(client_for(backend))
+    screen = await auth.start()
+    assert screen.primary is not None and not screen.primary.field("password").required  # type: ignore[union-attr]
+    screen = await auth.submit({"username": "ann@example.com"})
+    assert screen.name is ScreenName.SELECT_FIRST_FACTOR
+    assert [c.value for c in screen.choices] == ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]
+    screen = await auth.submit({"firstFactor": "EMAIL_OTP"})
+    assert screen.name is ScreenName.CONFIRM_CODE and screen.code_variant == "email"
+    screen = await auth.submit({"code": backend.latest_code("ann@example.com") or ""})
+    assert screen.user is not None and screen.user.username == "ann@example.com"
+    await auth.sign_out()
+    user = await auth.sign_in("ann@example.com", PASSWORD, mfa_type="PASSWORD")
+    assert user.username == "ann@example.com"
