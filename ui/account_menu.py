@@ -39,6 +39,14 @@ MENU_ENGLISH: Final[Mapping[str, str]] = {
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
 
+# The dialog is the card: the Authenticator's own card loses its frame inside it,
+# and the close button floats in the corner instead of taking a row of its own.
+_MODAL_CSS: Final = """
+.na-account-menu-modal { position: relative; width: 28rem; max-width: 95vw; padding: 2.25rem 0 0; }
+.na-account-menu-modal .na-card { border: 0; box-shadow: none; max-width: none; }
+.na-account-menu-close { position: absolute; top: .25rem; right: .25rem; z-index: 1; }
+"""
+
 
 class AccountMenu(ui.element):
     """The signed-in name with Sign Out, or a Sign In button opening the Authenticator in a dialog.
@@ -138,12 +146,13 @@ class AccountMenu(ui.element):
 
     def _open_dialog(self) -> None:
         if self._dialog is None:
-            with self, ui.dialog() as dialog, ui.card().classes("na-account-menu-modal p-0") as card:
+            ui.add_css(_MODAL_CSS)
+            with self, ui.dialog() as dialog, ui.card().classes("na-account-menu-modal") as card:
                 hook(card, "account-menu-modal")
-                with ui.row().classes("w-full justify-end p-1"):
-                    close = ui.button(icon="close", on_click=dialog.close).props("flat round dense")
-                    close.props["aria-label"] = self._say("account_menu.close")
-                    hook(close, "account-menu-modal-close")
+                close = ui.button(icon="close", on_click=dialog.close, color=None)
+                close.props("flat round dense").classes("na-account-menu-close")
+                close.props["aria-label"] = self._say("account_menu.close")
+                hook(close, "account-menu-modal-close")
                 Authenticator(
                     self._source_api, on_auth_change=self._signed_in_here, **self._authenticator_options
                 )
@@ -159,13 +168,14 @@ class AccountMenu(ui.element):
             if isinstance(user, AuthUser):
                 name = ui.label(user.display_name).classes("na-account-menu-username font-medium")
                 hook(name, "account-menu-username")
-                sign_out = ui.button(self._say("account_menu.sign_out")).props("flat no-caps")
+                # No colour of its own: it takes the text colour around it (a coloured header, a white page).
+                sign_out = ui.button(self._say("account_menu.sign_out"), color=None).props("flat no-caps")
                 sign_out.on_click(lambda: self._sign_out(sign_out))
                 hook(sign_out, "account-menu-signout")
             elif user is UNKNOWN and self._checking:
                 spinner = ui.spinner(size="1.5em")
                 spinner.props["aria-label"] = self._say("account_menu.checking")
             else:
-                sign_in = ui.button(self._say("account_menu.sign_in"), on_click=self._open_dialog)
-                sign_in.props("no-caps")
+                sign_in = ui.button(self._say("account_menu.sign_in"), on_click=self._open_dialog, color=None)
+                sign_in.props("outline no-caps")
                 hook(sign_in, "account-menu-signin")
