@@ -76,7 +76,7 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], log: Path, timeout: f
 
 @dataclass
 class Process:
-    """One ``nicegui-authenticator`` subprocess (``serve`` or ``backend``), restartable."""
+    """One server subprocess (``serve``, ``backend``, an example app), restartable."""
 
     name: str
     args: list[str]
@@ -84,6 +84,7 @@ class Process:
     workdir: Path
     ready_path: str = "/"
     env: dict[str, str] = field(default_factory=dict)
+    command: list[str] = field(default_factory=lambda: list(COMMAND))
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -107,7 +108,7 @@ class Process:
         env.update({"PYTHONUNBUFFERED": "1", **self.env})
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [*COMMAND, *self.args],
+                [*self.command, *self.args],
                 cwd=self.workdir,
                 env=env,
                 stdout=log,
