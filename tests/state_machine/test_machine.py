@@ -743,6 +743,7 @@ def test_auth_changed_only_when_the_person_changes() -> None:
     machine, _ = machine.handle(Submit({"username": "carol-8e673b-5e4e", "password": "Passw0rd!"}))
     machine, effects = machine.handle(ServerReplied(SIGNED_IN))
     assert effects == (AuthChanged(SIGNED_IN.user),)
+    assert machine.user == SIGNED_IN.user and machine.state == SIGNED_IN
     # The same person again (a refresh, new attributes): nothing to tell.
     richer = SIGNED_IN.model_copy(update={"user": AuthUser.model_validate({**CAROL, "groups": ["admins"]})})
     machine, effects = run(machine, Refresh(), ServerReplied(richer))

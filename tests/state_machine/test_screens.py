@@ -715,3 +715,12 @@ def test_well_known_field_names_get_catalog_labels_when_the_server_gives_none() 
         Raw("favourite"),
     ]
     assert primary.label == Msg("action.signUp")
+
+
+def test_password_fields_say_so() -> None:
+    screen = screen_of(reply_of(UA, 1), ScreenName.SIGN_UP)
+    assert [f.name for f in screen.fields if f.is_password] == ["password", "confirmPassword"]
+    assert [f.kind for f in screen.fields if f.is_password] == [
+        FieldKind.NEW_PASSWORD,
+        FieldKind.CONFIRM_PASSWORD,
+    ]
