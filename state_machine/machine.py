@@ -51,7 +51,8 @@ bugs, and hiding them would hide lost replies.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Final
 
 from pydantic import JsonValue
@@ -120,6 +121,8 @@ _FAILURE_KEYS: Final[Mapping[str, str]] = {
     "protocol": "error.protocol",
 }
 
+_CONTEXT_FIELDS: Final = frozenset(f.name for f in fields(Context))
+
 Handler = Callable[["AuthMachine", Event], "tuple[AuthMachine, tuple[Effect, ...]]"]
 
 
@@ -132,9 +135,9 @@ class AuthMachine:
 
     # ----------------------------------------------------------------- queries
 
-    @property
+    @cached_property
     def screen(self) -> Screen:
-        """What to show now (computed, cheap)."""
+        """What to show now (computed once per machine value; machines are immutable)."""
         return build_screen(self.ctx, self.config)
 
     @property
@@ -159,7 +162,17 @@ class AuthMachine:
         return handler(self, event)
 
     def _with(self, **changes: object) -> AuthMachine:
-        return replace(self, ctx=replace(self.ctx, **changes))  # type: ignore[arg-type]
+        """This machine with some context fields changed.
+
+        A copy of the frozen Context's ``__dict__`` rather than
+        ``dataclasses.replace``, which re-runs ``__init__`` and was a fifth of
+        the cost of a transition (bench/machine.py).
+        """
+        assert _CONTEXT_FIELDS.issuperset(changes), set(changes) - _CONTEXT_FIELDS
+        ctx = object.__new__(Context)
+        ctx.__dict__.update(self.ctx.__dict__)
+        ctx.__dict__.update(changes)
+        return AuthMachine(self.config, ctx)
 
     def _call(
         self, call: CallSetAuthState | CallGetAuthState, action: str | None, **changes: object
