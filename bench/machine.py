@@ -14,6 +14,7 @@ and the ratio machine / parse. Run: ``python bench/machine.py`` (a few seconds).
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import timeit
@@ -30,7 +31,11 @@ from nicegui_authenticator.state_machine import (
     classify_screen,
 )
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "aws-blocks"
+FIXTURES = Path(
+    os.environ.get(
+        "NICEGUI_AUTH_FIXTURES", Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "aws-blocks"
+    )
+)
 REPEATS = 9
 TARGET_SECONDS = 0.05  # per side and repeat
 

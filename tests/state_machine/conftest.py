@@ -1,13 +1,9 @@
-"""State-machine test settings: a bounded hypothesis profile and the replay tally."""
+"""Prints the fixture replay tally (filled by test_replay.py) at the end of the run."""
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import settings
 from sm_support import REPLAY_COUNTS, SKIP_REASONS
-
-settings.register_profile("state_machine", deadline=None, print_blob=True)
-settings.load_profile("state_machine")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -6,6 +6,7 @@ Kept free of assertions about behaviour; the tests say what they expect.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,9 +26,13 @@ from nicegui_authenticator.state_machine import (
     Start,
 )
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "aws-blocks"
-if not FIXTURES.is_dir():  # a checkout elsewhere: fall back to the shared folder next to /work/main
-    FIXTURES = Path("/work/shared/fixtures/aws-blocks")
+# ../shared/fixtures next to the repository, as tests/client does; a missing folder
+# fails the replay tests (they count the files) rather than skipping them.
+FIXTURES = Path(
+    os.environ.get(
+        "NICEGUI_AUTH_FIXTURES", Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "aws-blocks"
+    )
+)
 
 
 @dataclass(frozen=True)
