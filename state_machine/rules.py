@@ -101,9 +101,15 @@ class PhoneShape:
 
 @dataclass(frozen=True)
 class CodeShape:
-    """Digits only, ``length`` of them (6 for Cognito and AuthBasic codes)."""
+    """Digits only, ``length`` to ``max_length`` of them.
+
+    The recorded servers send 6-digit codes; Cognito's passwordless email and
+    SMS codes have 8. A client check must never refuse a code the server would
+    take, so both fit; the message names the usual 6.
+    """
 
     length: int = 6
+    max_length: int = 8
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,8 @@ def check(rule: Rule, value: str, values: Mapping[str, str]) -> Msg | None:
     if isinstance(rule, CodeShape):
         if not value.isdigit():
             return msg("validation.code_digits")
-        return None if len(value) == rule.length else msg("validation.code", length=str(rule.length))
+        fits = rule.length <= len(value) <= max(rule.length, rule.max_length)
+        return None if fits else msg("validation.code", length=str(rule.length))
     if isinstance(rule, MatchesField):
         return None if value == values.get(rule.other, "") else msg("validation.passwords_mismatch")
     if isinstance(rule, MeetsPolicy):
