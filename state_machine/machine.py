@@ -22,7 +22,10 @@ The machine is in one of three phases (:class:`Phase`):
 The rules the recorded servers demand (``shared/fixtures``):
 
 1. Hidden fields and fields with a ``defaultValue`` are echoed on submit
-   (sessions, challenge names, shared secrets, WebAuthn options).
+   (sessions, challenge names, shared secrets, WebAuthn options), as the exact
+   JSON the server sent (``""``, numbers and objects included). A submit whose
+   values for hidden fields differ from the server's is refused: it comes from
+   a stale screen (a deleted passkey, an old session).
 2. A ``retriable`` reply arrives as a thin ``{signedOut, actions: []}``: keep
    the previous screen and its hidden ``session``, show the error, keep what
    was typed (fixtures README point 2).
@@ -31,7 +34,10 @@ The rules the recorded servers demand (``shared/fixtures``):
    as a Continue button rather than looping.
 4. Values the person gave are reused where a later form asks again; AuthBasic's
    confirm step asks for username and password (point 5). The sign-up password
-   is held only until that step is done.
+   is held only while a confirm step may still ask for it: it is dropped when
+   that step succeeds, on Cancel, on Navigate and when a reply leaves the
+   sign-up flow, and it only ever fills a form that asks for it again. Signing
+   out forgets the username too.
 5. An error reply while signed in is re-synced with getAuthState, because the
    Cognito block answers errors with a signed-out base state even when the
    session is valid (point 3).
@@ -45,7 +51,9 @@ The rules the recorded servers demand (``shared/fixtures``):
 
 Events that cannot happen in the current phase (a reply with no call pending,
 a credential with no ceremony) raise :class:`InvalidTransition`: they are shell
-bugs, and hiding them would hide lost replies.
+bugs, and hiding them would hide lost replies. So do person events the screen
+does not offer (a Navigate to a screen the state lacks, a Submit of an action
+that is not there).
 """
 
 from __future__ import annotations
