@@ -1,12 +1,19 @@
 """The README's screenshots, taken from one walk through the hosted page.
 
-Writes docs/screenshots/*.png (committed; the README shows them). Each image is
-the sign-in card with a margin of the page around it, so the set looks the same
-whatever the window size. Re-run after a visual change and look at them.
+Each image is the sign-in card with a margin of the page around it, so the set
+looks the same whatever the window size. Every run writes the set to
+test-artifacts/screenshots/readme/ to look at. The committed copies in
+docs/screenshots/ (the README shows them) are replaced when one is missing,
+when a screen's size changed (its layout did), or on request with
+``NICEGUI_AUTHENTICATOR_UPDATE_SCREENSHOTS=1``. Not on every run: the TOTP
+secret and the passkey id are random, and a test run should not leave the
+working tree changed.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +21,7 @@ import pytest
 from auth_driver import AuthUI
 from browser_harness import (
     README_SCREENSHOTS,
+    SCREENSHOTS,
     Serve,
     credentials,
     fresh_totp_code,
@@ -21,9 +29,12 @@ from browser_harness import (
     totp_from_qr,
     virtual_authenticator,
 )
+from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
 MARGIN = 24
+FRESH = SCREENSHOTS / "readme"
+UPDATE = os.environ.get("NICEGUI_AUTHENTICATOR_UPDATE_SCREENSHOTS") == "1"
 NAME = "ada"
 EMAIL = "ada@example.com"
 PASSWORD = "Analytical-Engine1"
@@ -59,8 +70,8 @@ def card_shot(page: Page, name: str) -> Path:
     card = page.locator(".na-card").first
     box = card.bounding_box()
     assert box is not None
-    README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = README_SCREENSHOTS / f"{name}.png"
+    FRESH.mkdir(parents=True, exist_ok=True)
+    path = FRESH / f"{name}.png"
     page.screenshot(
         path=str(path),
         full_page=True,  # the clip may reach below the window (setup_totp is tall)
@@ -148,4 +159,14 @@ def test_readme_screenshots(context: BrowserContext, server: Serve) -> None:
     auth.submit("confirmSignIn")
     auth.expect_signed_in(NAME)
 
-    assert sorted(p.stem for p in README_SCREENSHOTS.glob("*.png")) == sorted(README_SET)
+    assert sorted(p.stem for p in FRESH.glob("*.png")) == sorted(README_SET)
+    README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name in README_SET:
+        fresh, committed = FRESH / f"{name}.png", README_SCREENSHOTS / f"{name}.png"
+        if UPDATE or not committed.exists() or _size(committed) != _size(fresh):
+            shutil.copyfile(fresh, committed)
+
+
+def _size(png: Path) -> tuple[int, int]:
+    with Image.open(png) as image:
+        return image.size
