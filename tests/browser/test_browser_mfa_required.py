@@ -13,13 +13,20 @@ from auth_driver import AuthUI
 from browser_harness import Serve, fresh_totp_code, screenshot, start_serve, totp_from_qr, unique
 from playwright.sync_api import Page, expect
 
+LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64">'
+    '<circle cx="32" cy="32" r="30" fill="#0f766e"/></svg>'
+)
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
+    workdir = tmp_path_factory.mktemp("mfa-required")
+    (workdir / "logo.svg").write_text(LOGO)
     serve = start_serve(
-        tmp_path_factory.mktemp("mfa-required"),
+        workdir,
         "--mfa", "required", "--mfa-types", "TOTP,EMAIL", "--sign-in-with", "username",
-        "--title", "Acme Corp",
+        "--title", "Acme Corp", "--logo", str(workdir / "logo.svg"), "--brand-color", "#0f766e",
     )  # fmt: skip
     yield serve
     serve.process.stop()
@@ -91,3 +98,15 @@ def test_back_to_sign_in_leaves_an_unfinished_enrolment(page: Page, server: Serv
     auth.expect_screen("sign_in")
     auth.sign_in(name)
     auth.expect_screen("select_mfa_setup")  # MFA is still required before anything else
+
+
+def test_the_page_carries_the_brand(page: Page, server: Serve) -> None:
+    auth = AuthUI(page)
+    auth.open()
+    expect(page).to_have_title("Acme Corp")
+    logo = auth.root.locator("img[alt='Acme Corp']")
+    expect(logo).to_be_visible()
+    assert logo.evaluate("img => img.complete && img.naturalWidth") == 64  # served from the local file
+    button = auth.submit_button("signIn")
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(15, 118, 110)"
+    screenshot(page, "required-branded_sign_in")
