@@ -63,8 +63,6 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Final
 
-from pydantic import JsonValue
-
 from .classify import classify_screen
 from .context import Context, MachineConfig, Pending, Phase
 from .effects import (
@@ -88,7 +86,7 @@ from .events import (
     WebAuthnFailed,
     WebAuthnResult,
 )
-from .forms import FieldKind, Form, FormField
+from .forms import Form
 from .messages import Text, error_text, msg
 from .present import build_screen
 from .protocol import (
@@ -100,8 +98,8 @@ from .protocol import (
     AuthState,
     AuthUser,
 )
-from .rules import check, normalize_code
 from .screens import LOCAL_SCREENS, Screen, ScreenName
+from .submission import field_text, normalize_value, payload_of, validate_form
 
 
 class InvalidTransition(Exception):
@@ -239,16 +237,19 @@ class AuthMachine:
         if form is None:
             wanted = event.action or "the primary form"
             raise InvalidTransition(f"{wanted} is not offered on {screen.name.value}")
-        values = {**self.ctx.values, **{k: _normalize(form.field(k), v) for k, v in event.values.items()}}
+        values = {
+            **self.ctx.values,
+            **{k: normalize_value(form.field(k), v) for k, v in event.values.items()},
+        }
         if form.url:
-            fields = {f.name: _field_text(f, values) for f in form.fields if f.sent}
+            fields = {f.name: field_text(f, values) for f in form.fields if f.sent}
             return self, (SubmitExternalForm(form.url, form.method, fields),)
-        errors = {} if event.skip_validation else _validate(form, values)
+        errors = {} if event.skip_validation else validate_form(form, values)
         if errors:
             return self._with(
                 values=values, field_errors=errors, error=None, error_name=None, error_field=None
             ), ()
-        payload = _payload(form, values)
+        payload = payload_of(form, values)
         payload.update(event.extra)
         username = payload.get("username")
         known_username = username if isinstance(username, str) and username else self.ctx.username
@@ -322,74 +323,6 @@ def _cleared_messages() -> dict[str, object]:
     return {"error": None, "error_name": None, "error_field": None, "field_errors": {}, "notice": None}
 
 
-def _normalize(f: FormField | None, value: str) -> str:
-    if f is not None and f.kind is FieldKind.ONE_TIME_CODE:
-        return normalize_code(value)
-    if f is not None and f.kind is FieldKind.PHONE:
-        # "+1 (415) 555-0123" -> "+14155550123": people group digits, servers want E.164.
-        return "".join(c for c in value if c not in " ()-./\t")
-    if f is not None and f.kind in (FieldKind.USERNAME, FieldKind.EMAIL):
-        return value.strip()
-    return value
-
-
-def _field_value(f: FormField, values: Mapping[str, str]) -> JsonValue:
-    """What a field sends.
-
-    Hidden fields echo the server's ``defaultValue`` exactly (same JSON type,
-    even ""); so does a visible field the person left at its default. Fields
-    hidden because we already know their value (AuthBasic's re-asked username
-    and password) send that value.
-    """
-    if _sends_echo(f, values):
-        return f.echo
-    return values.get(f.name, f.value) if f.visible else f.value
-
-
-def _sends_echo(f: FormField, values: Mapping[str, str]) -> bool:
-    if f.echo is None:
-        return False
-    if not f.visible:
-        return f.kind in (FieldKind.HIDDEN, FieldKind.SECRET)
-    return values.get(f.name, f.value) == f.value
-
-
-def _field_text(f: FormField, values: Mapping[str, str]) -> str:
-    """What a field sends in a real browser form (always text)."""
-    return values.get(f.name, f.value) if f.visible else f.value
-
-
-def _payload(form: Form, values: Mapping[str, str]) -> dict[str, JsonValue]:
-    """The flat setAuthState object for ``form``: ``action`` plus its fields.
-
-    Empty inputs are left out (the recorded clients never send ``""`` for a
-    blank box), echoed defaults never are. A field called ``action`` cannot
-    replace the action being submitted.
-    """
-    payload: dict[str, JsonValue] = {"action": form.action}
-    for f in form.fields:
-        if not f.sent or f.name == "action":
-            continue
-        value = _field_value(f, values)
-        if value != "" or _sends_echo(f, values):
-            payload[f.name] = value
-    return payload
-
-
-def _validate(form: Form, values: Mapping[str, str]) -> dict[str, Text]:
-    errors: dict[str, Text] = {}
-    for f in form.fields:
-        if not f.visible:
-            continue
-        value = values.get(f.name, f.value)
-        for rule in f.rules:
-            problem = check(rule, value, values)
-            if problem is not None:
-                errors[f.name] = problem
-                break
-    return errors
-
-
 def _pick_form(screen: Screen, event: Submit) -> Form | None:
     """The form ``event`` submits, or None when the screen offers none such.
 
@@ -445,6 +378,15 @@ def _on_reply(machine: AuthMachine, reply: AuthState) -> tuple[AuthMachine, tupl
     # Rule 2: a thin retriable reply keeps the form, its session and the typed values.
     if was_set and reply.retriable and not reply.actions and ctx.state is not None:
         return idle._with(error=error, error_name=reply.error_name, error_field=error_field), ()
+
+    # A thin retriable reply with no form to keep (an answer to getAuthState, or
+    # before any state arrived) would leave nothing to act on: treat it as a
+    # failed call, keeping the screen and offering Retry.
+    if reply.retriable and not reply.actions and pending.call is not None:
+        failure = error or msg("error.unknown")
+        return idle._with(
+            error=failure, error_name=reply.error_name, error_field=None, failed=pending.call
+        ), ()
 
     # Rule 5: an error while signed in is re-synced; keep the message through it.
     signed_in_before = ctx.state is not None and ctx.state.state == SIGNED_IN
@@ -511,7 +453,7 @@ def _on_reply(machine: AuthMachine, reply: AuthState) -> tuple[AuthMachine, tupl
     if screen is ScreenName.AUTO_SIGN_IN and action != "autoSignIn" and reply.state == CONFIRMING_SIGN_UP:
         auto = changed.screen.primary
         if auto is not None:
-            auto_call = CallSetAuthState(_payload(auto, {}))
+            auto_call = CallSetAuthState(payload_of(auto, {}))
             return changed._call(auto_call, auto.action), (*effects, auto_call)
     return changed, tuple(effects)
 

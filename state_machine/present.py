@@ -235,8 +235,6 @@ def build_screen(ctx: Context, config: MachineConfig) -> Screen:
         hint = msg("hint.code.sent_to", destination=destination) if destination else msg("hint.code")
     elif name in _HINTS:
         hint = msg(_HINTS[name])
-    if name is ScreenName.PASSKEY_MANAGE and not any(f.action == "deletePasskey" for f in forms):
-        hint = msg("hint.no_passkeys")
     return Screen(
         name=name,
         title=_title(name, variant),

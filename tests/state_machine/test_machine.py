@@ -864,3 +864,17 @@ def test_notices_after_success() -> None:
     )
     assert resent.screen.notice == Msg("notice.code_resent")
     assert resent.screen.name is ScreenName.CONFIRM_SIGN_UP
+
+
+def test_thin_retriable_reply_to_get_auth_state_offers_retry_not_a_dead_end() -> None:
+    machine, effects = AuthMachine().handle(Start())
+    assert effects == (CallGetAuthState(),)
+    machine, effects = machine.handle(ServerReplied(THIN_RETRIABLE))
+    assert effects == ()
+    screen = machine.screen
+    assert screen.name is ScreenName.LOADING and screen.can_retry
+    assert screen.error == Msg("error.code_mismatch")
+    machine, effects = machine.handle(Retry())
+    assert effects == (CallGetAuthState(),)
+    machine, _ = machine.handle(ServerReplied(EMAIL_CODE))
+    assert machine.screen.name is ScreenName.CONFIRM_CODE and machine.screen.error is None
