@@ -34,10 +34,12 @@ from .known_user import UNKNOWN, BrowserAuth, KnownUser
 
 logger = logging.getLogger(__name__)
 
-# Set just before reloading to bring the content in; a page build that still
-# finds no signed-in user with it set is a loop (the answer could not be
-# remembered), so it is not reloaded again.
+# Set in the browser's storage just before reloading to bring the content in.
+# A page built after that which still finds no remembered user is in a loop
+# (the answer could not be remembered) and is not reloaded again.
 _RELOAD_GUARD: Final = "nicegui_authenticator.content_reload"
+# Set in the page's own storage: one reload per page, however many elements want it.
+_RELOADING: Final = "nicegui_authenticator.reloading"
 
 
 class AuthenticatedContent(ui.element):
@@ -127,6 +129,8 @@ class AuthenticatedContent(ui.element):
         return reload
 
     async def _reload_for_content(self) -> None:
+        if self.client.storage.get(_RELOADING):
+            return  # another AuthenticatedContent of this page is reloading it already
         store = self._auth.store
         if store is None or store.get(_RELOAD_GUARD):
             if store is not None:
@@ -137,6 +141,7 @@ class AuthenticatedContent(ui.element):
             )
             return
         store[_RELOAD_GUARD] = True
+        self.client.storage[_RELOADING] = True
         try:
             await self.client.connected(timeout=10)  # a reload must reach the page it is meant for
         except TimeoutError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 from nicegui_authenticator.ui.account_menu import AccountMenu
@@ -177,3 +178,25 @@ async def test_authenticated_content_shows_at_once_when_the_sign_in_is_known(
     await user.should_see(SECRET, retries=100)
     await user.open("/")
     assert SECRET in texts(user)  # built with the page, no second round trip
+
+
+async def test_two_authenticated_contents_on_one_page_reload_it_once(
+    user: User, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    backend = reference_backend(tmp_path)
+    name = account(backend, "content-erin")
+    client = in_process_client(backend)
+
+    @ui.page("/")
+    def page() -> None:
+        Authenticator(client)
+        with AuthenticatedContent(client):
+            ui.label(SECRET)
+        with AuthenticatedContent(client):
+            ui.label("Second panel")
+
+    await user.open("/")
+    await sign_in(user, name)
+    await user.should_see(SECRET, retries=100)
+    await user.should_see("Second panel")
+    assert "cannot remember" not in caplog.text
