@@ -9,11 +9,13 @@ The server's answer is therefore remembered in ``app.storage.user`` (the same
 per-browser store as the cookie jar) and consulted before any call.
 
 Why it cannot go stale silently: an entry is stamped with a fingerprint of the
-browser's cookie jar for that endpoint. Every sign-in and sign-out, from any
-element of any tab, changes that jar (the server sets or clears its session
-cookie), so the entry no longer matches and counts as unknown. What remains is
-a session the server ended on its own (expiry, revocation), which the next
-:meth:`BrowserAuth.verify` corrects; every consumer verifies after rendering.
+browser's cookie jar for that endpoint (its cookies' names and values). Every
+sign-in and sign-out, from any element of any tab, changes that jar (the server
+sets or clears its session cookie), so the entry no longer matches and counts
+as unknown. What remains is a session the server ended on its own (expiry,
+revocation), which the next :meth:`BrowserAuth.verify` corrects; every
+consumer verifies after rendering. (A server that rotates its session token on
+every call makes every entry unknown: always correct, just never fast.)
 """
 
 from __future__ import annotations
@@ -54,8 +56,19 @@ def _user_storage() -> MutableMapping[str, Any] | None:
         return None
 
 
-def _fingerprint(value: object) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:32]
+def _jar_fingerprint(jar: object) -> str:
+    """A digest of the session a stored jar carries: each cookie's name, value, domain and path.
+
+    Expiry is left out on purpose: a server that extends its session cookie on
+    every call (a sliding session) does not thereby forget who is signed in.
+    """
+    cookies = jar.get("cookies") if isinstance(jar, dict) else None
+    identity = sorted(
+        tuple(str(cookie.get(key, "")) for key in ("name", "value", "domain", "path"))
+        for cookie in (cookies if isinstance(cookies, list) else [])
+        if isinstance(cookie, dict)
+    )
+    return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -84,7 +97,7 @@ class BrowserAuth:
     def _jar_fingerprint(self) -> str | None:
         if self.store is None or self.jar_key is None:
             return None
-        return _fingerprint(self.store.get(self.jar_key))
+        return _jar_fingerprint(self.store.get(self.jar_key))
 
     def remembered(self) -> KnownUser:
         """The last verified answer, if the cookie jar has not changed since."""
