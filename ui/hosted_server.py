@@ -51,6 +51,9 @@ def _embedded(plan: ServePlan) -> tuple[AuthClient, ReferenceBackend]:
 
 def start(plan: ServePlan) -> None:
     """Configure NiceGUI for ``plan`` and serve until interrupted."""
+    # Owner-only when we create it: it holds the database (password hashes, TOTP
+    # secrets), the storage secret and every browser's session cookies.
+    plan.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     _use_storage_dir(plan.data_dir / "sessions")
     secret = load_storage_secret(plan.secret_dir)
     backend: ReferenceBackend | None = None

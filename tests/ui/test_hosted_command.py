@@ -166,6 +166,7 @@ def test_serve_comes_up_with_no_arguments_and_keeps_its_secret(tmp_path: Path) -
     secret_file = data / "storage-secret"
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     assert stat.S_IMODE((data / "sessions").stat().st_mode) == 0o700
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
     assert (data / DB_FILE).exists()
     secret = secret_file.read_text()
 
