@@ -45,7 +45,12 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Process,
 def server(tmp_path_factory: pytest.TempPathFactory, backend: tuple[Process, Outbox]) -> Iterator[Any]:
     process, _ = backend
     endpoint = f"http://127.0.0.1:{process.port}/aws-blocks/api"
-    serve = start_serve(tmp_path_factory.mktemp("serve-remote"), "--endpoint", endpoint, embedded=False)
+    serve = start_serve(
+        tmp_path_factory.mktemp("serve-remote"),
+        "--endpoint", endpoint,
+        "--allow-redirect", f"127.0.0.1:{process.port}",  # the backend's own pages stand in for another app
+        embedded=False,
+    )  # fmt: skip
     yield serve
     serve.process.stop()
 
@@ -93,6 +98,27 @@ def test_the_backend_down_on_first_load_offers_retry(
         process.start()
     auth.hook("authenticator-retry").click()
     auth.expect_screen("sign_in")
+
+
+def test_an_absolute_redirect_is_followed_only_to_an_allowed_host(
+    page: Page, server: Any, backend: tuple[Process, Outbox]
+) -> None:
+    process, outbox = backend
+    auth = AuthUI(page)
+    auth.open()
+    name = f"away{time.monotonic_ns() % 10**9}"
+    auth.register(outbox, name)
+    auth.sign_out()
+
+    elsewhere = f"http://127.0.0.1:{process.port}/dev/outbox"
+    auth.open(f"/?redirect={elsewhere}")
+    auth.sign_in(name)
+    page.wait_for_url(elsewhere, timeout=TIMEOUT)
+
+    page.goto(f"/?redirect=http://127.0.0.1:{process.port + 1}/")  # same host, another port: not listed
+    AuthUI(page).expect_signed_in(name)
+    page.wait_for_timeout(300)
+    assert page.url.startswith(server.base_url)
 
 
 # ------------------------------------------------------------------- hostile endpoint
