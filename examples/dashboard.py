@@ -13,8 +13,7 @@ from __future__ import annotations
 import os
 
 from nicegui import app, ui
-from nicegui_authenticator import AccountMenu, AuthClient, AuthenticatedContent, protected
-from nicegui_authenticator.ui.hosted import sign_in_page
+from nicegui_authenticator import AccountMenu, AuthClient, AuthenticatedContent, protected, sign_in_page
 
 auth = AuthClient(os.environ.get("AUTH_ENDPOINT", "http://127.0.0.1:8000/aws-blocks/api"))
 app.on_shutdown(auth.aclose)

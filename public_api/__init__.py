@@ -22,6 +22,8 @@ _EXPORTS: dict[str, str] = {
     "AccountMenu": "ui.account_menu",
     "AuthenticatedContent": "ui.authenticated_content",
     "protected": "ui.protected",
+    "sign_in_page": "ui.hosted",
+    "RedirectPolicy": "ui.redirects",
     # Talking to a setAuthState server
     "AuthClient": "client.transport",
     "CookieSession": "client.cookies",
@@ -62,12 +64,14 @@ __all__ = [
     "MachineConfig",
     "PasswordPolicy",
     "ProtocolError",
+    "RedirectPolicy",
     "ReferenceBackend",
     "RpcError",
     "Screen",
     "ScreenName",
     "TransportError",
     "protected",
+    "sign_in_page",
 ]
 
 
@@ -100,4 +104,6 @@ if TYPE_CHECKING:
     from .ui.account_menu import AccountMenu
     from .ui.authenticated_content import AuthenticatedContent
     from .ui.authenticator import Authenticator
+    from .ui.hosted import sign_in_page
     from .ui.protected import protected
+    from .ui.redirects import RedirectPolicy
