@@ -14,12 +14,13 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from .cookies import is_loopback
-from .settings import BackendSettings, parse_list
+from .settings import ENV_PREFIX, BackendSettings, parse_list
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -58,6 +59,37 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--namespace", metavar="NAME", help="JSON-RPC namespace (default authApi)")
     group.add_argument("--dev", action="store_true", default=None, help="development mode: /dev/outbox pages")
     group.add_argument("--outbox-file", metavar="PATH", help="append every code sent as a JSON line")
+    group.add_argument(
+        "--sign-up-attributes",
+        metavar="NAMES",
+        help="comma-separated attributes asked at sign-up (e.g. email,given_name,phone_number)",
+    )
+    group.add_argument(
+        "--password-min-length", metavar="N", type=int, help="shortest new password (default 8)"
+    )
+    group.add_argument(
+        "--password-require",
+        metavar="CLASSES",
+        help="comma-separated: lowercase,uppercase,digits,symbols, or none "
+        "(default: all four in cognito mode, none in basic mode)",
+    )
+    group.add_argument(
+        "--auto-sign-in",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="sign people in right after they confirm their sign-up (default on)",
+    )
+    group.add_argument(
+        "--session-lifetime", metavar="SECONDS", type=float, help="how long a sign-in lasts (default 30 days)"
+    )
+    group.add_argument(
+        "--code-delivery",
+        choices=["outbox", "log"],
+        help="where one-time codes go: the database outbox (default) or the log",
+    )
+
+
+_PASSWORD_CLASSES: Final = ("lowercase", "uppercase", "digits", "symbols")
 
 
 def settings_from_args(ns: argparse.Namespace, **overrides: Any) -> BackendSettings:
@@ -86,8 +118,34 @@ def settings_from_args(ns: argparse.Namespace, **overrides: Any) -> BackendSetti
         given["sign_in_with"] = parse_list(ns.sign_in_with)
     if getattr(ns, "origin", None):
         given["origins"] = tuple(ns.origin)
+    for option, setting in (("auto_sign_in", "auto_sign_in"), ("session_lifetime", "session_lifetime")):
+        if getattr(ns, option, None) is not None:
+            given[setting] = getattr(ns, option)
+    if getattr(ns, "code_delivery", None):
+        given["code_delivery"] = ns.code_delivery
     given.update(overrides)
-    return BackendSettings.from_env(**given)
+    return BackendSettings.from_env(_environ_with_options(ns), **given)
+
+
+def _environ_with_options(ns: argparse.Namespace) -> dict[str, str]:
+    """The environment, with the options that share its parsing written over it.
+
+    The password policy options only adjust the mode's default policy, exactly
+    as the ``PASSWORD_*`` variables do, so both paths go through one parser.
+    """
+    environ = dict(os.environ)
+    if getattr(ns, "sign_up_attributes", None):
+        environ[ENV_PREFIX + "SIGN_UP_ATTRIBUTES"] = ns.sign_up_attributes
+    if getattr(ns, "password_min_length", None) is not None:
+        environ[ENV_PREFIX + "PASSWORD_MIN_LENGTH"] = str(ns.password_min_length)
+    if getattr(ns, "password_require", None):
+        wanted = set() if ns.password_require.strip() == "none" else set(parse_list(ns.password_require))
+        unknown = wanted - set(_PASSWORD_CLASSES)
+        if unknown:
+            raise ValueError(f"--password-require: unknown classes {', '.join(sorted(unknown))}")
+        for name in _PASSWORD_CLASSES:
+            environ[f"{ENV_PREFIX}PASSWORD_REQUIRE_{name.upper()}"] = "1" if name in wanted else "0"
+    return environ
 
 
 def add_server_options(parser: argparse.ArgumentParser) -> None:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -117,6 +118,30 @@ def test_command_line_options_override_the_environment(monkeypatch: pytest.Monke
     )
     basic = settings_from_args(parser.parse_args(["--mode", "basic"]), mfa="off", flow="password")
     assert basic.mode == "basic" and not basic.passkeys_enabled
+
+
+def test_sign_up_attributes_password_policy_and_delivery_options() -> None:
+    parser = argparse.ArgumentParser()
+    add_backend_options(parser)
+    argv = "--sign-up-attributes email,given_name --password-min-length 12 --password-require digits,symbols"
+    argv += " --no-auto-sign-in --session-lifetime 3600 --code-delivery log"
+    s = settings_from_args(parser.parse_args(argv.split()))
+    assert s.sign_up_attributes == ("email", "given_name")
+    assert (s.policy.min_length, s.policy.require_digits, s.policy.require_symbols) == (12, True, True)
+    assert (s.policy.require_lowercase, s.policy.require_uppercase) == (False, False)
+    assert (s.auto_sign_in, s.session_lifetime, s.code_delivery) == (False, 3600.0, "log")
+    # A length alone adjusts the mode's own policy (basic: length only).
+    basic = settings_from_args(parser.parse_args(["--mode", "basic", "--password-min-length", "10"]))
+    assert basic.policy == replace(AUTH_BASIC_POLICY, min_length=10)
+    none = settings_from_args(parser.parse_args(["--password-require", "none"]))
+    assert not any((none.policy.require_lowercase, none.policy.require_uppercase, none.policy.require_digits))
+    with pytest.raises(ValueError, match="unknown classes"):
+        settings_from_args(parser.parse_args(["--password-require", "emoji"]))
+    # serve accepts the same options.
+    served = build_parser().parse_args(
+        ["serve", "--sign-up-attributes", "email", "--password-min-length", "9"]
+    )
+    assert (served.sign_up_attributes, served.password_min_length) == ("email", 9)
 
 
 def test_top_level_parser_has_backend_and_admin() -> None:
