@@ -21,6 +21,7 @@ UI_ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "section.account": "Account settings",
         "section.passkeys": "Your passkeys",
         "passkey.unnamed": "Passkey",
+        "passkey.delete_named": "Delete passkey {name}",
         "totp.secret_label": "Secret key",
         "totp.qr_alt": "QR code for your authenticator app",
         "link.back_to_account": "Back to account",

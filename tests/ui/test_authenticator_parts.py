@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from nicegui_authenticator.client import CookieSession
+from nicegui_authenticator.state_machine import FieldKind, Form, FormField, Raw
 from nicegui_authenticator.ui.browser_calls import _ceremony_timeout, _module_call, safe_external_url
 from nicegui_authenticator.ui.browser_session import BrowserSessionApi, storage_key
 from nicegui_authenticator.ui.qr import qr_data_url, qr_svg
+from nicegui_authenticator.ui.screens.passkey_manage import passkey_name, short_credential_id
 from test_authenticator_support import cheap_backend, in_process_client
 
 
@@ -48,6 +50,45 @@ def test_qr_is_our_own_svg() -> None:
     svg = qr_svg("otpauth://totp/App:alice?secret=JBSWY3DPEHPK3PXP&issuer=App")
     assert svg.startswith("<svg") and "<script" not in svg and "otpauth" not in svg
     assert qr_data_url("x").startswith("data:image/svg+xml;base64,")
+
+
+def _delete_form(server_label: str, credential_id: str | None) -> Form:
+    fields = ()
+    if credential_id is not None:
+        spec = FormField(
+            "credentialId", FieldKind.HIDDEN, Raw("Credential ID"), True, credential_id, visible=False
+        )
+        fields = (spec,)
+    return Form("deletePasskey", Raw(server_label), fields, server_label=server_label)
+
+
+LONG_ID = "EdPqFAIxk2Lm9TzQw8RrYb7vNc3Q9"
+SHORT_ID = "EdPqFAIx…c3Q9"
+
+
+@pytest.mark.parametrize(
+    ("server_label", "credential_id", "name"),
+    [
+        ("Delete passkey gKsUuAe…", LONG_ID, "gKsUuAe…"),  # the reference backend's label
+        ("delete passkey  MacBook Touch ID ", LONG_ID, "MacBook Touch ID"),
+        ("Remove passkey YubiKey 5", LONG_ID, "YubiKey 5"),
+        ("Delete passkey", LONG_ID, SHORT_ID),  # nothing after the prefix
+        ("", LONG_ID, SHORT_ID),
+        ("Passkey löschen", LONG_ID, SHORT_ID),  # no leading "Delete passkey": the id
+        ("", "cred-1", "cred-1"),  # short ids stay whole
+        ("Delete passkey", None, ""),  # the screen then says "Passkey"
+        ("Delete", None, ""),
+        ("Deleted keys", None, "Deleted keys"),
+        ("Office key", None, "Office key"),
+    ],
+)
+def test_passkey_name(server_label: str, credential_id: str | None, name: str) -> None:
+    assert passkey_name(_delete_form(server_label, credential_id)) == name
+
+
+def test_short_credential_id_keeps_head_and_tail() -> None:
+    assert short_credential_id(LONG_ID) == SHORT_ID
+    assert short_credential_id("abcdefghijklmnop") == "abcdefghijklmnop"
 
 
 async def test_browser_session_keeps_one_jar_per_browser(tmp_path: Path) -> None:

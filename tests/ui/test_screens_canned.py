@@ -236,7 +236,14 @@ async def test_passkey_manage_deletes_the_chosen_passkey(user: User) -> None:
     await user.should_see(marker="authenticator-action-startPasskeyRegistration")
     wrappers = sorted(user.find(marker="authenticator-action-deletePasskey").elements, key=lambda e: e.id)
     assert len(wrappers) == 2
-    (second,) = [e for e in wrappers[1].descendants() if isinstance(e, ui.button)]
+    buttons = [next(e for e in w.descendants() if isinstance(e, ui.button)) for w in wrappers]
+    # Each row: the passkey's name as text, a compact "Delete" (not the server's whole label).
+    labels = sorted(user.find(ui.label).elements, key=lambda e: e.id)
+    names = [label.text for label in labels if "na-passkey-name" in label.classes]
+    assert names == ["cred-2e…", "cred-77…"]
+    assert [b.text for b in buttons] == ["Delete", "Delete"]
+    assert [b.props["aria-label"] for b in buttons] == ["Delete passkey cred-2e…", "Delete passkey cred-77…"]
+    second = buttons[1]
     UserInteraction(user, {second}, None).click()
     await eventually(lambda: bool(backend.calls))
     assert backend.calls[-1] == {"action": "deletePasskey", "credentialId": "cred-77aa01b2c3d4"}
