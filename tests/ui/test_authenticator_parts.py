@@ -12,6 +12,7 @@ from nicegui_authenticator.ui.browser_calls import _ceremony_timeout, _module_ca
 from nicegui_authenticator.ui.browser_session import BrowserSessionApi, storage_key
 from nicegui_authenticator.ui.qr import qr_data_url, qr_svg
 from nicegui_authenticator.ui.screens.passkey_manage import passkey_name, short_credential_id
+from nicegui_authenticator.ui.screens.setup_totp import compact_secret, grouped_secret
 from test_authenticator_support import cheap_backend, in_process_client
 
 
@@ -89,6 +90,22 @@ def test_passkey_name(server_label: str, credential_id: str | None, name: str) -
 def test_short_credential_id_keeps_head_and_tail() -> None:
     assert short_credential_id(LONG_ID) == SHORT_ID
     assert short_credential_id("abcdefghijklmnop") == "abcdefghijklmnop"
+
+
+@pytest.mark.parametrize(
+    ("secret", "grouped"),
+    [
+        ("64A4CJN2COYXRPR3BVNQWS6EM4R2HN7W", "64A4 CJN2 COYX RPR3 BVNQ WS6E M4R2 HN7W"),
+        ("JBSWY3DPEHPK3PXP", "JBSW Y3DP EHPK 3PXP"),
+        ("jbsw y3dp ehpk 3pxp", "jbsw y3dp ehpk 3pxp"),  # already grouped by the server
+        ("ABCDEFGHIJ", "ABCD EFGH IJ"),
+        (" AB\tCD\nEF ", "ABCD EF"),
+        ("", ""),
+    ],
+)
+def test_totp_secret_in_blocks_of_four(secret: str, grouped: str) -> None:
+    assert grouped_secret(secret) == grouped
+    assert compact_secret(grouped) == compact_secret(secret) == grouped.replace(" ", "")
 
 
 async def test_browser_session_keeps_one_jar_per_browser(tmp_path: Path) -> None:

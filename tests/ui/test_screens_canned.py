@@ -11,14 +11,17 @@ import asyncio
 import re
 from typing import Any
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 from nicegui_authenticator.client import InProcessApi, TransportError
+from nicegui_authenticator.ui import authenticator as authenticator_module
 from nicegui_authenticator.ui.authenticator import Authenticator
 from test_authenticator_support import (
     CANNED,
     HOSTILE,
+    TOTP_SECRET,
     BlockingApi,
     CannedBackend,
     FailingApi,
@@ -304,3 +307,25 @@ async def test_sign_in_hooks_tabs_and_links(user: User) -> None:
     await wait_for_screen(user, "passkey_sign_in")
     user.find(marker="authenticator-link-backToSignIn").click()
     await wait_for_screen(user, "sign_in")
+
+
+async def test_setup_totp_secret_in_blocks_copied_without_spaces(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied: list[str] = []
+
+    async def fake_copy(_client: object, text: str) -> bool:
+        copied.append(text)
+        return True
+
+    monkeypatch.setattr(authenticator_module, "copy_to_clipboard", fake_copy)
+    page_with(InProcessApi(CannedBackend(CANNED["setup_totp"])))
+    await user.open("/")
+    await wait_for_screen(user, "setup_totp")
+    shown = text_of(user, "authenticator-totp-secret")
+    blocks = shown.split(" ")
+    assert all(len(b) == 4 for b in blocks[:-1]) and 1 <= len(blocks[-1]) <= 4, shown
+    assert "".join(blocks) == TOTP_SECRET
+    user.find(marker="authenticator-totp-copy").click()
+    await eventually(lambda: bool(copied))
+    assert copied == [TOTP_SECRET]

@@ -141,7 +141,9 @@ async def test_totp_setup_then_totp_sign_in(user: User, serve: Setup) -> None:
     await user.should_see(marker="authenticator-totp-qr")
     (qr,) = user.find(marker="authenticator-totp-qr").elements
     assert str(qr.props["src"]).startswith("data:image/svg+xml;base64,")
-    secret = text_of(user, "authenticator-totp-secret")
+    shown = text_of(user, "authenticator-totp-secret")
+    assert re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{4})*( [A-Z2-7]{1,3})?", shown), shown  # blocks of four
+    secret = shown.replace(" ", "")  # authenticator apps take it grouped; pyotp needs the spaces out
     await fill(user, "confirmSignIn", {"code": pyotp.TOTP(secret).now()})
     await submit(user, "confirmSignIn")
     await wait_for_screen(user, "signed_in")

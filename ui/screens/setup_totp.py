@@ -2,10 +2,15 @@
 
 The QR image is generated here from the otpauth URI the machine built (issuer
 from the Authenticator, username it knows) and shown as an ``<img>`` of our
-own SVG; the secret is shown as plain text with a copy button.
+own SVG. The secret is shown as plain monospace text in blocks of four
+(``64A4 CJN2 COYX …``, lines break only between blocks; authenticator apps
+accept it typed with or without the spaces) and the copy button copies it
+without spaces.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 from nicegui import ui
 
@@ -24,6 +29,19 @@ from .kit import (
     signed_in_as,
 )
 
+_BLOCK: Final = 4
+
+
+def compact_secret(secret: str) -> str:
+    """The secret without any whitespace (some servers send it grouped already)."""
+    return "".join(secret.split())
+
+
+def grouped_secret(secret: str) -> str:
+    """``64A4 CJN2 COYX …``: the secret in blocks of four, for reading and typing."""
+    compact = compact_secret(secret)
+    return " ".join(compact[i : i + _BLOCK] for i in range(0, len(compact), _BLOCK))
+
 
 def _qr(ctx: ScreenContext, uri: str) -> None:
     with ui.element("div").classes("na-qr"):
@@ -37,9 +55,10 @@ def _qr(ctx: ScreenContext, uri: str) -> None:
 
 def _secret(ctx: ScreenContext, secret: str) -> None:
     ui.label(ctx.t(Msg("totp.secret_label"))).classes("na-section-title")
+    compact = compact_secret(secret)
     with ui.element("div").classes("na-secret"):
-        hook(ui.label(secret).classes("na-secret-text"), "authenticator-totp-secret")
-        copy = ui.button(icon="content_copy", on_click=lambda: ctx.on_copy(secret))
+        hook(ui.label(grouped_secret(compact)).classes("na-secret-text"), "authenticator-totp-secret")
+        copy = ui.button(icon="content_copy", on_click=lambda: ctx.on_copy(compact))
         copy.props("flat round dense color=primary").tooltip(ctx.t(Msg("action.copy")))
         copy.props["aria-label"] = ctx.t(Msg("action.copy"))
         hook(copy, "authenticator-totp-copy")
