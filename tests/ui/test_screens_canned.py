@@ -329,3 +329,11 @@ async def test_setup_totp_secret_in_blocks_copied_without_spaces(
     user.find(marker="authenticator-totp-copy").click()
     await eventually(lambda: bool(copied))
     assert copied == [TOTP_SECRET]
+
+
+async def test_retry_sits_in_the_error_banner_unwrapped(user: User) -> None:
+    page_with(DownApi(FakeBackend()))
+    await user.open("/")
+    await user.should_see(marker="authenticator-retry")
+    (retry,) = user.find(marker="authenticator-retry").elements
+    assert "na-retry" in retry.classes  # the stylesheet keeps it on one line (white-space: nowrap)

@@ -100,9 +100,10 @@ def banners(ctx: ScreenContext) -> None:
             alert = ui.label(ctx.t(screen.error)).classes("na-banner-text")
             if screen.can_retry:
                 retry = ui.button(ctx.t(Msg("action.retry")), on_click=ctx.on_retry)
-                retry.props("flat dense no-caps color=negative")
+                retry.props("flat dense no-caps color=negative").classes("na-retry")
                 hook(retry, "authenticator-retry")
-        # The region's text is exactly the message (icon and Retry sit beside it).
+        # The region's text is exactly the message (icon and Retry sit beside it;
+        # Retry never wraps, it moves below the message when the card is narrow).
         alert.props["role"] = "alert"
         hook(alert, "authenticator-error")
 
