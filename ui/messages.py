@@ -25,6 +25,10 @@ UI_ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "totp.secret_label": "Secret key",
         "totp.qr_alt": "QR code for your authenticator app",
         "link.back_to_account": "Back to account",
+        # Account actions with inputs, shown as captioned sub-forms (see screens.kit.subform)
+        "subform.startEmailMfaSetup.hint": "Receive sign-in codes at this email address.",
+        "subform.startEmailMfaSetup.submit": "Send code",
+        "subform.setPreferredMfa.title": "Preferred verification method",
         "external.refused": "This sign-in option is not available.",
     }
 )

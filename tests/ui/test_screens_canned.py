@@ -331,6 +331,35 @@ async def test_setup_totp_secret_in_blocks_copied_without_spaces(
     assert copied == [TOTP_SECRET]
 
 
+async def test_account_actions_with_inputs_are_captioned_sub_forms(user: User) -> None:
+    page_with(InProcessApi(CannedBackend(CANNED["signed_in"])))
+    await user.open("/")
+    await wait_for_screen(user, "signed_in")
+    # Field-less actions stay plain buttons, outside any sub-form.
+    for action in ("startPasskeyRegistration", "listPasskeys"):
+        await user.should_not_see(marker=f"authenticator-subform-{action}")
+        await user.should_see(marker=f"authenticator-action-{action}")
+    # The action with an input sits in a section titled by its label, with its button.
+    (section,) = user.find(marker="authenticator-subform-changeNickname").elements
+    titles = [e for e in section.descendants() if "na-subform-title" in e.classes]
+    assert [getattr(t, "text", "") for t in titles] == ["Change nickname"]
+    assert section.props["aria-labelledby"] == titles[0].props["id"]
+    (form,) = user.find(marker="authenticator-action-changeNickname").elements
+    assert form in section.descendants()
+    assert any(e.props.get("data-testid") == "authenticator-nickname" for e in form.descendants())
+
+
+async def test_account_sub_form_shows_its_own_field_errors(user: User) -> None:
+    backend = CannedBackend(CANNED["signed_in"])
+    page_with(InProcessApi(backend))
+    await user.open("/")
+    await wait_for_screen(user, "signed_in")
+    await submit(user, "changeNickname")  # the nickname is required and empty
+    await eventually(lambda: element_in(user, "changeNickname", "authenticator-nickname").error is not None)
+    assert element_in(user, "changeNickname", "authenticator-nickname").error == "This field is required."
+    assert all(call["action"] != "changeNickname" for call in backend.calls)
+
+
 async def test_retry_sits_in_the_error_banner_unwrapped(user: User) -> None:
     page_with(DownApi(FakeBackend()))
     await user.open("/")

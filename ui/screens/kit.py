@@ -18,9 +18,10 @@ from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 from nicegui.events import ValueChangeEventArguments
 
-from ...state_machine import Form, FormRole, Link, LinkKind, Msg, Screen, Text, translate
+from ...state_machine import FieldKind, Form, FormRole, Link, LinkKind, Msg, Screen, Text, translate
 from ..form_view import ButtonStyle, FormView
 from ..hooks import hook
+from ..messages import effective_catalog
 
 
 class Heading(TextElement):
@@ -63,7 +64,7 @@ class ScreenContext:
             catalog=self.catalog,
             on_submit=self.on_submit,
             style=style,
-            field_errors=self.screen.field_errors if primary else None,
+            field_errors=self.screen.field_errors if primary else self._errors_of_secondary(form),
             drafts=self.drafts if primary else None,
             autofocus=autofocus,
             button_label=button_label,
@@ -71,6 +72,14 @@ class ScreenContext:
         )
         self.views.append(view)
         return view
+
+    def _errors_of_secondary(self, form: Form) -> dict[str, Text]:
+        """Field errors for a secondary form's own inputs (an account sub-form the
+        person submitted), unless the primary form shows an input of that name."""
+        primary = self.screen.primary
+        taken = {f.name for f in primary.visible_fields} if primary is not None else set()
+        mine = {f.name for f in form.visible_fields} - taken
+        return {name: text for name, text in self.screen.field_errors.items() if name in mine}
 
 
 # ------------------------------------------------------------------ pieces
@@ -157,6 +166,36 @@ def secondary(ctx: ScreenContext, *, skip: tuple[str, ...] = ()) -> None:
     for form in ctx.screen.secondary:
         if form.action not in skip:
             ctx.form_view(form, ButtonStyle.SECONDARY)
+
+
+def optional_text(ctx: ScreenContext, key: str) -> str | None:
+    """The catalog's text for ``key``, or None when no catalog layer defines it."""
+    catalog = ctx.catalog if ctx.catalog is not None else effective_catalog(None)
+    return ctx.t(Msg(key)) if key in catalog else None
+
+
+def subform(ctx: ScreenContext, form: Form, style: ButtonStyle = ButtonStyle.SECONDARY) -> FormView:
+    """An action with inputs as a captioned, bordered section (hook on the section).
+
+    Titled by the action's label ("Set up email codes"), or ``subform.<action>.title``
+    when the catalog has one; ``subform.<action>.hint`` adds a line under the title
+    and ``subform.<action>.submit`` names the button (else the action's label).
+    """
+    title = optional_text(ctx, f"subform.{form.action}.title") or ctx.t(form.label)
+    visible = form.visible_fields
+    with ui.element("section").classes("na-subform") as section:
+        if len(visible) == 1 and visible[0].kind is FieldKind.CHOICE:
+            section.classes("na-subform-one-choice")  # the title names the choice; its label is for readers
+        heading_id = f"na-subform-{section.id}"
+        title_label = ui.label(title).classes("na-subform-title")
+        title_label.props["id"] = heading_id
+        caption = optional_text(ctx, f"subform.{form.action}.hint")
+        if caption:
+            ui.label(caption).classes("na-subform-hint")
+        view = ctx.form_view(form, style, button_label=optional_text(ctx, f"subform.{form.action}.submit"))
+    section.props["aria-labelledby"] = heading_id
+    hook(section, f"authenticator-subform-{form.action}")
+    return view
 
 
 def providers(ctx: ScreenContext) -> None:

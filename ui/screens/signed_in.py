@@ -1,7 +1,9 @@
 """``signed_in``: who is signed in, the account actions the server offers, Sign Out.
 
 Actions without inputs (add a passkey, manage passkeys, set up an
-authenticator app) are buttons; actions with inputs are small forms.
+authenticator app) are buttons; actions with inputs (set up email codes with
+its address, the preferred MFA method) follow them as captioned, bordered
+sub-forms, so an input never stands alone in the list.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from nicegui import ui
 
 from ...state_machine import Msg
 from ..form_view import ButtonStyle
-from .kit import ScreenContext, banners, heading, signed_in_as
+from .kit import ScreenContext, banners, heading, signed_in_as, subform
 
 
 def render(ctx: ScreenContext) -> None:
@@ -22,6 +24,10 @@ def render(ctx: ScreenContext) -> None:
     if account:
         ui.label(ctx.t(Msg("section.account"))).classes("na-section-title")
         for form in account:
-            ctx.form_view(form, ButtonStyle.SECONDARY)
+            if not form.visible_fields:
+                ctx.form_view(form, ButtonStyle.SECONDARY)
+        for form in account:
+            if form.visible_fields:
+                subform(ctx, form)
     if screen.primary is not None:
         ctx.form_view(screen.primary, ButtonStyle.PRIMARY, icon="logout")
