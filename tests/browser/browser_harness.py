@@ -284,6 +284,9 @@ def screenshot(page: Page, name: str, *, readme: bool = False, locator: Locator 
     target_dir = README_SCREENSHOTS if readme else SCREENSHOTS
     target_dir.mkdir(parents=True, exist_ok=True)
     path = target_dir / f"{name}.png"
+    # The pointer stays where the last click was; on the next screen the button under
+    # it would show Quasar's hover tint (a pale primary button that looks disabled).
+    page.mouse.move(0, 0)
     page.wait_for_timeout(250)  # let Quasar's transitions (ripples, focus rings) settle
     if locator is not None:
         locator.screenshot(path=str(path), animations="disabled")
