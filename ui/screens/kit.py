@@ -105,8 +105,9 @@ def banners(ctx: ScreenContext) -> None:
         hook(text, "authenticator-notice")
     if screen.error is not None:
         with ui.element("div").classes("na-banner na-error"):
-            ui.icon("error_outline").props('aria-hidden="true"')
-            alert = ui.label(ctx.t(screen.error)).classes("na-banner-text")
+            with ui.element("div").classes("na-banner-main"):
+                ui.icon("error_outline").props('aria-hidden="true"')
+                alert = ui.label(ctx.t(screen.error)).classes("na-banner-text")
             if screen.can_retry:
                 retry = ui.button(ctx.t(Msg("action.retry")), on_click=ctx.on_retry)
                 retry.props("flat dense no-caps color=negative").classes("na-retry")
