@@ -28,8 +28,10 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
+
+from ..state_machine.protocol import password_policy_wire
 
 if TYPE_CHECKING:
     from .delivery import CodeMessage
@@ -61,13 +63,7 @@ class PasswordPolicy:
 
     def advertised(self) -> dict[str, int | bool]:
         """The ``passwordPolicy`` object added to password fields (additive to the protocol)."""
-        return {
-            "minLength": self.min_length,
-            "requireLowercase": self.require_lowercase,
-            "requireUppercase": self.require_uppercase,
-            "requireDigits": self.require_digits,
-            "requireSymbols": self.require_symbols,
-        }
+        return password_policy_wire(**asdict(self))
 
 
 AUTH_BASIC_POLICY: Final = PasswordPolicy(

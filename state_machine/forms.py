@@ -24,7 +24,7 @@ from pydantic import JsonValue
 
 from .labels import parse_choices
 from .messages import Msg, Text, action_text, choice_text, label_text, msg
-from .protocol import AuthAction, AuthField
+from .protocol import PASSWORD_POLICY_KEY, AuthAction, AuthField
 from .rules import (
     CodeShape,
     EmailShape,
@@ -184,7 +184,7 @@ def _kind(f: AuthField, action: AuthAction, new_password: bool) -> FieldKind:
 
 def _policy_of(f: AuthField, fallback: PasswordPolicy) -> PasswordPolicy:
     extra = f.model_extra or {}
-    return PasswordPolicy.from_wire(extra.get("passwordPolicy")) or fallback
+    return PasswordPolicy.from_wire(extra.get(PASSWORD_POLICY_KEY)) or fallback
 
 
 def _rules(

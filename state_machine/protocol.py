@@ -268,6 +268,30 @@ class AuthState(_WireModel):
         return tuple(a.name for a in self.actions)
 
 
+# The password rules a backend may advertise on a new-password field, as an extra
+# key of the AuthField (additive: AWS Blocks renderers ignore it). The reference
+# backend writes it; the client's forms read it.
+PASSWORD_POLICY_KEY: Final = "passwordPolicy"
+
+
+def password_policy_wire(
+    *,
+    min_length: int,
+    require_lowercase: bool,
+    require_uppercase: bool,
+    require_digits: bool,
+    require_symbols: bool,
+) -> dict[str, int | bool]:
+    """The ``passwordPolicy`` object: ``{"minLength": 8, "requireLowercase": true, ...}``."""
+    return {
+        "minLength": min_length,
+        "requireLowercase": require_lowercase,
+        "requireUppercase": require_uppercase,
+        "requireDigits": require_digits,
+        "requireSymbols": require_symbols,
+    }
+
+
 # ---------------------------------------------------------------------------
 # JSON-RPC 2.0 envelope
 # ---------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Final
 
 from .messages import Msg, msg
+from .protocol import password_policy_wire
 
 # An address is at most 254 characters (RFC 5321). Checked before any shape
 # test: the machine runs on the NiceGUI server, and the checks must stay cheap
@@ -57,13 +58,7 @@ class PasswordPolicy:
         )
 
     def to_wire(self) -> dict[str, int | bool]:
-        return {
-            "minLength": self.min_length,
-            "requireLowercase": self.require_lowercase,
-            "requireUppercase": self.require_uppercase,
-            "requireDigits": self.require_digits,
-            "requireSymbols": self.require_symbols,
-        }
+        return password_policy_wire(**asdict(self))
 
     def checklist(self, password: str) -> tuple[tuple[Msg, bool], ...]:
         """Each requirement with whether ``password`` meets it, in display order."""
