@@ -190,12 +190,6 @@ async def test_transport_failure_keeps_values_and_retry_resends() -> None:
     assert fake.calls[0] == fake.calls[1]  # the identical payload went out again
 
 
-def test_totp_codes_come_from_pyotp() -> None:
-    # Guard: the helper's TOTP answer is the standard RFC 6238 code.
-    secret = pyotp.random_base32()
-    assert pyotp.TOTP(secret).verify(pyotp.TOTP(secret).now())
-
-
 async def test_choice_flow_picks_a_first_factor(make_backend, client_for) -> None:
     backend = make_backend(flow="choice", mfa="off", sign_in_with=("email",))
     backend.add_user("ann@example.com", PASSWORD, temporary=False)
