@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,9 @@ from nicegui_authenticator.backend.settings import BackendSettings, ScryptCost
 
 # Cheap enough that a test suite with hundreds of hashes stays fast; the
 # default cost is exercised by bench/backend.py and the CLI test.
+MakeBackend = Callable[..., ReferenceBackend]
+"""The ``make_backend`` fixture: settings overrides in, a cleaned-up backend out."""
+
 CHEAP_COST = ScryptCost(n=2**4, r=8, p=1)
 ORIGIN = "http://localhost:8080"
 STRONG = "Passw0rd!"

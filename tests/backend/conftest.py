@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from backend_support import FakeClock, settings
+from backend_support import FakeClock, MakeBackend, settings
 from nicegui_authenticator.backend.app import ReferenceBackend
-
-MakeBackend = Callable[..., ReferenceBackend]
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from backend_support import (
     STRONG,
     STRONGER,
     FakeClock,
+    MakeBackend,
     RpcClient,
     action,
     action_names,
@@ -17,7 +18,6 @@ from backend_support import (
     totp_now,
 )
 from backend_webauthn_device import SoftAuthenticator
-from conftest import MakeBackend
 
 # -- basic mode (AuthBasic) -----------------------------------------------------------------
 

@@ -11,8 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from backend_support import STRONG, RpcClient, settings
-from conftest import MakeBackend
+from backend_support import STRONG, MakeBackend, RpcClient, settings
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st

@@ -18,6 +18,7 @@ from backend_support import (
     STRONG,
     STRONGER,
     FakeClock,
+    MakeBackend,
     RpcClient,
     action,
     default,
@@ -25,7 +26,6 @@ from backend_support import (
     totp_now,
 )
 from backend_webauthn_device import SoftAuthenticator
-from conftest import MakeBackend
 from nicegui_authenticator.backend import codes, passwords
 from nicegui_authenticator.backend.passwords import PasswordHasher
 from nicegui_authenticator.backend.settings import RateLimits, ScryptCost
