@@ -28,10 +28,10 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
-from ..state_machine.protocol import password_policy_wire
+from ..state_machine.password_policy import MAX_PASSWORD_LENGTH, PasswordPolicy
 
 if TYPE_CHECKING:
     from .delivery import CodeMessage
@@ -47,29 +47,14 @@ ENV_PREFIX: Final = "NICEGUI_AUTHENTICATOR_"
 MIB: Final = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class PasswordPolicy:
-    """Rules a new password must satisfy; advertised to clients as ``passwordPolicy``."""
-
-    min_length: int = 8
-    require_lowercase: bool = True
-    require_uppercase: bool = True
-    require_digits: bool = True
-    require_symbols: bool = True
-
-    def __post_init__(self) -> None:
-        if not 6 <= self.min_length <= 256:
-            raise ValueError("password min_length must be between 6 and 256")
-
-    def advertised(self) -> dict[str, int | bool]:
-        """The ``passwordPolicy`` object added to password fields (additive to the protocol)."""
-        return password_policy_wire(**asdict(self))
-
-
-AUTH_BASIC_POLICY: Final = PasswordPolicy(
-    require_lowercase=False, require_uppercase=False, require_digits=False, require_symbols=False
+# The one policy class is the core's (state_machine.password_policy), so the rules
+# the backend enforces are the rules it advertises and the client checks.
+AUTH_BASIC_POLICY: Final = PasswordPolicy()
+COGNITO_POLICY: Final = PasswordPolicy(
+    require_lowercase=True, require_uppercase=True, require_digits=True, require_symbols=True
 )
-COGNITO_POLICY: Final = PasswordPolicy()
+# Cognito's floor for a pool's minimum length; the core allows any length from 1.
+MIN_POLICY_LENGTH: Final = 6
 
 
 @dataclass(frozen=True)
@@ -157,6 +142,10 @@ class BackendSettings:
             _check_choice("sign_in_with", kind, SignInWith)
         for mfa_type in self.mfa_types:
             _check_choice("mfa_types", mfa_type, MfaType)
+        if self.policy.min_length < MIN_POLICY_LENGTH:
+            raise ValueError(
+                f"password min_length must be between {MIN_POLICY_LENGTH} and {MAX_PASSWORD_LENGTH}"
+            )
         if not self.sign_in_with:
             raise ValueError("sign_in_with needs at least one of username, email, phone")
         if self.mode == "basic":

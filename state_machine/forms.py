@@ -24,6 +24,7 @@ from pydantic import JsonValue
 
 from .labels import parse_choices
 from .messages import Msg, Text, action_text, choice_text, label_text, msg
+from .password_policy import PasswordPolicy
 from .protocol import PASSWORD_POLICY_KEY, AuthAction, AuthField
 from .rules import (
     CodeShape,
@@ -31,7 +32,6 @@ from .rules import (
     MatchesField,
     MeetsPolicy,
     OneOf,
-    PasswordPolicy,
     PhoneShape,
     Required,
     Rule,

@@ -190,6 +190,7 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "validation.passwords_mismatch": "Passwords do not match.",
         "validation.choice": "Choose one of the options.",
         "policy.min_length": "At least {count} characters",
+        "policy.max_length": "At most {count} characters",
         "policy.lowercase": "A lowercase letter",
         "policy.uppercase": "An uppercase letter",
         "policy.digit": "A number",
