@@ -91,6 +91,7 @@ _PHRASES: Final[Mapping[Requirement, str]] = {
     Requirement.UPPERCASE: "an uppercase letter",
     Requirement.DIGIT: "a digit",
     Requirement.SYMBOL: "a symbol",
+    Requirement.NOT_COMMON: "no commonly used password",
     Requirement.MAX_LENGTH: f"at most {MAX_PASSWORD_LENGTH} characters",
     Requirement.NOT_BLANK: "a character other than a space",
 }
@@ -111,5 +112,16 @@ def policy_violations(password: str, policy: PasswordPolicy) -> list[str]:
 
 
 def policy_message(missing: list[str]) -> str:
-    """The recorded wording: ``Password must contain an uppercase letter, a digit, a symbol``."""
-    return "Password must contain " + ", ".join(missing)
+    """The recorded wording: ``Password must contain an uppercase letter, a digit, a symbol``.
+
+    A common password gets a sentence of its own: ``Password must not be a
+    commonly used password``.
+    """
+    common = _PHRASES[Requirement.NOT_COMMON]
+    sentences = []
+    contained = [phrase for phrase in missing if phrase != common]
+    if contained:
+        sentences.append("Password must contain " + ", ".join(contained))
+    if common in missing:
+        sentences.append("Password must not be a commonly used password")
+    return ". ".join(sentences)

@@ -195,6 +195,7 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "policy.uppercase": "An uppercase letter",
         "policy.digit": "A number",
         "policy.symbol": "A special character",
+        "policy.not_common": "Must not be a commonly used password",
         # Notices (information, not errors)
         "notice.account_confirmed": "Your account is confirmed. Sign in to continue.",
         "notice.password_reset": "Your password was changed. Sign in with your new password.",

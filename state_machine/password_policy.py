@@ -34,6 +34,11 @@ nothing, so that a person typing ``É`` or ``€`` gets the credit a reader woul
 expect. Letters without case (``中``, ``ـ``), combining marks, other numbers and
 control characters count toward the length only.
 
+With ``reject_common`` the password must also not be one of the 100,000 most
+common passwords, compared without case and without the symbols people add at
+either end (:mod:`.common_passwords`); the list ships with the package, so the
+client's checklist and the server consult the very same data.
+
 Two limits hold whatever the policy: at most :data:`MAX_PASSWORD_LENGTH` code
 points (Cognito's limit; it also bounds the hashing work), and not blank (a
 password of spaces only is refused on both sides, where the client's
@@ -49,6 +54,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from .common_passwords import is_common
 from .messages import Msg, msg
 from .protocol import password_policy_wire
 
@@ -64,6 +70,7 @@ class Requirement(StrEnum):
     UPPERCASE = "uppercase"
     DIGIT = "digit"
     SYMBOL = "symbol"
+    NOT_COMMON = "not_common"
     MAX_LENGTH = "max_length"
     NOT_BLANK = "not_blank"
 
@@ -87,11 +94,15 @@ def is_symbol(char: str) -> bool:
 
 @dataclass(frozen=True)
 class PasswordPolicy:
-    """What a new password must contain. Defaults to "at least 8 characters".
+    """What a new password must be. Defaults to "at least 8 characters".
 
     Backends can describe theirs in a field's ``passwordPolicy`` extra key
-    (``{"minLength": 8, "requireLowercase": true, ...}``); the reference backend
-    does, AWS Blocks servers do not, in which case the client default applies.
+    (``{"minLength": 8, "requireLowercase": true, ..., "rejectCommon": true}``);
+    the reference backend does, AWS Blocks servers do not, in which case this
+    default applies. It is deliberately no stricter than Cognito's own default:
+    a client must never refuse a password its server would take, and a server
+    that says nothing about common passwords may well accept ``Passw0rd!`` (the
+    recorded ones do). The reference backend's default adds ``reject_common``.
     """
 
     min_length: int = DEFAULT_MIN_LENGTH
@@ -99,6 +110,7 @@ class PasswordPolicy:
     require_uppercase: bool = False
     require_digits: bool = False
     require_symbols: bool = False
+    reject_common: bool = False  # refuse the most common passwords (see .common_passwords)
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_length <= MAX_PASSWORD_LENGTH:
@@ -117,6 +129,7 @@ class PasswordPolicy:
             require_uppercase=value.get("requireUppercase") is True,
             require_digits=value.get("requireDigits") is True,
             require_symbols=value.get("requireSymbols") is True,
+            reject_common=value.get("rejectCommon") is True,
         )
 
     def to_wire(self) -> dict[str, int | bool]:
@@ -126,6 +139,7 @@ class PasswordPolicy:
             require_uppercase=self.require_uppercase,
             require_digits=self.require_digits,
             require_symbols=self.require_symbols,
+            reject_common=self.reject_common,
         )
 
     def shown(self) -> tuple[Requirement, ...]:
@@ -136,7 +150,8 @@ class PasswordPolicy:
             (Requirement.DIGIT, self.require_digits),
             (Requirement.SYMBOL, self.require_symbols),
         )
-        return (Requirement.MIN_LENGTH, *(r for r, on in wanted if on))
+        common = (Requirement.NOT_COMMON,) if self.reject_common else ()
+        return (Requirement.MIN_LENGTH, *(r for r, on in wanted if on), *common)
 
     def checklist(self, password: str) -> tuple[tuple[Msg, bool], ...]:
         """Each shown requirement with whether ``password`` meets it, in display order."""
@@ -154,6 +169,8 @@ class PasswordPolicy:
             return msg("policy.max_length", count=str(MAX_PASSWORD_LENGTH))
         if requirement is Requirement.NOT_BLANK:
             return msg("validation.required")
+        if requirement is Requirement.NOT_COMMON:
+            return msg("policy.not_common")
         return msg(_CLASS_KEYS[requirement])
 
 
@@ -184,6 +201,8 @@ def unmet_requirements(password: str, policy: PasswordPolicy) -> tuple[Requireme
         (Requirement.SYMBOL, policy.require_symbols, is_symbol),
     )
     unmet.extend(r for r, required, test in classes if required and not any(map(test, sample)))
+    if policy.reject_common and is_common(sample):
+        unmet.append(Requirement.NOT_COMMON)
     if len(password) > MAX_PASSWORD_LENGTH:
         unmet.append(Requirement.MAX_LENGTH)
     if password and password.isspace():
