@@ -4,7 +4,7 @@ Theory of operation
 ===================
 
 The server owns the auth flow; it answers every call with an AuthState naming
-the state and the forms the person may submit (PROTOCOL.md). This machine is the
+the state and the forms the person may submit (docs/protocol.md). This machine is the
 client half, in the sans-I/O style of h11: a value plus a pure transition
 function. It never touches the network, a clock or randomness. A shell (the
 headless driver in ``client/``, the NiceGUI element in ``ui/``) runs the
@@ -19,7 +19,7 @@ The machine is in one of three phases (:class:`Phase`):
   a Cancel are ignored, which is what makes double submits impossible.
 * CEREMONY: the browser runs WebAuthn; only WebAuthnResult/WebAuthnFailed act.
 
-The rules the recorded servers demand (``shared/fixtures``):
+The rules the recorded servers demand (``tests/fixtures/aws-blocks/``):
 
 1. Hidden fields and fields with a ``defaultValue`` are echoed on submit
    (sessions, challenge names, shared secrets, WebAuthn options), as the exact

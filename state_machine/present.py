@@ -9,20 +9,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from .classify import challenge_action, classify_screen
+from .actions import is_item
+from .classify import classify
 from .context import Context, MachineConfig, Phase
 from .forms import CONFIRM_PASSWORD_FIELD, FieldKind, Form, FormRole, Known, build_form
 from .labels import code_variant, parse_destination
 from .messages import Msg, Raw, Text, msg
 from .otpauth import totp_uri
-from .protocol import SIGNED_IN, AuthAction, AuthState
+from .protocol import COMPLETE_EMAIL_MFA_SETUP, SIGNED_IN, AuthAction, AuthState
 from .screens import CHALLENGE_SCREENS, LOCAL_SCREENS, Link, LinkKind, Screen, ScreenName
-
-# Actions of the signed-in screen that mean "start something", shown as
-# buttons; the others with visible fields are small forms.
-_SIGN_OUT: Final = "signOut"
-# Actions repeated once per item, whose server label names the item.
-_NAMED_BY_SERVER: Final = frozenset({"deletePasskey"})
 
 _TITLES_WITH_VARIANT: Final = frozenset({ScreenName.CONFIRM_CODE})
 
@@ -42,10 +37,9 @@ def _known(ctx: Context) -> Known:
 
 
 def _signed_out_forms(
-    state: AuthState, screen: ScreenName, ctx: Context, config: MachineConfig
+    state: AuthState, screen: ScreenName, action: AuthAction | None, ctx: Context, config: MachineConfig
 ) -> list[Form]:
     known = _known(ctx)
-    action = state.action(LOCAL_SCREENS[screen])
     forms: list[Form] = []
     if action is not None:
         sign_up = screen is ScreenName.SIGN_UP
@@ -99,9 +93,10 @@ def _signed_out_links(state: AuthState, screen: ScreenName, config: MachineConfi
     return links
 
 
-def _challenge_forms(state: AuthState, screen: ScreenName, ctx: Context, config: MachineConfig) -> list[Form]:
+def _challenge_forms(
+    state: AuthState, screen: ScreenName, primary: AuthAction | None, ctx: Context, config: MachineConfig
+) -> list[Form]:
     known = _known(ctx)
-    primary = _primary_action(state, screen)
     forms: list[Form] = []
     for action in state.actions:
         if action.is_external:
@@ -134,31 +129,10 @@ def _challenge_forms(state: AuthState, screen: ScreenName, ctx: Context, config:
     return forms
 
 
-def _primary_action(state: AuthState, screen: ScreenName) -> AuthAction | None:
-    """Which of the state's actions is the screen's main submit."""
-    by_screen = {
-        ScreenName.CONFIRM_SIGN_UP: "confirmSignUp",
-        ScreenName.AUTO_SIGN_IN: "autoSignIn",
-        ScreenName.CONFIRM_RESET_PASSWORD: "confirmResetPassword",
-        ScreenName.PASSKEY_REGISTER: "completePasskeyRegistration",
-        ScreenName.PASSKEY_MANAGE: "startPasskeyRegistration",
-    }
-    if screen in by_screen:
-        return state.action(by_screen[screen])
-    if screen is ScreenName.SETUP_TOTP and state.action("completeTotpSetup") is not None:
-        return state.action("completeTotpSetup")
-    if screen is ScreenName.CONFIRM_CODE and state.action("completeEmailMfaSetup") is not None:
-        return state.action("completeEmailMfaSetup")
-    if screen in CHALLENGE_SCREENS:
-        return challenge_action(state) or next((a for a in state.actions if not a.is_external), None)
-    if screen is ScreenName.SIGNED_IN:
-        return state.action(_SIGN_OUT)
-    return next((a for a in state.actions if not a.is_external), None)
-
-
-def _signed_in_forms(state: AuthState, screen: ScreenName, ctx: Context, config: MachineConfig) -> list[Form]:
+def _signed_in_forms(
+    state: AuthState, primary: AuthAction | None, ctx: Context, config: MachineConfig
+) -> list[Form]:
     known = _known(ctx)
-    primary = _primary_action(state, screen)
     return [
         build_form(
             action,
@@ -166,7 +140,7 @@ def _signed_in_forms(state: AuthState, screen: ScreenName, ctx: Context, config:
             role=FormRole.PRIMARY if action is primary else FormRole.SECONDARY,
             # One deletePasskey per passkey: only the server's label ("Delete passkey
             # cred-2e3…") tells the buttons apart.
-            label=Raw(action.label) if action.name in _NAMED_BY_SERVER and action.label else None,
+            label=Raw(action.label) if is_item(action.name) and action.label else None,
             new_password=False,
             policy=config.password_policy,
         )
@@ -199,20 +173,21 @@ def _field_errors(ctx: Context, forms: list[Form]) -> dict[str, Text]:
 def build_screen(ctx: Context, config: MachineConfig) -> Screen:
     """The screen for the machine's context."""
     state = ctx.state
-    name = classify_screen(state, ctx.view)
+    classified = classify(state, ctx.view)
+    name = classified.screen
     forms: list[Form] = []
     links: list[Link] = []
     destination = variant = secret = uri = None
     if state is not None:
         if name in LOCAL_SCREENS:
-            forms = _signed_out_forms(state, name, ctx, config)
+            forms = _signed_out_forms(state, name, classified.primary, ctx, config)
             links = _signed_out_links(state, name, config)
         elif name in (ScreenName.SIGNED_IN, ScreenName.PASSKEY_MANAGE, ScreenName.PASSKEY_REGISTER) or (
             state.state == SIGNED_IN
         ):
-            forms = _signed_in_forms(state, name, ctx, config)
+            forms = _signed_in_forms(state, classified.primary, ctx, config)
         else:
-            forms = _challenge_forms(state, name, ctx, config)
+            forms = _challenge_forms(state, name, classified.primary, ctx, config)
         if name in CHALLENGE_SCREENS and state.state != SIGNED_IN:
             links.append(Link(LinkKind.BACK, ScreenName.SIGN_IN, msg("link.back_to_sign_in"), "backToSignIn"))
         primary = next((f for f in forms if f.role is FormRole.PRIMARY), None)
@@ -222,7 +197,7 @@ def build_screen(ctx: Context, config: MachineConfig) -> Screen:
             if (
                 name is ScreenName.CONFIRM_CODE
                 and variant is None
-                and primary.action == "completeEmailMfaSetup"
+                and primary.action == COMPLETE_EMAIL_MFA_SETUP
             ):
                 variant = "email"
             secret_field = primary.field("sharedSecret")
