@@ -16,7 +16,7 @@ from .forms import CONFIRM_PASSWORD_FIELD, FieldKind, Form, FormRole, Known, bui
 from .labels import code_variant, parse_destination
 from .messages import Msg, Raw, Text, msg
 from .otpauth import totp_uri
-from .protocol import COMPLETE_EMAIL_MFA_SETUP, SIGNED_IN, AuthAction, AuthState
+from .protocol import COMPLETE_EMAIL_MFA_SETUP, SIGN_IN, SIGN_UP, SIGNED_IN, AuthAction, AuthState
 from .screens import CHALLENGE_SCREENS, LOCAL_SCREENS, Link, LinkKind, Screen, ScreenName
 
 _TITLES_WITH_VARIANT: Final = frozenset({ScreenName.CONFIRM_CODE})
@@ -64,10 +64,10 @@ def _signed_out_links(state: AuthState, screen: ScreenName, config: MachineConfi
     links: list[Link] = []
     if screen in (ScreenName.SIGN_IN, ScreenName.SIGN_UP) and ScreenName.SIGN_UP in offered:
         links.append(
-            Link(LinkKind.TAB, ScreenName.SIGN_IN, msg("tab.sign_in"), "signIn", screen is ScreenName.SIGN_IN)
+            Link(LinkKind.TAB, ScreenName.SIGN_IN, msg("tab.sign_in"), SIGN_IN, screen is ScreenName.SIGN_IN)
         )
         links.append(
-            Link(LinkKind.TAB, ScreenName.SIGN_UP, msg("tab.sign_up"), "signUp", screen is ScreenName.SIGN_UP)
+            Link(LinkKind.TAB, ScreenName.SIGN_UP, msg("tab.sign_up"), SIGN_UP, screen is ScreenName.SIGN_UP)
         )
     if screen is ScreenName.SIGN_IN:
         if ScreenName.FORGOT_PASSWORD in offered:

@@ -237,7 +237,7 @@ def back_to_account(ctx: ScreenContext) -> None:
     The server may offer no action for that (a cancelled passkey ceremony would
     otherwise leave the person stuck); re-reading the state always gets there.
     """
-    if ctx.screen.user is None or any(f.action.lower().startswith("cancel") for f in ctx.screen.forms):
+    if ctx.screen.user is None or ctx.screen.offers_way_back:
         return  # not signed in, or the server offers its own way back
     with ui.element("div").classes("na-links"):
         button = ui.button(ctx.t(Msg("link.back_to_account")), on_click=ctx.on_back)
