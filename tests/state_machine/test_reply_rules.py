@@ -153,6 +153,12 @@ def test_rule_6_passes_on_a_failed_session_bound_challenge() -> None:
     assert keep_failed_confirm_form(facts(machine, WRONG_PASSWORD)) is None
 
 
+def test_rule_6_passes_when_the_shown_state_no_longer_offers_that_confirm() -> None:
+    machine = submitting(CONFIRM_SIGN_UP, username="carol", code="111111")
+    moved_on = machine._with(state=CODE)  # e.g. a retry after the flow moved on
+    assert keep_failed_confirm_form(facts(moved_on, WRONG_PASSWORD)) is None
+
+
 # ------------------------------------------------------------------ rule 9
 
 
