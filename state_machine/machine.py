@@ -390,26 +390,32 @@ Decision = tuple["AuthMachine", tuple[Effect, ...]]
 
 @dataclass(frozen=True)
 class ReplyFacts:
-    """What every reply rule may ask about a reply to the pending call."""
+    """What every reply rule may ask about a reply to the pending call.
+
+    Computed once per reply (:meth:`of`), so the rules read plain attributes.
+    """
 
     machine: AuthMachine  # before the reply
     reply: AuthState
+    pending: Pending
+    row: ActionRow | None  # the table's row for the action this answers
+    error: Text | None
+    error_field: str | None
+    idle: AuthMachine  # the machine with the call finished, before anything else changes
 
-    @cached_property
-    def pending(self) -> Pending:
-        pending = self.machine.ctx.pending
+    @classmethod
+    def of(cls, machine: AuthMachine, reply: AuthState) -> ReplyFacts:
+        pending = machine.ctx.pending
         if pending is None:
             raise InvalidTransition("a reply arrived with no call pending")
-        return pending
+        error, error_field = error_text(reply.error, reply.error_name)
+        idle = machine._with(pending=None, phase=Phase.IDLE, failed=None)
+        return cls(machine, reply, pending, row_of(pending.action), error, error_field, idle)
 
     @property
     def action(self) -> str | None:
         """The action whose call this answers (None for getAuthState)."""
         return self.pending.action
-
-    @property
-    def row(self) -> ActionRow | None:
-        return row_of(self.pending.action)
 
     @property
     def was_set(self) -> bool:
@@ -419,19 +425,6 @@ class ReplyFacts:
     def thin_retriable(self) -> bool:
         """``{signedOut, actions: [], retriable: true}``: an error that carries no form."""
         return bool(self.reply.retriable) and not self.reply.actions
-
-    @cached_property
-    def error_and_field(self) -> tuple[Text | None, str | None]:
-        return error_text(self.reply.error, self.reply.error_name)
-
-    @property
-    def error(self) -> Text | None:
-        return self.error_and_field[0]
-
-    @cached_property
-    def idle(self) -> AuthMachine:
-        """The machine with the call finished, before anything else changes."""
-        return self.machine._with(pending=None, phase=Phase.IDLE, failed=None)
 
     @property
     def new_user(self) -> AuthUser | None:
@@ -444,8 +437,7 @@ class ReplyFacts:
         return (AuthChanged(new_user),) if _user_changed(self.machine.ctx.user, new_user) else ()
 
     def error_messages(self) -> dict[str, object]:
-        error, error_field = self.error_and_field
-        return {"error": error, "error_name": self.reply.error_name, "error_field": error_field}
+        return {"error": self.error, "error_name": self.reply.error_name, "error_field": self.error_field}
 
     def messages(self) -> dict[str, object]:
         """The error/notice the reply leaves on screen."""
@@ -592,7 +584,7 @@ REPLY_RULES: Final[tuple[ReplyRule, ...]] = (
 
 def _on_reply(machine: AuthMachine, reply: AuthState) -> Decision:
     """A reply arrived for the pending call: the first rule that decides, decides."""
-    facts = ReplyFacts(machine, reply)
+    facts = ReplyFacts.of(machine, reply)
     for rule in REPLY_RULES:
         decision = rule(facts)
         if decision is not None:

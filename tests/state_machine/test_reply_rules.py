@@ -81,7 +81,7 @@ def reading(shown: AuthState | None) -> AuthMachine:
 
 
 def facts(machine: AuthMachine, reply: AuthState) -> ReplyFacts:
-    return ReplyFacts(machine, reply)
+    return ReplyFacts.of(machine, reply)
 
 
 # ------------------------------------------------------------------ rule 2
