@@ -129,13 +129,15 @@ def row_of(action: str | None) -> ActionRow | None:
     return ROWS.get(action) if action is not None else None
 
 
+_ITEMS: Final = frozenset(row.name for row in ACTIONS if row.role is ActionRole.ITEM)
+_BACKS: Final = frozenset(row.name for row in ACTIONS if row.role is ActionRole.BACK)
+
+
 def is_item(action: str) -> bool:
     """One form per item, labelled by the server (one ``deletePasskey`` per passkey)."""
-    row = ROWS.get(action)
-    return row is not None and row.role is ActionRole.ITEM
+    return action in _ITEMS
 
 
 def leads_back(action: str) -> bool:
     """The server's own way back: a BACK row, or any action named ``cancel...``."""
-    row = ROWS.get(action)
-    return (row is not None and row.role is ActionRole.BACK) or action.lower().startswith("cancel")
+    return action in _BACKS or action.lower().startswith("cancel")

@@ -398,9 +398,13 @@ class ReplyFacts:
     machine: AuthMachine  # before the reply
     reply: AuthState
     pending: Pending
-    row: ActionRow | None  # the table's row for the action this answers
+    action: str | None  # the action whose call this answers (None for getAuthState)
+    row: ActionRow | None  # the table's row for that action
+    was_set: bool  # it answers a setAuthState call
+    thin_retriable: bool  # ``{signedOut, actions: [], retriable: true}``: an error carrying no form
     error: Text | None
     error_field: str | None
+    new_user: AuthUser | None  # who is signed in after the reply
     idle: AuthMachine  # the machine with the call finished, before anything else changes
 
     @classmethod
@@ -409,26 +413,19 @@ class ReplyFacts:
         if pending is None:
             raise InvalidTransition("a reply arrived with no call pending")
         error, error_field = error_text(reply.error, reply.error_name)
-        idle = machine._with(pending=None, phase=Phase.IDLE, failed=None)
-        return cls(machine, reply, pending, row_of(pending.action), error, error_field, idle)
-
-    @property
-    def action(self) -> str | None:
-        """The action whose call this answers (None for getAuthState)."""
-        return self.pending.action
-
-    @property
-    def was_set(self) -> bool:
-        return isinstance(self.pending.call, CallSetAuthState)
-
-    @property
-    def thin_retriable(self) -> bool:
-        """``{signedOut, actions: [], retriable: true}``: an error that carries no form."""
-        return bool(self.reply.retriable) and not self.reply.actions
-
-    @property
-    def new_user(self) -> AuthUser | None:
-        return self.reply.user if self.reply.state == SIGNED_IN else None
+        return cls(
+            machine=machine,
+            reply=reply,
+            pending=pending,
+            action=pending.action,
+            row=row_of(pending.action),
+            was_set=isinstance(pending.call, CallSetAuthState),
+            thin_retriable=bool(reply.retriable) and not reply.actions,
+            error=error,
+            error_field=error_field,
+            new_user=reply.user if reply.state == SIGNED_IN else None,
+            idle=machine._with(pending=None, phase=Phase.IDLE, failed=None),
+        )
 
     @property
     def user_effects(self) -> tuple[Effect, ...]:
