@@ -162,11 +162,10 @@ def primary(ctx: ScreenContext, *, button_label: str | None = None, icon: str | 
         ctx.form_view(form, ButtonStyle.PRIMARY, autofocus=True, button_label=button_label, icon=icon)
 
 
-def secondary(ctx: ScreenContext, *, skip: tuple[str, ...] = ()) -> None:
+def secondary(ctx: ScreenContext) -> None:
     """Secondary actions (Resend Code, account actions) as outlined buttons or small forms."""
     for form in ctx.screen.secondary:
-        if form.action not in skip:
-            ctx.form_view(form, ButtonStyle.SECONDARY)
+        ctx.form_view(form, ButtonStyle.SECONDARY)
 
 
 def optional_text(ctx: ScreenContext, key: str) -> str | None:
