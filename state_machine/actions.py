@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from .labels import CodeVariant
 from .protocol import (
     AUTO_SIGN_IN,
     CANCEL_SETUP,
@@ -63,6 +64,7 @@ class ActionRow:
     resubmittable: bool = False  # a failed one keeps its form: its inputs are still valid (rule 6)
     holds_password: bool = False  # the password typed here may be asked again by a confirm step
     ends_visit: bool = False  # success forgets the person: the next one at this browser starts blank
+    code_variant: CodeVariant | None = None  # where its code comes from, when its label does not say
 
 
 ACTIONS: Final[tuple[ActionRow, ...]] = (
@@ -106,7 +108,7 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
     ActionRow(DELETE_PASSKEY, ActionRole.ITEM, ScreenName.PASSKEY_MANAGE, notice="notice.passkey_deleted"),
     # The reference backend's signed-in MFA setup reuses the challenge screens.
     ActionRow(COMPLETE_TOTP_SETUP, ActionRole.PRIMARY, ScreenName.SETUP_TOTP),
-    ActionRow(COMPLETE_EMAIL_MFA_SETUP, ActionRole.PRIMARY, ScreenName.CONFIRM_CODE),
+    ActionRow(COMPLETE_EMAIL_MFA_SETUP, ActionRole.PRIMARY, ScreenName.CONFIRM_CODE, code_variant="email"),
     ActionRow(CANCEL_SETUP, ActionRole.BACK),
 )
 

@@ -7,16 +7,17 @@ driver agree on what is primary, what is secondary and what is hidden.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
-from .actions import is_item
-from .classify import classify
+from .actions import is_item, row_of
+from .classify import Classified, classify
 from .context import Context, MachineConfig, Phase
 from .forms import CONFIRM_PASSWORD_FIELD, FieldKind, Form, FormRole, Known, build_form
-from .labels import code_variant, parse_destination
+from .labels import CodeVariant, code_variant, parse_destination
 from .messages import Msg, Raw, Text, msg
 from .otpauth import totp_uri
-from .protocol import COMPLETE_EMAIL_MFA_SETUP, SIGN_IN, SIGN_UP, SIGNED_IN, AuthAction, AuthState
+from .protocol import SIGN_IN, SIGN_UP, SIGNED_IN, AuthAction, AuthState
 from .screens import CHALLENGE_SCREENS, LOCAL_SCREENS, Link, LinkKind, Screen, ScreenName
 
 _TITLES_WITH_VARIANT: Final = frozenset({ScreenName.CONFIRM_CODE})
@@ -170,6 +171,59 @@ def _field_errors(ctx: Context, forms: list[Form]) -> dict[str, Text]:
     return errors
 
 
+def _forms_and_links(
+    state: AuthState, classified: Classified, ctx: Context, config: MachineConfig
+) -> tuple[list[Form], list[Link]]:
+    name, primary = classified.screen, classified.primary
+    links: list[Link] = []
+    if name in LOCAL_SCREENS:
+        forms = _signed_out_forms(state, name, primary, ctx, config)
+        links = _signed_out_links(state, name, config)
+    elif name in (ScreenName.SIGNED_IN, ScreenName.PASSKEY_MANAGE, ScreenName.PASSKEY_REGISTER) or (
+        state.state == SIGNED_IN
+    ):
+        forms = _signed_in_forms(state, primary, ctx, config)
+    else:
+        forms = _challenge_forms(state, name, primary, ctx, config)
+    if name in CHALLENGE_SCREENS and state.state != SIGNED_IN:
+        links.append(Link(LinkKind.BACK, ScreenName.SIGN_IN, msg("link.back_to_sign_in"), "backToSignIn"))
+    return forms, links
+
+
+@dataclass(frozen=True)
+class _Details:
+    """What the primary form's server label and hidden fields tell the person."""
+
+    destination: str | None = None
+    variant: CodeVariant | None = None
+    secret: str | None = None
+    uri: str | None = None
+
+
+def _details(
+    name: ScreenName, primary: Form | None, state: AuthState, ctx: Context, config: MachineConfig
+) -> _Details:
+    if primary is None:
+        return _Details()
+    variant = None
+    if name is ScreenName.CONFIRM_CODE:
+        row = row_of(primary.action)
+        variant = code_variant(primary.server_label) or (row.code_variant if row is not None else None)
+    secret = uri = None
+    secret_field = primary.field("sharedSecret")
+    if name is ScreenName.SETUP_TOTP and secret_field is not None and secret_field.value:
+        secret = secret_field.value
+        account = ctx.username or (state.user.display_name if state.user else "") or "user"
+        uri = totp_uri(secret, account, config.issuer)
+    return _Details(parse_destination(primary.server_label), variant, secret, uri)
+
+
+def _hint(name: ScreenName, destination: str | None) -> Text | None:
+    if name is ScreenName.CONFIRM_CODE:
+        return msg("hint.code.sent_to", destination=destination) if destination else msg("hint.code")
+    return msg(_HINTS[name]) if name in _HINTS else None
+
+
 def build_screen(ctx: Context, config: MachineConfig) -> Screen:
     """The screen for the machine's context."""
     state = ctx.state
@@ -177,54 +231,26 @@ def build_screen(ctx: Context, config: MachineConfig) -> Screen:
     name = classified.screen
     forms: list[Form] = []
     links: list[Link] = []
-    destination = variant = secret = uri = None
+    details = _Details()
     if state is not None:
-        if name in LOCAL_SCREENS:
-            forms = _signed_out_forms(state, name, classified.primary, ctx, config)
-            links = _signed_out_links(state, name, config)
-        elif name in (ScreenName.SIGNED_IN, ScreenName.PASSKEY_MANAGE, ScreenName.PASSKEY_REGISTER) or (
-            state.state == SIGNED_IN
-        ):
-            forms = _signed_in_forms(state, classified.primary, ctx, config)
-        else:
-            forms = _challenge_forms(state, name, classified.primary, ctx, config)
-        if name in CHALLENGE_SCREENS and state.state != SIGNED_IN:
-            links.append(Link(LinkKind.BACK, ScreenName.SIGN_IN, msg("link.back_to_sign_in"), "backToSignIn"))
+        forms, links = _forms_and_links(state, classified, ctx, config)
         primary = next((f for f in forms if f.role is FormRole.PRIMARY), None)
-        if primary is not None:
-            destination = parse_destination(primary.server_label)
-            variant = code_variant(primary.server_label) if name is ScreenName.CONFIRM_CODE else None
-            if (
-                name is ScreenName.CONFIRM_CODE
-                and variant is None
-                and primary.action == COMPLETE_EMAIL_MFA_SETUP
-            ):
-                variant = "email"
-            secret_field = primary.field("sharedSecret")
-            if name is ScreenName.SETUP_TOTP and secret_field is not None and secret_field.value:
-                secret = secret_field.value
-                account = ctx.username or (state.user.display_name if state.user else "") or "user"
-                uri = totp_uri(secret, account, config.issuer)
-    hint: Text | None = None
-    if name is ScreenName.CONFIRM_CODE:
-        hint = msg("hint.code.sent_to", destination=destination) if destination else msg("hint.code")
-    elif name in _HINTS:
-        hint = msg(_HINTS[name])
+        details = _details(name, primary, state, ctx, config)
     return Screen(
         name=name,
-        title=_title(name, variant),
+        title=_title(name, details.variant),
         forms=tuple(forms),
         links=tuple(links),
-        hint=hint,
+        hint=_hint(name, details.destination),
         error=ctx.error,
         error_name=ctx.error_name,
         field_errors=_field_errors(ctx, forms),
         notice=ctx.notice,
         user=state.user if state is not None and state.state == SIGNED_IN else None,
-        destination=destination,
-        code_variant=variant,
-        totp_secret=secret,
-        totp_uri=uri,
+        destination=details.destination,
+        code_variant=details.variant,
+        totp_secret=details.secret,
+        totp_uri=details.uri,
         pending=ctx.phase is not Phase.IDLE,
         can_retry=ctx.failed is not None,
         server_state=state.state if state is not None else None,
