@@ -261,31 +261,29 @@ class AuthMachine:
             ), ()
         payload = payload_of(form, values)
         payload.update(event.extra)
-        username = payload.get("username")
-        known_username = username if isinstance(username, str) and username else self.ctx.username
-        row = row_of(form.action)
-        holds_password = row is not None and row.holds_password
-        sign_up_password = values.get("password") if holds_password else self.ctx.sign_up_password
         changes: dict[str, object] = {
             "values": values,
-            "username": known_username,
-            "sign_up_password": sign_up_password,
+            **self._remembered(form, payload, values),
             **_cleared_messages(),
         }
         if form.capability in (WEBAUTHN_GET, WEBAUTHN_CREATE):
-            options_field = (
-                "credentialRequestOptions" if form.capability == WEBAUTHN_GET else "credentialCreationOptions"
-            )
-            options = form.field(options_field)
-            effect = RunWebAuthn(
-                "get" if form.capability == WEBAUTHN_GET else "create",
-                options.value if options else "{}",
-                form.action,
-            )
             pending = Pending(call=None, action=form.action, payload=payload)
-            return self._with(pending=pending, phase=Phase.CEREMONY, failed=None, **changes), (effect,)
+            changed = self._with(pending=pending, phase=Phase.CEREMONY, failed=None, **changes)
+            return changed, (_ceremony(form),)
         call = CallSetAuthState(payload)
         return self._call(call, form.action, **changes), (call,)
+
+    def _remembered(
+        self, form: Form, payload: Mapping[str, object], values: Mapping[str, str]
+    ) -> dict[str, object]:
+        """What a submit teaches the machine about the person (rule 4)."""
+        username = payload.get("username")
+        row = row_of(form.action)
+        holds_password = row is not None and row.holds_password
+        return {
+            "username": username if isinstance(username, str) and username else self.ctx.username,
+            "sign_up_password": values.get("password") if holds_password else self.ctx.sign_up_password,
+        }
 
     def _webauthn_result(self, event: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         assert isinstance(event, WebAuthnResult)
@@ -356,6 +354,13 @@ def _pick_form(screen: Screen, event: Submit) -> Form | None:
     raise InvalidTransition(
         f"the hidden values given match no {candidates[0].action} form on {screen.name.value}"
     )
+
+
+def _ceremony(form: Form) -> RunWebAuthn:
+    """The WebAuthn ceremony a passkey form asks the browser for, with the server's options."""
+    get = form.capability == WEBAUTHN_GET
+    options = form.field("credentialRequestOptions" if get else "credentialCreationOptions")
+    return RunWebAuthn("get" if get else "create", options.value if options else "{}", form.action)
 
 
 def _failure_text(event: CallFailed) -> tuple[Text, str | None]:
