@@ -1,8 +1,9 @@
 """Context -> Screen: forms, links, titles and hints for the classified screen.
 
-Pure and cheap: shells call it after every event. Which actions become which
-forms is decided here, per screen, so the NiceGUI renderer and the headless
-driver agree on what is primary, what is secondary and what is hidden.
+Pure and cheap: shells call it after every event. :func:`.classify.classify`
+decides the screen and its primary action; here the state's actions become
+forms around it (secondary, external, per item), so the NiceGUI renderer and
+the headless driver agree on what is shown and neither reads action names.
 """
 
 from __future__ import annotations
