@@ -24,7 +24,7 @@ from ..state_machine.protocol import (
     AuthState,
     AuthUser,
 )
-from .delivery import iso_timestamp
+from .code_message import iso_timestamp
 from .errors import Wording
 from .forms import (
     action,

@@ -16,8 +16,8 @@ from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 from nicegui_authenticator.client import InProcessApi, TransportError
-from nicegui_authenticator.ui import authenticator as authenticator_module
-from nicegui_authenticator.ui.authenticator import Authenticator
+from nicegui_authenticator.ui.components import authenticator as authenticator_module
+from nicegui_authenticator.ui.components.authenticator import Authenticator
 from test_authenticator_support import (
     CANNED,
     HOSTILE,

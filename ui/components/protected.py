@@ -27,10 +27,10 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ..client import AuthClient, AuthStateApi
-from ..state_machine import AuthUser
-from .auth_events import AuthChange, on_same_browser
-from .known_user import BrowserAuth
+from ...client import AuthClient, AuthStateApi
+from ...state_machine import AuthUser
+from ..session.auth_events import AuthChange, on_same_browser
+from ..session.known_user import BrowserAuth
 
 PageFunction = TypeVar("PageFunction", bound=Callable[..., Any])
 

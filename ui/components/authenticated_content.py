@@ -26,11 +26,11 @@ from typing import Any, Final
 
 from nicegui import background_tasks, ui
 
-from ..client import AuthClient, AuthStateApi
-from ..state_machine import AuthUser
-from .auth_events import AuthChange, on_same_browser
+from ...client import AuthClient, AuthStateApi
+from ...state_machine import AuthUser
+from ..session.auth_events import AuthChange, on_same_browser
+from ..session.known_user import UNKNOWN, BrowserAuth, KnownUser
 from .hooks import hook
-from .known_user import UNKNOWN, BrowserAuth, KnownUser
 
 logger = logging.getLogger(__name__)
 

@@ -28,9 +28,9 @@ from typing import Any
 
 from nicegui import background_tasks, ui
 
-from ..client import AuthClient, AuthStateApi
-from ..client.calls import perform_call
-from ..state_machine import (
+from ...client import AuthClient, AuthStateApi
+from ...client.calls import perform_call
+from ...state_machine import (
     AuthChanged,
     AuthMachine,
     AuthUser,
@@ -57,10 +57,10 @@ from ..state_machine import (
     SubmitExternalForm,
     translate,
 )
-from ..state_machine.screens import LOCAL_SCREENS
-from .auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
-from .browser_calls import copy_to_clipboard, ensure_assets, run_webauthn, submit_external_form
-from .browser_session import browser_api
+from ...state_machine.screens import LOCAL_SCREENS
+from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
+from ..session.browser_calls import copy_to_clipboard, ensure_assets, run_webauthn, submit_external_form
+from ..session.browser_session import browser_api
 from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog

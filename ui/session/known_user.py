@@ -27,12 +27,10 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from nicegui import app
-
-from ..client import AuthClient, AuthStateApi
-from ..client.headless import HeadlessAuthenticator
-from ..state_machine import AuthUser, Screen, ScreenName
-from .browser_session import browser_api, storage_key
+from ...client import AuthClient, AuthStateApi
+from ...client.headless import HeadlessAuthenticator
+from ...state_machine import AuthUser, Screen, ScreenName
+from .browser_session import browser_api, storage_key, user_storage
 
 _CACHE_PREFIX: Final = "nicegui_authenticator.known_user."
 
@@ -47,13 +45,6 @@ UNKNOWN: Final = Unknown.UNKNOWN
 
 KnownUser = AuthUser | None | Unknown
 """A signed-in user, None for "signed out", or :data:`UNKNOWN`."""
-
-
-def _user_storage() -> MutableMapping[str, Any] | None:
-    try:
-        return app.storage.user
-    except (RuntimeError, AssertionError, KeyError):  # no storage_secret, or outside a page
-        return None
 
 
 def _jar_fingerprint(jar: object) -> str:
@@ -87,7 +78,7 @@ class BrowserAuth:
 
     @classmethod
     def current(cls, api: AuthStateApi | AuthClient) -> BrowserAuth:
-        store = _user_storage()
+        store = user_storage()
         if isinstance(api, AuthClient):
             jar_key = storage_key(api)
             return cls(browser_api(api), store, _CACHE_PREFIX + jar_key, jar_key)

@@ -22,12 +22,12 @@ from typing import Any, Final
 
 from nicegui import background_tasks, ui
 
-from ..client import AuthClient, AuthStateApi
-from ..state_machine import AuthUser, Msg, translate
-from .auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
+from ...client import AuthClient, AuthStateApi
+from ...state_machine import AuthUser, Msg, translate
+from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
+from ..session.known_user import UNKNOWN, BrowserAuth, KnownUser
 from .authenticator import Authenticator
 from .hooks import hook
-from .known_user import UNKNOWN, BrowserAuth, KnownUser
 from .messages import effective_catalog
 
 MENU_ENGLISH: Final[Mapping[str, str]] = {

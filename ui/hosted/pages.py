@@ -18,11 +18,11 @@ from typing import Any, Final
 
 from nicegui import ui
 
-from ..client import AuthClient, AuthStateApi
-from ..state_machine import AuthUser
-from .authenticator import Authenticator
-from .hooks import hook
-from .hosted_config import HostedConfig
+from ...client import AuthClient, AuthStateApi
+from ...state_machine import AuthUser
+from ..components.authenticator import Authenticator
+from ..components.hooks import hook
+from .config import HostedConfig
 from .redirects import RedirectPolicy
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
