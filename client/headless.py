@@ -13,7 +13,6 @@ author and raise :class:`AuthFlowError` naming the screen where they stopped.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Literal
 
@@ -21,11 +20,8 @@ import pyotp
 from pydantic import JsonValue
 
 from ..state_machine import (
-    AuthChanged,
     AuthMachine,
     AuthUser,
-    CallGetAuthState,
-    CallSetAuthState,
     Cancel,
     Event,
     FieldKind,
@@ -44,7 +40,8 @@ from ..state_machine import (
     translate,
 )
 from .api import AuthStateApi
-from .calls import perform_call
+from .callbacks import call_handler
+from .driver import EffectRunner
 
 WebAuthnCallback = Callable[[Literal["create", "get"], str], Awaitable[str]]
 """``(kind, options_json) -> credential_json``: a software authenticator for passkey flows."""
@@ -78,12 +75,27 @@ class HeadlessAuthenticator:
         webauthn: WebAuthnCallback | None = None,
         on_auth_change: AuthChangeCallback | None = None,
     ) -> None:
-        self.api = api
-        self.machine = AuthMachine(config or MachineConfig())
-        self.webauthn = webauthn
-        self.on_auth_change = on_auth_change
-        self.external_forms: list[SubmitExternalForm] = []
+        self._port = HeadlessPort(api, webauthn=webauthn, on_auth_change=on_auth_change)
+        self._runner = EffectRunner(AuthMachine(config or MachineConfig()), self._port)
         self.enrolled_totp_secret: str | None = None
+
+    @property
+    def api(self) -> AuthStateApi:
+        return self._port.api
+
+    @property
+    def machine(self) -> AuthMachine:
+        """The machine as it is now; a test may set it to seed a state."""
+        return self._runner.machine
+
+    @machine.setter
+    def machine(self, machine: AuthMachine) -> None:
+        self._runner.machine = machine
+
+    @property
+    def external_forms(self) -> list[SubmitExternalForm]:
+        """Federated form posts the flow asked for, in order (a browser would have left the page)."""
+        return self._port.external_forms
 
     # ------------------------------------------------------------------ basics
 
@@ -277,36 +289,58 @@ class HeadlessAuthenticator:
         raise AuthFlowError("no automatic answer for this screen", screen)
 
     async def _feed(self, event: Event) -> Screen:
-        """Handle ``event`` and every event its effects cause, until the machine waits for the person."""
-        queue: list[Event] = [event]
-        while queue:
-            self.machine, effects = self.machine.handle(queue.pop(0))
-            for effect in effects:
-                if isinstance(effect, CallSetAuthState | CallGetAuthState):
-                    queue.append(await perform_call(self.api, effect))
-                elif isinstance(effect, RunWebAuthn):
-                    queue.append(await self._ceremony(effect))
-                elif isinstance(effect, AuthChanged):
-                    if self.on_auth_change is not None:
-                        result = self.on_auth_change(effect.user)
-                        if inspect.isawaitable(result):
-                            await result
-                elif isinstance(effect, SubmitExternalForm):
-                    self.external_forms.append(effect)
-        return self.machine.screen
+        """Handle ``event`` and every event its effects cause; a refused event raises
+        :class:`~..state_machine.InvalidTransition` (the caller is a program)."""
+        return await self._runner.feed(event)
 
-    async def _ceremony(self, effect: RunWebAuthn) -> Event:
+
+class HeadlessPort:
+    """The headless shell's :class:`~.driver.ShellPort`: no browser, so a software
+    authenticator callback stands in for WebAuthn, and external form posts and
+    clipboard copies are recorded for the test to inspect."""
+
+    def __init__(
+        self,
+        api: AuthStateApi,
+        *,
+        webauthn: WebAuthnCallback | None = None,
+        on_auth_change: AuthChangeCallback | None = None,
+    ) -> None:
+        self._api = api
+        self.webauthn = webauthn
+        self.on_auth_change = on_auth_change
+        self.external_forms: list[SubmitExternalForm] = []
+        self.clipboard: list[str] = []
+
+    @property
+    def api(self) -> AuthStateApi:
+        return self._api
+
+    def show(self, screen: Screen) -> None:
+        """Nothing to draw: the screen is returned to the caller instead."""
+
+    async def run_webauthn(self, request: RunWebAuthn) -> WebAuthnResult | WebAuthnFailed:
         if self.webauthn is None:
             return WebAuthnFailed("unavailable", "no WebAuthn callback was given to HeadlessAuthenticator")
         try:
-            credential = await self.webauthn(effect.kind, effect.options_json)
+            credential = await self.webauthn(request.kind, request.options_json)
         except Exception as error:  # the callback is user code: report, don't crash the flow
             return WebAuthnFailed("failed", f"{type(error).__name__}: {error}")
         return WebAuthnResult(credential)
+
+    async def submit_external_form(self, request: SubmitExternalForm) -> None:
+        self.external_forms.append(request)
+
+    async def copy_to_clipboard(self, text: str) -> bool:
+        self.clipboard.append(text)
+        return True
+
+    async def auth_changed(self, user: AuthUser | None, cause: Event) -> None:
+        if self.on_auth_change is not None:
+            await call_handler(self.on_auth_change, user)
 
 
 async def _code(source: CodeSource, screen: Screen) -> str:
     if isinstance(source, str):
         return source
-    value = source(screen)
-    return await value if inspect.isawaitable(value) else value
+    return await call_handler(source, screen)

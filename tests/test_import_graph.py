@@ -118,7 +118,7 @@ def _within(module: str, package: str) -> bool:
 def test_the_graph_reader_sees_relative_lazy_and_type_only_imports() -> None:
     graph = import_graph()
     # A relative import two levels up, and one inside a function.
-    assert f"{TOP}.client.calls" in graph[f"{TOP}.ui.components.authenticator"]
+    assert f"{TOP}.client.driver" in graph[f"{TOP}.ui.components.authenticator"]
     assert f"{TOP}.ui.hosted.server" in graph[f"{TOP}.ui.hosted.cli"]
     # Under ``if TYPE_CHECKING:``.
     assert f"{TOP}.backend.code_message" in graph[f"{TOP}.backend.settings"]

@@ -16,7 +16,7 @@ from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 from nicegui_authenticator.client import InProcessApi, TransportError
-from nicegui_authenticator.ui.components import authenticator as authenticator_module
+from nicegui_authenticator.ui.components import browser_port as browser_port_module
 from nicegui_authenticator.ui.components.authenticator import Authenticator
 from test_authenticator_support import (
     CANNED,
@@ -318,7 +318,7 @@ async def test_setup_totp_secret_in_blocks_copied_without_spaces(
         copied.append(text)
         return True
 
-    monkeypatch.setattr(authenticator_module, "copy_to_clipboard", fake_copy)
+    monkeypatch.setattr(browser_port_module, "copy_to_clipboard", fake_copy)
     page_with(InProcessApi(CannedBackend(CANNED["setup_totp"])))
     await user.open("/")
     await wait_for_screen(user, "setup_totp")

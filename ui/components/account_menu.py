@@ -15,7 +15,6 @@ Usage::
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Final
@@ -23,6 +22,7 @@ from typing import Any, Final
 from nicegui import background_tasks, ui
 
 from ...client import AuthClient, AuthStateApi
+from ...client.callbacks import call_handler
 from ...state_machine import AuthUser, Msg, translate
 from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from ..session.known_user import UNKNOWN, BrowserAuth, KnownUser
@@ -117,9 +117,7 @@ class AccountMenu(ui.element):
 
     async def _announce(self, user: AuthUser | None) -> None:
         if self._on_auth_change is not None:
-            result = self._on_auth_change(user)
-            if inspect.isawaitable(result):
-                await result
+            await call_handler(self._on_auth_change, user)
 
     # ---------------------------------------------------------------- actions
 

@@ -28,6 +28,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ...client import AuthClient, AuthStateApi
+from ...client.callbacks import call_handler
 from ...state_machine import AuthUser
 from ..session.auth_events import AuthChange, on_same_browser
 from ..session.known_user import BrowserAuth
@@ -64,9 +65,7 @@ def protected(
                 return RedirectResponse(login_url(login_path, request), status_code=303)
             if wants_request:
                 kwargs["request"] = request
-            result = func(*args, **kwargs)
-            if inspect.isawaitable(result):
-                result = await result
+            result = await call_handler(func, *args, **kwargs)
             _leave_on_sign_out(auth, login_url(login_path, request))
             return result
 

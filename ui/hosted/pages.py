@@ -12,13 +12,13 @@ page next to :func:`~.protected.protected` pages.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any, Final
 
 from nicegui import ui
 
 from ...client import AuthClient, AuthStateApi
+from ...client.callbacks import call_handler
 from ...state_machine import AuthUser
 from ..components.authenticator import Authenticator
 from ..components.hooks import hook
@@ -50,9 +50,7 @@ def sign_in_page(
 
     async def after_change(user: AuthUser | None) -> None:
         if on_auth_change is not None:
-            result = on_auth_change(user)
-            if inspect.isawaitable(result):
-                await result
+            await call_handler(on_auth_change, user)
         if user is not None and target is not None:
             ui.navigate.to(target)
 
