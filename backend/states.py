@@ -40,20 +40,6 @@ from .passkeys import Passkey
 from .settings import BackendSettings
 from .users import User
 
-# Signed-in actions beyond the AWS Blocks vocabulary (issue 4, point 5). The
-# names are fixed for the whole project so clients can classify them.
-EXTRA_SIGNED_IN_ACTIONS = frozenset(
-    {
-        "startTotpSetup",
-        "completeTotpSetup",
-        "startEmailMfaSetup",
-        "completeEmailMfaSetup",
-        "setPreferredMfa",
-        "disableMfa",
-        "cancelSetup",
-    }
-)
-
 
 class Replies:
     """Builds every AuthState for one configuration."""

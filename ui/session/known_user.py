@@ -113,10 +113,6 @@ class BrowserAuth:
             "user": None if user is None else user.model_dump(mode="json", by_alias=True),
         }
 
-    def forget(self) -> None:
-        if self.store is not None:
-            self.store.pop(self.cache_key, None)
-
     async def verify(self) -> KnownUser:
         """Ask the server (one ``getAuthState``) and remember the answer.
 
