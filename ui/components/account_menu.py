@@ -5,7 +5,7 @@ to the :class:`~.authenticator.Authenticator`. Signed in, the menu shows the
 username and a Sign Out button; signed out, a Sign In button opens the
 Authenticator in a dialog that closes by itself once the person is in. It
 follows sign-ins and sign-outs made anywhere in the same browser (other tabs,
-other elements) through :mod:`.auth_events`.
+other elements) through :mod:`..session.auth_events`.
 
 Usage::
 

@@ -9,13 +9,13 @@ Hiding is not enough: NiceGUI sends every element of a page to the browser,
 visible or not, so content merely hidden from a signed-out visitor would still
 be in their page source. Here the children are built by the ``with`` block as
 usual, and removed again before the page leaves the server unless this browser
-is *known* to be signed in (:mod:`.known_user`: the server's last answer,
+is *known* to be signed in (:mod:`..session.known_user`: the server's last answer,
 valid while the cookie jar is unchanged). The server is asked right after; if
 the answer differs, the element follows it: signed out removes the children
 and shows the fallback; signed in reloads the page, because a ``with`` block
 cannot be run a second time, and its next run keeps the children. Sign-ins and
 sign-outs in other tabs of the same browser arrive through
-:mod:`.auth_events` and are handled the same way.
+:mod:`..session.auth_events` and are handled the same way.
 """
 
 from __future__ import annotations

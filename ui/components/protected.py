@@ -11,7 +11,7 @@ Before the page function runs, the server is asked who this browser is
 (one ``getAuthState`` with the browser's cookie jar). A signed-out visitor
 gets an HTTP redirect to ``login_path?redirect=<this path and query>``, so
 nothing of the page is ever built for them; the login page (see
-:func:`~.hosted.sign_in_page`) sends them back after sign-in. While the page is
+:func:`~..hosted.pages.sign_in_page`) sends them back after sign-in. While the page is
 open, a sign-out in any tab of the same browser sends it to the login page too.
 """
 

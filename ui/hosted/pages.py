@@ -7,7 +7,7 @@ to targets the :class:`~.redirects.RedirectPolicy` allows, so the page cannot
 be used as an open redirect.
 
 :func:`sign_in_page` is the reusable part for apps that host their own login
-page next to :func:`~.protected.protected` pages.
+page next to :func:`~..components.protected.protected` pages.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Start the hosted login page for a :class:`~.command.ServePlan` (NiceGUI from here on).
 
-The embedded backend is one :class:`~..backend.app.ReferenceBackend`, used two
+The embedded backend is one :class:`~...backend.app.ReferenceBackend`, used two
 ways at once: the page's :class:`AuthClient` reaches it in-process through
 ``httpx.ASGITransport`` (no socket, no port), and its routes are put in front
 of NiceGUI's own on the same server, so ``/dev/outbox`` and the JSON-RPC

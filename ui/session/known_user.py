@@ -1,6 +1,6 @@
 """Who the current browser is signed in as: asked of the server, remembered per browser.
 
-Why remember: :class:`~.authenticated_content.AuthenticatedContent` decides
+Why remember: :class:`~..components.authenticated_content.AuthenticatedContent` decides
 *while the page is being built*, synchronously, whether its children may reach
 the browser at all. NiceGUI sends every element that exists when the page
 function returns, hidden or not, so "build it hidden and show it after the
