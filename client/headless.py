@@ -14,7 +14,6 @@ author and raise :class:`AuthFlowError` naming the screen where they stopped.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Literal
 
 import pyotp
 from pydantic import JsonValue
@@ -29,27 +28,21 @@ from ..state_machine import (
     Navigate,
     Refresh,
     Retry,
-    RunWebAuthn,
     Screen,
     ScreenName,
     Start,
     Submit,
     SubmitExternalForm,
-    WebAuthnFailed,
-    WebAuthnResult,
     translate,
 )
 from .api import AuthStateApi
 from .callbacks import call_handler
 from .driver import EffectRunner
-
-WebAuthnCallback = Callable[[Literal["create", "get"], str], Awaitable[str]]
-"""``(kind, options_json) -> credential_json``: a software authenticator for passkey flows."""
+from .headless_port import AuthChangeCallback, HeadlessPort, WebAuthnCallback
 
 CodeSource = str | Callable[[Screen], str | Awaitable[str]]
 """A one-time code, or a function of the code screen that finds it (e.g. in an outbox)."""
 
-AuthChangeCallback = Callable[[AuthUser | None], object]
 
 _MAX_STEPS = 12  # no real flow has more screens than this; a loop is a bug
 
@@ -292,52 +285,6 @@ class HeadlessAuthenticator:
         """Handle ``event`` and every event its effects cause; a refused event raises
         :class:`~..state_machine.InvalidTransition` (the caller is a program)."""
         return await self._runner.feed(event)
-
-
-class HeadlessPort:
-    """The headless shell's :class:`~.driver.ShellPort`: no browser, so a software
-    authenticator callback stands in for WebAuthn, and external form posts and
-    clipboard copies are recorded for the test to inspect."""
-
-    def __init__(
-        self,
-        api: AuthStateApi,
-        *,
-        webauthn: WebAuthnCallback | None = None,
-        on_auth_change: AuthChangeCallback | None = None,
-    ) -> None:
-        self._api = api
-        self.webauthn = webauthn
-        self.on_auth_change = on_auth_change
-        self.external_forms: list[SubmitExternalForm] = []
-        self.clipboard: list[str] = []
-
-    @property
-    def api(self) -> AuthStateApi:
-        return self._api
-
-    def show(self, screen: Screen) -> None:
-        """Nothing to draw: the screen is returned to the caller instead."""
-
-    async def run_webauthn(self, request: RunWebAuthn) -> WebAuthnResult | WebAuthnFailed:
-        if self.webauthn is None:
-            return WebAuthnFailed("unavailable", "no WebAuthn callback was given to HeadlessAuthenticator")
-        try:
-            credential = await self.webauthn(request.kind, request.options_json)
-        except Exception as error:  # the callback is user code: report, don't crash the flow
-            return WebAuthnFailed("failed", f"{type(error).__name__}: {error}")
-        return WebAuthnResult(credential)
-
-    async def submit_external_form(self, request: SubmitExternalForm) -> None:
-        self.external_forms.append(request)
-
-    async def copy_to_clipboard(self, text: str) -> bool:
-        self.clipboard.append(text)
-        return True
-
-    async def auth_changed(self, user: AuthUser | None, cause: Event) -> None:
-        if self.on_auth_change is not None:
-            await call_handler(self.on_auth_change, user)
 
 
 async def _code(source: CodeSource, screen: Screen) -> str:

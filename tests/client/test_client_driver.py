@@ -13,7 +13,8 @@ from collections.abc import Mapping
 import pytest
 from nicegui_authenticator.client.callbacks import call_handler
 from nicegui_authenticator.client.driver import EffectRunner, ShellPort
-from nicegui_authenticator.client.headless import HeadlessAuthenticator, HeadlessPort
+from nicegui_authenticator.client.headless import HeadlessAuthenticator
+from nicegui_authenticator.client.headless_port import HeadlessPort
 from nicegui_authenticator.state_machine import (
     AuthMachine,
     AuthState,

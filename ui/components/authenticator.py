@@ -2,10 +2,12 @@
 
 It is a shell around the pure :class:`AuthMachine` (DESIGN.md, "The core
 loop"): person events from the screen (submit, navigate, retry) go into the
-machine; the effects it returns are run here (setAuthState calls, WebAuthn
-ceremonies in the browser, federated form posts, sign-in notifications) and
-their outcomes fed back. Only the screen region is rebuilt, and only when the
-screen changes; a call going in flight merely disables the form.
+machine through the effect runner both shells share
+(:mod:`nicegui_authenticator.client.driver`), which runs the setAuthState calls
+and hands this element's :class:`~.browser_port.BrowserPort` what needs the
+browser (WebAuthn ceremonies, federated form posts, the clipboard, redrawing).
+Only the screen region is rebuilt, and only when the screen changes; a call
+going in flight merely disables the form.
 
 Usage::
 
