@@ -17,6 +17,8 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 TOP = "nicegui_authenticator"
 
@@ -160,12 +162,20 @@ def test_the_state_machine_imports_nothing_of_ours() -> None:
     assert offenders == {}
 
 
-def test_the_session_layer_never_imports_components_or_the_hosted_page() -> None:
-    session = f"{TOP}.ui.session"
-    above = (f"{TOP}.ui.components", f"{TOP}.ui.hosted")
+@pytest.mark.parametrize(
+    ("layer", "above"),
+    [
+        ("ui.session", ("ui.components", "ui.hosted")),
+        ("ui.components", ("ui.hosted",)),
+        ("client", ("ui",)),
+    ],
+)
+def test_ui_layers_import_downwards_only(layer: str, above: tuple[str, ...]) -> None:
+    """session <- components <- hosted, and client below all of ui."""
+    layer, above = f"{TOP}.{layer}", tuple(f"{TOP}.{a}" for a in above)
     offenders = {
         module: sorted(t for t in targets if any(_within(t, a) for a in above))
         for module, targets in import_graph().items()
-        if _within(module, session) and any(_within(t, a) for a in above for t in targets)
+        if _within(module, layer) and any(_within(t, a) for a in above for t in targets)
     }
     assert offenders == {}
