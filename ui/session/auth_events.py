@@ -18,7 +18,7 @@ from typing import Any
 from nicegui import app
 from nicegui.event import Event
 
-from ..state_machine import AuthUser
+from ...state_machine import AuthUser
 
 
 @dataclass(frozen=True)

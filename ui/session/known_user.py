@@ -1,6 +1,6 @@
 """Who the current browser is signed in as: asked of the server, remembered per browser.
 
-Why remember: :class:`~.authenticated_content.AuthenticatedContent` decides
+Why remember: :class:`~..components.authenticated_content.AuthenticatedContent` decides
 *while the page is being built*, synchronously, whether its children may reach
 the browser at all. NiceGUI sends every element that exists when the page
 function returns, hidden or not, so "build it hidden and show it after the
@@ -27,12 +27,11 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from nicegui import app
-
-from ..client import AuthClient, AuthStateApi
-from ..client.headless import HeadlessAuthenticator
-from ..state_machine import AuthUser, Screen, ScreenName
-from .browser_session import browser_api, storage_key
+from ...client import AuthClient, AuthStateApi
+from ...client.headless import HeadlessAuthenticator
+from ...state_machine import AuthUser, Screen, ScreenName
+from ...state_machine.protocol import SIGN_OUT
+from .browser_session import browser_api, storage_key, user_storage
 
 _CACHE_PREFIX: Final = "nicegui_authenticator.known_user."
 
@@ -47,13 +46,6 @@ UNKNOWN: Final = Unknown.UNKNOWN
 
 KnownUser = AuthUser | None | Unknown
 """A signed-in user, None for "signed out", or :data:`UNKNOWN`."""
-
-
-def _user_storage() -> MutableMapping[str, Any] | None:
-    try:
-        return app.storage.user
-    except (RuntimeError, AssertionError, KeyError):  # no storage_secret, or outside a page
-        return None
 
 
 def _jar_fingerprint(jar: object) -> str:
@@ -87,7 +79,7 @@ class BrowserAuth:
 
     @classmethod
     def current(cls, api: AuthStateApi | AuthClient) -> BrowserAuth:
-        store = _user_storage()
+        store = user_storage()
         if isinstance(api, AuthClient):
             jar_key = storage_key(api)
             return cls(browser_api(api), store, _CACHE_PREFIX + jar_key, jar_key)
@@ -122,10 +114,6 @@ class BrowserAuth:
             "user": None if user is None else user.model_dump(mode="json", by_alias=True),
         }
 
-    def forget(self) -> None:
-        if self.store is not None:
-            self.store.pop(self.cache_key, None)
-
     async def verify(self) -> KnownUser:
         """Ask the server (one ``getAuthState``) and remember the answer.
 
@@ -138,8 +126,8 @@ class BrowserAuth:
         """Sign out through the state machine (as the Sign Out button would) and remember it."""
         headless = HeadlessAuthenticator(self.api)
         screen = await headless.start()
-        if screen.user is not None and screen.form("signOut") is not None:
-            screen = await headless.submit(action="signOut")
+        if screen.user is not None and screen.form(SIGN_OUT) is not None:
+            screen = await headless.submit(action=SIGN_OUT)
         return self._settle(screen)
 
     def _settle(self, screen: Screen) -> KnownUser:

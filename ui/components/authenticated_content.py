@@ -9,13 +9,13 @@ Hiding is not enough: NiceGUI sends every element of a page to the browser,
 visible or not, so content merely hidden from a signed-out visitor would still
 be in their page source. Here the children are built by the ``with`` block as
 usual, and removed again before the page leaves the server unless this browser
-is *known* to be signed in (:mod:`.known_user`: the server's last answer,
+is *known* to be signed in (:mod:`..session.known_user`: the server's last answer,
 valid while the cookie jar is unchanged). The server is asked right after; if
 the answer differs, the element follows it: signed out removes the children
 and shows the fallback; signed in reloads the page, because a ``with`` block
 cannot be run a second time, and its next run keeps the children. Sign-ins and
 sign-outs in other tabs of the same browser arrive through
-:mod:`.auth_events` and are handled the same way.
+:mod:`..session.auth_events` and are handled the same way.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from typing import Any, Final
 
 from nicegui import background_tasks, ui
 
-from ..client import AuthClient, AuthStateApi
-from ..state_machine import AuthUser
-from .auth_events import AuthChange, on_same_browser
+from ...client import AuthClient, AuthStateApi
+from ...state_machine import AuthUser
+from ..session.auth_events import AuthChange, on_same_browser
+from ..session.known_user import UNKNOWN, BrowserAuth, KnownUser
 from .hooks import hook
-from .known_user import UNKNOWN, BrowserAuth, KnownUser
 
 logger = logging.getLogger(__name__)
 

@@ -7,22 +7,22 @@ to targets the :class:`~.redirects.RedirectPolicy` allows, so the page cannot
 be used as an open redirect.
 
 :func:`sign_in_page` is the reusable part for apps that host their own login
-page next to :func:`~.protected.protected` pages.
+page next to :func:`~..components.protected.protected` pages.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any, Final
 
 from nicegui import ui
 
-from ..client import AuthClient, AuthStateApi
-from ..state_machine import AuthUser
-from .authenticator import Authenticator
-from .hooks import hook
-from .hosted_config import HostedConfig
+from ...client import AuthClient, AuthStateApi
+from ...client.callbacks import call_handler
+from ...state_machine import AuthUser
+from ..components.authenticator import Authenticator
+from ..components.hooks import hook
+from .config import HostedConfig
 from .redirects import RedirectPolicy
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
@@ -50,9 +50,7 @@ def sign_in_page(
 
     async def after_change(user: AuthUser | None) -> None:
         if on_auth_change is not None:
-            result = on_auth_change(user)
-            if inspect.isawaitable(result):
-                await result
+            await call_handler(on_auth_change, user)
         if user is not None and target is not None:
             ui.navigate.to(target)
 

@@ -11,7 +11,7 @@ Before the page function runs, the server is asked who this browser is
 (one ``getAuthState`` with the browser's cookie jar). A signed-out visitor
 gets an HTTP redirect to ``login_path?redirect=<this path and query>``, so
 nothing of the page is ever built for them; the login page (see
-:func:`~.hosted.sign_in_page`) sends them back after sign-in. While the page is
+:func:`~..hosted.pages.sign_in_page`) sends them back after sign-in. While the page is
 open, a sign-out in any tab of the same browser sends it to the login page too.
 """
 
@@ -27,10 +27,11 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ..client import AuthClient, AuthStateApi
-from ..state_machine import AuthUser
-from .auth_events import AuthChange, on_same_browser
-from .known_user import BrowserAuth
+from ...client import AuthClient, AuthStateApi
+from ...client.callbacks import call_handler
+from ...state_machine import AuthUser
+from ..session.auth_events import AuthChange, on_same_browser
+from ..session.known_user import BrowserAuth
 
 PageFunction = TypeVar("PageFunction", bound=Callable[..., Any])
 
@@ -64,9 +65,7 @@ def protected(
                 return RedirectResponse(login_url(login_path, request), status_code=303)
             if wants_request:
                 kwargs["request"] = request
-            result = func(*args, **kwargs)
-            if inspect.isawaitable(result):
-                result = await result
+            result = await call_handler(func, *args, **kwargs)
             _leave_on_sign_out(auth, login_url(login_path, request))
             return result
 

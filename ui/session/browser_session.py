@@ -22,8 +22,8 @@ from typing import Any
 from nicegui import app
 from pydantic import JsonValue
 
-from ..client import AuthClient, AuthStateApi, CookieSession
-from ..state_machine import AuthState
+from ...client import AuthClient, AuthStateApi, CookieSession
+from ...state_machine import AuthState
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,9 @@ class BrowserSessionApi:
             self._save(session)
 
 
-def _user_storage() -> MutableMapping[str, Any] | None:
+def user_storage() -> MutableMapping[str, Any] | None:
+    """The current browser's ``app.storage.user``, or None where there is none
+    (no ``storage_secret`` in ``ui.run``, or called outside a page)."""
     try:
         return app.storage.user
     except (RuntimeError, AssertionError, KeyError):
@@ -86,7 +88,7 @@ def browser_api(client: AuthClient) -> AuthStateApi:
     ``storage_secret`` in ``ui.run`` there is no per-browser storage; the jar
     then lives as long as this page only, and a warning says so.
     """
-    store = _user_storage()
+    store = user_storage()
     if store is None:
         logger.warning(
             "app.storage.user is not available (pass storage_secret to ui.run): "

@@ -17,7 +17,7 @@ from typing import Any
 from nicegui import ui
 from nicegui.elements.mixins.disableable_element import DisableableElement
 
-from ..state_machine import FieldKind, FormField, Msg, translate
+from ...state_machine import FieldKind, FormField, Msg, translate
 from .choice_radio import ChoiceRadio
 from .hooks import field_hook, hook
 from .password_rules import PasswordChecklist

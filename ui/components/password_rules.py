@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from nicegui import ui
 
-from ..state_machine import PasswordPolicy, translate
+from ...state_machine import PasswordPolicy, translate
 from .hooks import hook
 
 

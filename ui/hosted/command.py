@@ -23,19 +23,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from ..backend import command_line
-from ..backend.cookies import is_loopback
-from ..backend.settings import ENV_PREFIX, BackendSettings
-from .hosted_config import HostedConfig, check_brand_color
+from ...backend import command_line
+from ...backend.cookies import is_loopback
+from ...backend.settings import ENV_PREFIX, BackendSettings
+from .config import HostedConfig, check_brand_color
 from .redirects import RedirectPolicy
-
-if TYPE_CHECKING:
-    from ..client import AuthClient
 
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8080
@@ -261,28 +257,3 @@ def banner(plan: ServePlan) -> str:
         f"!!  Never use this mode for real accounts.{exposed}\n"
         f"{line}"
     )
-
-
-def run_serve(ns: argparse.Namespace) -> int:
-    """Run ``serve`` until interrupted (exit status 2 for bad options)."""
-    try:
-        plan = plan_from_args(ns)
-    except UsageError as error:
-        parser = getattr(ns, "serve_parser", None)
-        if isinstance(parser, argparse.ArgumentParser):
-            parser.error(str(error))  # exits with status 2 and the usage line
-        print(f"nicegui-authenticator serve: {error}", file=sys.stderr)
-        return 2
-    from .hosted_server import start
-
-    print(banner(plan), file=sys.stderr, flush=True)
-    start(plan)
-    return 0
-
-
-def endpoint_client(plan: ServePlan) -> AuthClient:
-    """The AuthClient for a remote endpoint (the embedded case is built in ``hosted_server``)."""
-    from ..client import AuthClient
-
-    assert plan.endpoint is not None
-    return AuthClient(plan.endpoint, namespace=plan.namespace)

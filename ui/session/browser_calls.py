@@ -22,7 +22,7 @@ from nicegui import app
 from nicegui.client import Client
 from pydantic import JsonValue
 
-from ..state_machine import RunWebAuthn, WebAuthnFailed, WebAuthnResult
+from ...state_machine import RunWebAuthn, WebAuthnFailed, WebAuthnResult
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ...state_machine import Msg
+from ....state_machine import Msg
 from ..form_view import ButtonStyle
 from .kit import ScreenContext, banners, heading, signed_in_as, subform
 

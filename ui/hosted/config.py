@@ -1,6 +1,6 @@
 """How the hosted login page looks and where it may send people (no NiceGUI import).
 
-Kept apart from :mod:`.hosted` so the command line can check its options and
+Kept apart from :mod:`.pages` so the command line can check its options and
 build the configuration before NiceGUI is loaded.
 """
 

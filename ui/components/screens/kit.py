@@ -18,7 +18,7 @@ from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 from nicegui.events import ValueChangeEventArguments
 
-from ...state_machine import FieldKind, Form, FormRole, Link, LinkKind, Msg, Screen, Text, translate
+from ....state_machine import FieldKind, Form, FormRole, Link, LinkKind, Msg, Screen, Text, translate
 from ..form_view import ButtonStyle, FormView
 from ..hooks import hook
 from ..messages import effective_catalog

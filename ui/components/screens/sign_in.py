@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...state_machine import LinkKind
+from ....state_machine import LinkKind
 from .kit import ScreenContext, banners, heading, links, primary, providers, tabs
 
 

@@ -15,9 +15,9 @@ from enum import StrEnum
 
 from nicegui import ui
 
-from ..state_machine import CONFIRM_PASSWORD_FIELD, FieldKind, Form, Text, translate
-from ..state_machine.messages import msg
-from ..state_machine.rules import MatchesField
+from ...state_machine import CONFIRM_PASSWORD_FIELD, FieldKind, Form, Text, translate
+from ...state_machine.messages import msg
+from ...state_machine.rules import MatchesField
 from .fields import FieldHandle, build_field
 from .hooks import action_hook, hook
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from ..state_machine import ENGLISH
+from ...state_machine import ENGLISH
 
 UI_ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
     {

@@ -14,7 +14,7 @@ from typing import Final
 
 from nicegui import ui
 
-from ...state_machine import Msg
+from ....state_machine import Msg
 from ..hooks import hook
 from ..qr import qr_data_url
 from .kit import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ...state_machine import FormRole
+from ....state_machine import FormRole
 from ..form_view import ButtonStyle
 from .kit import ScreenContext, banners, heading, links, signed_in_as
 

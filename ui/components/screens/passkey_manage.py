@@ -14,8 +14,8 @@ import re
 
 from nicegui import ui
 
-from ...state_machine import Form, Msg
-from ...state_machine.messages import msg
+from ....state_machine import Form, Msg
+from ....state_machine.messages import msg
 from ..form_view import ButtonStyle
 from .kit import ScreenContext, back_to_account, banners, heading, hint, signed_in_as
 

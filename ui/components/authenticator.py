@@ -2,10 +2,12 @@
 
 It is a shell around the pure :class:`AuthMachine` (DESIGN.md, "The core
 loop"): person events from the screen (submit, navigate, retry) go into the
-machine; the effects it returns are run here (setAuthState calls, WebAuthn
-ceremonies in the browser, federated form posts, sign-in notifications) and
-their outcomes fed back. Only the screen region is rebuilt, and only when the
-screen changes; a call going in flight merely disables the form.
+machine through the effect runner both shells share
+(:mod:`nicegui_authenticator.client.driver`), which runs the setAuthState calls
+and hands this element's :class:`~.browser_port.BrowserPort` what needs the
+browser (WebAuthn ceremonies, federated form posts, the clipboard, redrawing).
+Only the screen region is rebuilt, and only when the screen changes; a call
+going in flight merely disables the form.
 
 Usage::
 
@@ -18,28 +20,21 @@ Children added with ``with Authenticator(...):`` are shown only while signed in.
 
 from __future__ import annotations
 
-import inspect
-import logging
 import uuid
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from nicegui import background_tasks, ui
 
-from ..client import AuthClient, AuthStateApi
-from ..client.calls import perform_call
-from ..state_machine import (
-    AuthChanged,
+from ...client import AuthClient, AuthStateApi
+from ...client.callbacks import call_handler
+from ...client.driver import EffectRunner
+from ...state_machine import (
     AuthMachine,
     AuthUser,
-    CallGetAuthState,
-    CallSetAuthState,
     Cancel,
-    Effect,
     Event,
-    InvalidTransition,
     Link,
     LinkKind,
     MachineConfig,
@@ -49,25 +44,22 @@ from ..state_machine import (
     Phase,
     Refresh,
     Retry,
-    RunWebAuthn,
     Screen,
     ScreenName,
     Start,
     Submit,
-    SubmitExternalForm,
     translate,
 )
-from ..state_machine.screens import LOCAL_SCREENS
-from .auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
-from .browser_calls import copy_to_clipboard, ensure_assets, run_webauthn, submit_external_form
-from .browser_session import browser_api
+from ...state_machine.screens import LOCAL_SCREENS
+from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
+from ..session.browser_calls import ensure_assets
+from ..session.browser_session import browser_api
+from .browser_port import BrowserPort
 from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
 from .screens import ScreenContext, renderer_for
 from .theme import ensure_styles
-
-logger = logging.getLogger(__name__)
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
 
@@ -104,11 +96,9 @@ class Authenticator(ui.element):
         show_signed_in: bool = True,
     ) -> None:
         super().__init__("div")
-        self._api: AuthStateApi = browser_api(api) if isinstance(api, AuthClient) else api
         config = MachineConfig(
             issuer=issuer, password_policy=password_policy or PasswordPolicy(), sign_up=not hide_sign_up
         )
-        self._machine = AuthMachine(config=config)
         self._title = title
         self._logo = logo
         self._catalog = effective_catalog(catalog)
@@ -121,6 +111,14 @@ class Authenticator(ui.element):
         self._active_view: FormView | None = None
         self._refresh_wanted = False
         self._source = uuid.uuid4().hex  # who announced a change (element ids repeat across clients)
+        self._port = BrowserPort(
+            self,
+            browser_api(api) if isinstance(api, AuthClient) else api,
+            catalog=self._catalog,
+            redraw=self._render,
+            auth_changed=self._auth_changed,
+        )
+        self._runner = EffectRunner(AuthMachine(config=config), self._port)
 
         ensure_assets()
         ensure_styles()
@@ -134,6 +132,10 @@ class Authenticator(ui.element):
         self._render()
         on_same_browser(self._other_tab_changed, ignore_source=self._source)
         background_tasks.create(self._dispatch(Start()), name="authenticator-start")
+
+    @property
+    def _machine(self) -> AuthMachine:
+        return self._runner.machine
 
     def __enter__(self) -> Authenticator:
         self._content.default_slot.__enter__()
@@ -168,46 +170,26 @@ class Authenticator(ui.element):
 
     # ------------------------------------------------------------ event loop
 
-    async def _dispatch(self, event: Event, *, broadcast: bool | None = None) -> None:
-        """Feed a person event, then run effects until the machine waits for the person again."""
-        announce = isinstance(event, _PERSON_EVENTS) if broadcast is None else broadcast
-        await self._run(self._feed(event), announce=announce)
+    async def _dispatch(self, event: Event) -> None:
+        """Feed an event through the shared effect runner, then a refresh another tab asked for meanwhile.
+
+        Every event here comes from this element: Start and Refresh when nothing
+        is in flight, the rest from widgets drawn from an earlier screen. So all
+        are *offered*: one the machine no longer accepts (a second click while a
+        call is in flight) is logged and dropped, the rule of
+        :mod:`nicegui_authenticator.client.driver`.
+        """
+        await self._runner.offer(event)
         if self._refresh_wanted and self._machine.phase is Phase.IDLE and not self.is_deleted:
             self._refresh_wanted = False
-            await self._dispatch(Refresh(), broadcast=False)
+            await self._dispatch(Refresh())
 
-    def _feed(self, event: Event) -> tuple[Effect, ...]:
-        try:
-            self._machine, effects = self._machine.handle(event)
-        except InvalidTransition as exc:
-            logger.debug("ignored %s: %s", type(event).__name__, exc)
-            return ()
-        self._render()
-        return effects
-
-    async def _run(self, effects: tuple[Effect, ...], *, announce: bool) -> None:
-        queue: deque[Effect] = deque(effects)
-        while queue:
-            effect = queue.popleft()
-            if isinstance(effect, CallSetAuthState | CallGetAuthState):
-                queue.extend(self._feed(await perform_call(self._api, effect)))
-            elif isinstance(effect, RunWebAuthn):
-                queue.extend(self._feed(await run_webauthn(self.client, effect)))
-            elif isinstance(effect, SubmitExternalForm):
-                if not await submit_external_form(
-                    self.client, effect.url, effect.method, dict(effect.fields)
-                ):
-                    ui.notify(translate(Msg("external.refused"), self._catalog), type="warning")
-            elif isinstance(effect, AuthChanged):
-                await self._auth_changed(effect.user, announce=announce)
-
-    async def _auth_changed(self, user: AuthUser | None, *, announce: bool) -> None:
-        if announce:
+    async def _auth_changed(self, user: AuthUser | None, cause: Event) -> None:
+        # Person events may change who is signed in, which the other tabs must learn.
+        if isinstance(cause, _PERSON_EVENTS):
             notify_auth_changed(user, source=self._source, browser_id=self._browser_id)
         if self._on_auth_change is not None:
-            result = self._on_auth_change(user)
-            if inspect.isawaitable(result):
-                await result
+            await call_handler(self._on_auth_change, user)
 
     async def _other_tab_changed(self, _: AuthChange) -> None:
         if not self.is_deleted:
@@ -233,7 +215,7 @@ class Authenticator(ui.element):
         await self._dispatch(Retry())
 
     async def _copy(self, text: str) -> None:
-        copied = await copy_to_clipboard(self.client, text)
+        copied = await self._port.copy_to_clipboard(text)
         if copied:
             ui.notify(translate(Msg("action.copied"), self._catalog), type="positive", timeout=1500)
 

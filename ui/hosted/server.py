@@ -1,6 +1,6 @@
-"""Start the hosted login page for a :class:`~.hosted_command.ServePlan` (NiceGUI from here on).
+"""Start the hosted login page for a :class:`~.command.ServePlan` (NiceGUI from here on).
 
-The embedded backend is one :class:`~..backend.app.ReferenceBackend`, used two
+The embedded backend is one :class:`~...backend.app.ReferenceBackend`, used two
 ways at once: the page's :class:`AuthClient` reaches it in-process through
 ``httpx.ASGITransport`` (no socket, no port), and its routes are put in front
 of NiceGUI's own on the same server, so ``/dev/outbox`` and the JSON-RPC
@@ -15,10 +15,10 @@ import httpx
 from nicegui import app, ui
 from nicegui.storage import Storage
 
-from ..backend.app import ReferenceBackend
-from ..client import AuthClient
-from .hosted import add_hosted_pages
-from .hosted_command import ServePlan, endpoint_client
+from ...backend.app import ReferenceBackend
+from ...client import AuthClient
+from .command import ServePlan
+from .pages import add_hosted_pages
 from .storage_secret import load_storage_secret
 
 # The in-process client's URL: any loopback name, so the backend's cookies are
@@ -47,6 +47,12 @@ def _embedded(plan: ServePlan) -> tuple[AuthClient, ReferenceBackend]:
     # In front of NiceGUI's routes, so no page route or catch-all can shadow them.
     app.router.routes[0:0] = backend.routes
     return client, backend
+
+
+def endpoint_client(plan: ServePlan) -> AuthClient:
+    """The AuthClient for a remote endpoint (``serve --endpoint URL``)."""
+    assert plan.endpoint is not None
+    return AuthClient(plan.endpoint, namespace=plan.namespace)
 
 
 def start(plan: ServePlan) -> None:

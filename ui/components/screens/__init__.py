@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from ...state_machine import ScreenName
+from ....state_machine import ScreenName
 from . import (
     auto_sign_in,
     confirm_code,

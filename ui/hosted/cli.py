@@ -13,10 +13,11 @@ admin commands start quickly and work where NiceGUI's UI is not wanted.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
-from ..backend import command_line
-from . import hosted_command
+from ...backend import command_line
+from . import command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,18 +33,35 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="run the hosted login page",
-        description=hosted_command.DESCRIPTION,
-        epilog=hosted_command.EPILOG,
+        description=command.DESCRIPTION,
+        epilog=command.EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    hosted_command.add_serve_options(serve)
+    command.add_serve_options(serve)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ns = build_parser().parse_args(argv)
     if ns.command == "serve":
-        return hosted_command.run_serve(ns)
+        return run_serve(ns)
     if ns.command == "backend":
         return command_line.serve_from_args(ns)
     return command_line.run_admin(ns)
+
+
+def run_serve(ns: argparse.Namespace) -> int:
+    """Run ``serve`` until interrupted (exit status 2 for bad options)."""
+    try:
+        plan = command.plan_from_args(ns)
+    except command.UsageError as error:
+        parser = getattr(ns, "serve_parser", None)
+        if isinstance(parser, argparse.ArgumentParser):
+            parser.error(str(error))  # exits with status 2 and the usage line
+        print(f"nicegui-authenticator serve: {error}", file=sys.stderr)
+        return 2
+    from .server import start
+
+    print(command.banner(plan), file=sys.stderr, flush=True)
+    start(plan)
+    return 0

@@ -5,7 +5,7 @@ to the :class:`~.authenticator.Authenticator`. Signed in, the menu shows the
 username and a Sign Out button; signed out, a Sign In button opens the
 Authenticator in a dialog that closes by itself once the person is in. It
 follows sign-ins and sign-outs made anywhere in the same browser (other tabs,
-other elements) through :mod:`.auth_events`.
+other elements) through :mod:`..session.auth_events`.
 
 Usage::
 
@@ -15,19 +15,19 @@ Usage::
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from nicegui import background_tasks, ui
 
-from ..client import AuthClient, AuthStateApi
-from ..state_machine import AuthUser, Msg, translate
-from .auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
+from ...client import AuthClient, AuthStateApi
+from ...client.callbacks import call_handler
+from ...state_machine import AuthUser, Msg, translate
+from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
+from ..session.known_user import UNKNOWN, BrowserAuth, KnownUser
 from .authenticator import Authenticator
 from .hooks import hook
-from .known_user import UNKNOWN, BrowserAuth, KnownUser
 from .messages import effective_catalog
 
 MENU_ENGLISH: Final[Mapping[str, str]] = {
@@ -117,9 +117,7 @@ class AccountMenu(ui.element):
 
     async def _announce(self, user: AuthUser | None) -> None:
         if self._on_auth_change is not None:
-            result = self._on_auth_change(user)
-            if inspect.isawaitable(result):
-                await result
+            await call_handler(self._on_auth_change, user)
 
     # ---------------------------------------------------------------- actions
 
