@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 from ..state_machine.password_policy import MAX_PASSWORD_LENGTH, PasswordPolicy
 
 if TYPE_CHECKING:
-    from .delivery import CodeMessage
+    from .code_message import CodeMessage
 
 Mode = Literal["basic", "cognito"]
 MfaMode = Literal["off", "optional", "required"]

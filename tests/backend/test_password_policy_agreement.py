@@ -4,7 +4,8 @@ Both sides call one checker (``state_machine.password_policy``), but agreement
 is proved here end to end rather than by comparing that function with itself:
 
 - the **server** is the real ``AuthService`` built from settings parsed by the
-  real command line (``--password-min-length``, ``--password-require``), and its
+  real command line (``nicegui-authenticator backend --password-min-length N
+  --password-require CLASSES [--no-password-reject-common]``), and its
   verdict is whether ``signUp`` answers ``InvalidPasswordException``;
 - the **client** is the real ``AuthMachine`` fed that server's signed-out state
   (through JSON, as it travels), on the sign-up screen, and its verdict is
@@ -25,7 +26,7 @@ import pytest
 from backend_support import CHEAP_COST, ORIGIN
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from nicegui_authenticator.backend.command_line import build_parser, settings_from_args
+from nicegui_authenticator.backend.command_line import settings_from_args
 from nicegui_authenticator.backend.components import Components
 from nicegui_authenticator.backend.context import Request
 from nicegui_authenticator.backend.service import AuthService
@@ -41,6 +42,7 @@ from nicegui_authenticator.state_machine import (
     Submit,
 )
 from nicegui_authenticator.state_machine.common_passwords import common_passwords
+from nicegui_authenticator.ui.hosted.cli import build_parser
 
 CLASSES = ("lowercase", "uppercase", "digits", "symbols")
 EVERY_CLASS = ",".join(CLASSES)
@@ -87,7 +89,7 @@ def _service(policy: Policy, folder: Path) -> AuthService:
     """One real service per policy, configured through the real command line."""
     if policy not in SERVERS:
         min_length, require, reject_common = policy
-        argv = ["--password-min-length", str(min_length)]
+        argv = ["backend", "--password-min-length", str(min_length)]
         if require is not None:
             argv += ["--password-require", require]
         if reject_common is False:
