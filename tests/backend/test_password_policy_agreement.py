@@ -197,3 +197,16 @@ def test_the_issue_examples_now_have_one_verdict(service_for: Callable[..., Auth
     for common in ("Password1!", "P@ssw0rd", "Qwerty123!", "Abcdefg1€"):
         assert _verdicts(service_for(default), common) == (False, False), common
     assert _verdicts(service_for(default), "Tangerine-Kite-7") == (True, True)
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: f"{p[0]}-{p[1]}-{p[2]}")
+def test_every_cli_policy_agrees_at_its_boundaries(
+    service_for: Callable[..., AuthService], policy: Policy
+) -> None:
+    """Each policy the CLI can express, at least once, whatever hypothesis happens to draw."""
+    min_length = policy[0]
+    fitting = ("Tangerine-Kite-7" * 16)[:min_length]
+    candidates = (fitting, fitting[:-1], "Password1!", "tangerine kite", "ÉCLAIR-٣-été"[:min_length])
+    for password in candidates:
+        client_accepts, server_accepts = _verdicts(service_for(policy), password)
+        assert client_accepts == server_accepts, (policy, password)
