@@ -46,8 +46,8 @@ test: install-test chromium lint typecheck
 
 # Every runtime dependency at exactly its declared floor (tools/floors.py reads
 # pyproject.toml), in a venv of its own, running the suites that need no browser:
-# a lower bound that is not tested is only a hope. The package is installed as a
-# wheel, not editable, so the run also proves what a user's install contains.
+# a lower bound that is not tested is only a hope. Installed editable like .venv,
+# so tests/test_packaging.py sees the same layout in both runs.
 FLOORS_VENV := .venv-floors
 test-floors:
 	rm -rf $(FLOORS_VENV)
@@ -55,7 +55,7 @@ test-floors:
 	$(FLOORS_VENV)/bin/pip install -q --upgrade pip packaging
 	$(FLOORS_VENV)/bin/python tools/floors.py > $(FLOORS_VENV)/constraints.txt
 	cat $(FLOORS_VENV)/constraints.txt
-	$(FLOORS_VENV)/bin/pip install -q -c $(FLOORS_VENV)/constraints.txt '.[test]'
+	$(FLOORS_VENV)/bin/pip install -q -c $(FLOORS_VENV)/constraints.txt -e '.[test]' $(EDITABLE)
 	$(FLOORS_VENV)/bin/pip check
 	$(FLOORS_VENV)/bin/pytest -m "not browser" -p no:cacheprovider $(PYTEST_ARGS)
 
