@@ -62,3 +62,17 @@ def test_the_command_pins_every_runtime_dependency_of_the_project() -> None:
         # The pin is admitted by the declared range, and it is its lowest point.
         assert spec.version in wanted.specifier
         assert any(s.operator == ">=" and s.version == spec.version for s in wanted.specifier)
+
+
+def test_ci_runs_the_floors_after_the_full_suite() -> None:
+    commands = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert "set -euo pipefail" in commands
+    assert commands.index("make test") < commands.index("make test-floors")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    # The floors venv takes its pins from this script, not from a hand-kept list.
+    assert "tools/floors.py > $(FLOORS_VENV)/constraints.txt" in makefile
+    assert "-c $(FLOORS_VENV)/constraints.txt" in makefile
