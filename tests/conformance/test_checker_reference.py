@@ -54,7 +54,9 @@ def start_backend(tmp_path: Path, options: list[str]) -> tuple[subprocess.Popen[
     deadline = time.monotonic() + 20
     while True:
         try:
-            httpx.post(endpoint, json={"jsonrpc": "2.0", "method": "authApi.getAuthState", "params": [], "id": 1})
+            httpx.post(
+                endpoint, json={"jsonrpc": "2.0", "method": "authApi.getAuthState", "params": [], "id": 1}
+            )
             return process, endpoint
         except httpx.TransportError:
             assert process.poll() is None, process.communicate()
@@ -90,7 +92,11 @@ def test_the_reference_backend_conforms(backend_process: str, tmp_path: Path) ->
     skipped = {(s["flow"], s["step"]) for s in report["steps"] if s["outcome"] == "skipped"}
     done = {(s["flow"], s["step"]) for s in report["steps"] if s["outcome"] == "ok"}
     # Every mode signs up, signs in after a wrong password, resets and signs out.
-    for step in [("sign-up", "confirmSignUp"), ("wrong password", "signIn"), ("reset", "confirmResetPassword")]:
+    for step in [
+        ("sign-up", "confirmSignUp"),
+        ("wrong password", "signIn"),
+        ("reset", "confirmResetPassword"),
+    ]:
         assert step in done, (step, skipped)
     offers = report["offers"]
     if offers["passkeys"]:
