@@ -68,7 +68,10 @@ class Flows:
         """Sign in and answer every challenge; ``choose_factor`` sends the identifier alone,
         which in the choice flow asks how to sign in (the firstFactor challenge)."""
         # An empty password, not a missing one: the form would otherwise keep what was typed before.
-        values = {"username": self.account.username, "password": "" if choose_factor else self.account.password}
+        values = {
+            "username": self.account.username,
+            "password": "" if choose_factor else self.account.password,
+        }
         with self.run.step(flow, "signIn"):
             if self.auth.screen.name is not ScreenName.SIGN_IN:
                 await self.auth.navigate(ScreenName.SIGN_IN)

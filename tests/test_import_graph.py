@@ -168,6 +168,8 @@ def test_the_state_machine_imports_nothing_of_ours() -> None:
         ("ui.session", ("ui.components", "ui.hosted")),
         ("ui.components", ("ui.hosted",)),
         ("client", ("ui",)),
+        # The checker talks HTTP like any client: never the backend (test above), never the ui.
+        ("conformance", ("ui",)),
     ],
 )
 def test_ui_layers_import_downwards_only(layer: str, above: tuple[str, ...]) -> None:

@@ -43,8 +43,10 @@ def start_backend(tmp_path: Path, options: list[str]) -> tuple[subprocess.Popen[
     env = {k: v for k, v in os.environ.items() if not k.startswith("NICEGUI_AUTHENTICATOR_")}
     origin = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [str(CLI), "backend", "--port", str(port), "--db", str(tmp_path / "db.sqlite3")]
-        + ["--outbox-file", str(tmp_path / "codes.jsonl"), "--origin", origin, *options],
+        [
+            *(str(CLI), "backend", "--port", str(port), "--db", str(tmp_path / "db.sqlite3")),
+            *("--outbox-file", str(tmp_path / "codes.jsonl"), "--origin", origin, *options),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
