@@ -41,9 +41,10 @@ from pydantic import JsonValue
 
 from ..state_machine.protocol import AuthState
 from .body import ACCEPT_ENCODING, read_capped
+from .call_log import log_call, outcome_of_error
 from .cookies import CookieSession
-from .errors import AuthClientError, ProtocolError, RpcError, TransportError
-from .jsonrpc import decode_reply, encode_request, set_auth_state_params
+from .errors import AuthClientError, TransportError, app_call_error
+from .jsonrpc import auth_state_from_result, decode_result, encode_request, set_auth_state_params
 from .redaction import install_log_redaction, safe_url
 from .transport_errors import transport_error
 
@@ -208,6 +209,38 @@ class AuthClient:
         params = set_auth_state_params(payload)
         return await self._call(self._shared.set_method, params, action=str(payload["action"]))
 
+    # -- the app's own API, as this person ------------------------------------------
+
+    async def call(self, method: str, *params: JsonValue) -> JsonValue:
+        """Call any JSON-RPC method on this endpoint (``"api.getProfile"``) with this session's cookies.
+
+        Returns the reply's ``result`` as decoded JSON. Raises
+        :class:`~.errors.NotSignedIn` when the server wants a session this jar
+        does not hold (code or HTTP status 401, ``SessionExpiredException``,
+        ``NotAuthenticatedException``), :class:`~.errors.Forbidden` for 403,
+        :class:`~.errors.RpcError` for any other JSON-RPC error, and the usual
+        TransportError/ProtocolError. Never retried: whether an app's method is
+        safe to repeat is the app's business. Cookies the reply sets are kept,
+        and the reply is capped like every other.
+        """
+        if not method or any(c.isspace() for c in method):
+            raise ValueError("method must be a non-empty JSON-RPC method name without spaces")
+        if self.is_closed:
+            raise RuntimeError("this AuthClient is closed")
+        request_id = next(self._ids)
+        body = encode_request(method, list(params), request_id)
+        started = time.perf_counter()
+        try:
+            result, _ = await self._exchange(method, request_id, body)
+        except AuthClientError as exc:
+            typed = app_call_error(exc)
+            log_call(method, request_id, None, outcome_of_error(typed), started)
+            if typed is exc:
+                raise
+            raise typed from None
+        log_call(method, request_id, None, "result", started)
+        return result
+
     # -- one JSON-RPC call -------------------------------------------------------
 
     async def _call(self, method: str, params: list[JsonValue], *, action: str | None) -> AuthState:
@@ -217,15 +250,17 @@ class AuthClient:
         body = encode_request(method, params, request_id)
         started = time.perf_counter()
         try:
-            state = await self._exchange(method, request_id, body)
+            result, status = await self._exchange(method, request_id, body)
+            state = auth_state_from_result(result, method=method, http_status=status)
         except AuthClientError as exc:
-            _log_call(method, request_id, action, _outcome_of_error(exc), started)
+            log_call(method, request_id, action, outcome_of_error(exc), started)
             raise
         outcome = state.state + (f" error={state.error_name or 'unnamed'}" if state.error else "")
-        _log_call(method, request_id, action, outcome, started)
+        log_call(method, request_id, action, outcome, started)
         return state
 
-    async def _exchange(self, method: str, request_id: int, body: bytes) -> AuthState:
+    async def _exchange(self, method: str, request_id: int, body: bytes) -> tuple[JsonValue, int]:
+        """One POST with this session's cookies: the reply's ``result`` and HTTP status, or a typed error."""
         shared = self._shared
         headers = list(shared.headers)
         cookie = self._session.header_for(shared.cookie_url)
@@ -254,13 +289,12 @@ class AuthClient:
             raise transport_error(
                 exc, url=shared.shown_url, host=shared.url.host, method=method, timeout=shared.timeout
             ) from exc
-        return decode_reply(
-            content,
-            method=method,
-            request_id=request_id,
-            status=response.status_code,
-            content_type=response.headers.get("content-type", ""),
+        status = response.status_code
+        content_type = response.headers.get("content-type", "")
+        result = decode_result(
+            content, method=method, request_id=request_id, status=status, content_type=content_type
         )
+        return result, status
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -281,22 +315,3 @@ class AuthClient:
     def __repr__(self) -> str:
         role = "owner" if self._owner else "sibling"
         return f"AuthClient({self.endpoint!r}, {role}, session={self._session!r})"
-
-
-def _log_call(method: str, request_id: int, action: str | None, outcome: str, started: float) -> None:
-    """The one record per call: names and outcome only, never values (see module docstring)."""
-    if logger.isEnabledFor(logging.DEBUG):
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        logger.debug(
-            "%s id=%d action=%s -> %s in %.1f ms", method, request_id, action or "-", outcome, elapsed_ms
-        )
-
-
-def _outcome_of_error(exc: AuthClientError) -> str:
-    if isinstance(exc, TransportError):
-        return f"TransportError({exc.kind})"
-    if isinstance(exc, ProtocolError):
-        return f"ProtocolError({exc.reason})"
-    if isinstance(exc, RpcError):
-        return f"RpcError({exc.code}{' ' + exc.name if exc.name else ''})"
-    return type(exc).__name__

@@ -32,6 +32,8 @@ _EXPORTS: dict[str, str] = {
     "TransportError": "client.errors",
     "ProtocolError": "client.errors",
     "RpcError": "client.errors",
+    "NotSignedIn": "client.errors",
+    "Forbidden": "client.errors",
     "HeadlessAuthenticator": "client.headless",
     "AuthFlowError": "client.headless",
     # The reference backend
@@ -59,9 +61,11 @@ __all__ = [
     "Authenticator",
     "BackendSettings",
     "CookieSession",
+    "Forbidden",
     "HeadlessAuthenticator",
     "InProcessApi",
     "MachineConfig",
+    "NotSignedIn",
     "PasswordPolicy",
     "ProtocolError",
     "RedirectPolicy",
@@ -93,7 +97,7 @@ if TYPE_CHECKING:
     from .backend.settings import BackendSettings
     from .client.api import AuthStateApi, InProcessApi
     from .client.cookies import CookieSession
-    from .client.errors import ProtocolError, RpcError, TransportError
+    from .client.errors import Forbidden, NotSignedIn, ProtocolError, RpcError, TransportError
     from .client.headless import AuthFlowError, HeadlessAuthenticator
     from .client.transport import AuthClient
     from .state_machine.context import MachineConfig
