@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .codes import CodeBook
 from .delivery import CodeDelivery, CodeMessage, Purpose
+from .groups import Groups
 from .passkeys import Passkeys
 from .passwords import PasswordHasher
 from .rate_limit import RateLimiter, Subject
@@ -26,6 +27,7 @@ class Components:
     settings: BackendSettings
     store: Store
     users: Users
+    groups: Groups
     codes: CodeBook
     delivery: CodeDelivery
     web_sessions: WebSessions
@@ -43,6 +45,7 @@ class Components:
             settings=settings,
             store=store,
             users=Users(store),
+            groups=Groups(store),
             codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts),
             delivery=CodeDelivery(settings, store),
             web_sessions=WebSessions(store, settings.session_lifetime),
