@@ -30,7 +30,7 @@ import asyncio
 import itertools
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.cookiejar import Cookie, CookieJar
 from types import TracebackType
@@ -43,7 +43,7 @@ from ..state_machine.protocol import AuthState
 from .body import ACCEPT_ENCODING, read_capped
 from .call_log import log_call, outcome_of_error
 from .cookies import CookieSession
-from .errors import AuthClientError, TransportError, app_call_error
+from .errors import AuthClientError, NotSignedIn, TransportError, app_call_error
 from .jsonrpc import auth_state_from_result, decode_result, encode_request, set_auth_state_params
 from .redaction import install_log_redaction, safe_url
 from .transport_errors import transport_error
@@ -55,6 +55,8 @@ DEFAULT_MAX_RESPONSE_BYTES: Final = 1024 * 1024
 # A pause before the single getAuthState retry: long enough for a restarting
 # server to come back or a dropped SYN to stop mattering, short enough not to show.
 CONNECT_RETRY_DELAY: Final = 0.2
+
+NotSignedInHook = Callable[[NotSignedIn], None]
 
 
 class _InertCookieJar(CookieJar):
@@ -157,24 +159,33 @@ class AuthClient:
         self._ids = itertools.count(1)
         self._owner = True
         self._closed = False
+        self._on_not_signed_in: NotSignedInHook | None = None
 
     @classmethod
-    def _sibling(cls, shared: _Shared, session: CookieSession) -> AuthClient:
+    def _sibling(
+        cls, shared: _Shared, session: CookieSession, on_not_signed_in: NotSignedInHook | None = None
+    ) -> AuthClient:
         client = cls.__new__(cls)
         client._shared = shared
         client._session = session
         client._ids = itertools.count(1)
         client._owner = False
         client._closed = False
+        client._on_not_signed_in = on_not_signed_in
         return client
 
-    def for_session(self, session: CookieSession) -> AuthClient:
+    def for_session(
+        self, session: CookieSession, *, on_not_signed_in: NotSignedInHook | None = None
+    ) -> AuthClient:
         """A client for another end user, sharing this one's connection pool.
 
         Closing the sibling does not close the pool; closing the client that
-        created the pool does, for every sibling.
+        created the pool does, for every sibling. ``on_not_signed_in`` is told
+        of every :class:`~.errors.NotSignedIn` the sibling's :meth:`call` raises
+        (before it is raised): how a UI learns that a session it showed as
+        signed in has ended on the server.
         """
-        return AuthClient._sibling(self._shared, session)
+        return AuthClient._sibling(self._shared, session, on_not_signed_in)
 
     @property
     def session(self) -> CookieSession:
@@ -235,6 +246,8 @@ class AuthClient:
         except AuthClientError as exc:
             typed = app_call_error(exc)
             log_call(method, request_id, None, outcome_of_error(typed), started)
+            if isinstance(typed, NotSignedIn) and self._on_not_signed_in is not None:
+                self._on_not_signed_in(typed)
             if typed is exc:
                 raise
             raise typed from None

@@ -233,3 +233,27 @@ async def test_bad_method_names_and_closed_clients_are_refused() -> None:
     await client.aclose()
     with pytest.raises(RuntimeError, match="closed"):
         await client.call("api.getProfile")
+
+
+async def test_a_sibling_reports_not_signed_in_to_its_owner(live_server: LiveServer) -> None:
+    """How the UI learns that a session it shows as signed in has ended on the server."""
+    codes = iter([401, 403, 401])
+    handler = json_reply(
+        lambda request: {
+            "jsonrpc": "2.0",
+            "error": {"code": next(codes), "message": "no"},
+            "id": request["id"],
+        }
+    )
+    base = live_server.mount(handler)
+    told: list[NotSignedIn] = []
+    async with AuthClient(base + "/api") as pool:
+        sibling = pool.for_session(CookieSession(), on_not_signed_in=told.append)
+        with pytest.raises(NotSignedIn) as first:
+            await sibling.call("api.getProfile")
+        with pytest.raises(Forbidden):
+            await sibling.call("api.getProfile")
+        assert told == [first.value]
+        with pytest.raises(NotSignedIn):  # the owner itself has no hook
+            await pool.call("api.getProfile")
+    assert len(told) == 1
