@@ -22,6 +22,9 @@ _EXPORTS: dict[str, str] = {
     "AccountMenu": "ui.account_menu",
     "AuthenticatedContent": "ui.authenticated_content",
     "protected": "ui.protected",
+    "user_session": "ui.user_session",
+    "current_user": "ui.user_session",
+    "require_user": "ui.require_user",
     "sign_in_page": "ui.hosted",
     "RedirectPolicy": "ui.redirects",
     # Talking to a setAuthState server
@@ -74,8 +77,11 @@ __all__ = [
     "Screen",
     "ScreenName",
     "TransportError",
+    "current_user",
     "protected",
+    "require_user",
     "sign_in_page",
+    "user_session",
 ]
 
 
@@ -111,3 +117,5 @@ if TYPE_CHECKING:
     from .ui.hosted import sign_in_page
     from .ui.protected import protected
     from .ui.redirects import RedirectPolicy
+    from .ui.require_user import require_user
+    from .ui.user_session import current_user, user_session
