@@ -198,6 +198,11 @@ class AuthClient:
         return self._shared.shown_url
 
     @property
+    def namespace(self) -> str:
+        """The exported API name the auth calls go to (``authApi``)."""
+        return self._shared.get_method.rpartition(".")[0]
+
+    @property
     def is_closed(self) -> bool:
         return self._closed or self._shared.http.is_closed
 

@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "AuthFlowError": "client.headless",
     # The reference backend
     "ReferenceBackend": "backend.app",
+    "MethodError": "backend.app_methods",
     "BackendSettings": "backend.settings",
     # The pure core
     "AuthMachine": "state_machine.machine",
@@ -68,6 +69,7 @@ __all__ = [
     "HeadlessAuthenticator",
     "InProcessApi",
     "MachineConfig",
+    "MethodError",
     "NotSignedIn",
     "PasswordPolicy",
     "ProtocolError",
@@ -100,6 +102,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from .backend.app import ReferenceBackend
+    from .backend.app_methods import MethodError
     from .backend.settings import BackendSettings
     from .client.api import AuthStateApi, InProcessApi
     from .client.cookies import CookieSession

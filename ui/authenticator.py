@@ -60,7 +60,7 @@ from ..state_machine import (
 from ..state_machine.screens import LOCAL_SCREENS
 from .auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from .browser_calls import copy_to_clipboard, ensure_assets, run_webauthn, submit_external_form
-from .browser_session import browser_api
+from .browser_fetch import SessionMode, session_api
 from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
@@ -88,6 +88,11 @@ class Authenticator(ui.element):
     :param catalog: message translations (keys of ``state_machine.messages.ENGLISH``)
     :param on_auth_change: called with the user after sign-in and None after sign-out
     :param show_signed_in: show the signed-in card (else the element is empty while signed in)
+    :param session: ``"server"`` (default: this process calls the server, cookies kept per browser
+        in ``app.storage.user``) or ``"browser"`` (the browser makes every call, so the session
+        cookie lives in the browser; needs an :class:`AuthClient`, see ``browser_fetch.py``)
+    :param browser_endpoint: in browser mode, the endpoint as the browser reaches it
+        (default: the AuthClient's endpoint)
     """
 
     def __init__(
@@ -102,9 +107,11 @@ class Authenticator(ui.element):
         catalog: Mapping[str, str] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
+        session: SessionMode = "server",
+        browser_endpoint: str | None = None,
     ) -> None:
         super().__init__("div")
-        self._api: AuthStateApi = browser_api(api) if isinstance(api, AuthClient) else api
+        self._api: AuthStateApi = session_api(api, session, browser_endpoint)
         config = MachineConfig(
             issuer=issuer, password_policy=password_policy or PasswordPolicy(), sign_up=not hide_sign_up
         )
