@@ -125,25 +125,64 @@ def sign_in_and_go_to_the_app(
     return profile.inner_text()
 
 
-def test_browser_mode_signs_the_separate_app_in(
-    sites: Sites, new_context: ContextFactory, tmp_path: Path
-) -> None:
-    name = unique("browser")
+@pytest.fixture(scope="module")
+def browser_login(sites: Sites, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:
+    login = login_page(sites, tmp_path_factory.mktemp("browser-login"), "browser", sites.login_port)
+    yield login
+    login.stop()
+
+
+def add_person(sites: Sites, prefix: str) -> str:
+    name = unique(prefix)
     admin("add-user", name, "--permanent", db=sites.db, stdin=PASSWORD + "\n")
-    login = login_page(sites, tmp_path, "browser", sites.login_port)
-    with dumped_on_failure([sites.backend, sites.app, login]):
-        try:
-            assert sign_in_and_go_to_the_app(sites, login, new_context, name) == f"Signed in as {name}"
-        finally:
-            login.stop()
+    return name
+
+
+def test_browser_mode_signs_the_separate_app_in(
+    sites: Sites, browser_login: Process, new_context: ContextFactory
+) -> None:
+    name = add_person(sites, "browser")
+    with dumped_on_failure([sites.backend, sites.app, browser_login]):
+        assert sign_in_and_go_to_the_app(sites, browser_login, new_context, name) == f"Signed in as {name}"
+
+
+def test_browser_mode_keeps_errors_tabs_and_sign_out(
+    sites: Sites, browser_login: Process, new_context: ContextFactory
+) -> None:
+    """Typed errors, kept values and cross-tab updates hold when the browser makes the calls;
+    signing out clears the browser's cookie, so the separate app is signed out too."""
+    name = add_person(sites, "tabs")
+    context = new_context()
+    first, second = context.new_page(), context.new_page()
+    one, two = AuthUI(first), AuthUI(second)
+    with dumped_on_failure([sites.backend, sites.app, browser_login]):
+        one.open(sites.url(browser_login) + "/")
+        two.open(sites.url(browser_login) + "/")
+        one.sign_in(name, "Wr0ng-Password!")
+        expect(one.error).to_contain_text("Incorrect username or password", timeout=TIMEOUT)
+        expect(one.field("signIn", "username")).to_have_value(name)  # the value is kept
+        one.fill("signIn", password=PASSWORD)
+        one.submit("signIn")
+        one.expect_signed_in(name)
+        two.expect_signed_in(name)  # the other tab re-asked the backend with the browser's cookie
+        # The backend's cookie is the browser's now (next to NiceGUI's own "session").
+        assert "auth_session" in [c["name"] for c in context.cookies(sites.url(sites.backend))]
+        app = context.new_page()
+        app.goto(sites.url(sites.app) + "/")
+        expect(app.locator("#profile")).to_have_text(f"Signed in as {name}", timeout=TIMEOUT)
+        one.sign_out()
+        two.expect_screen("sign_in")
+        app.reload()
+        expect(app.locator("#profile")).to_have_text(
+            "Not signed in (NotAuthenticatedException)", timeout=TIMEOUT
+        )
 
 
 def test_server_mode_leaves_the_separate_app_signed_out(
     sites: Sites, new_context: ContextFactory, tmp_path: Path
 ) -> None:
     """The cookie stays in the login page's server-side jar: nothing reaches the browser."""
-    name = unique("server")
-    admin("add-user", name, "--permanent", db=sites.db, stdin=PASSWORD + "\n")
+    name = add_person(sites, "server")
     login = login_page(sites, tmp_path, "server", free_port())
     with dumped_on_failure([sites.backend, sites.app, login]):
         try:
