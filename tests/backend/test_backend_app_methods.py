@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import runpy
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +21,8 @@ from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.app_methods import MethodError
 from nicegui_authenticator.client import AuthClient, Forbidden, NotSignedIn, RpcError
 from nicegui_authenticator.state_machine.protocol import AuthUser
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def profile_backend(make_backend: MakeBackend, **changes: Any) -> ReferenceBackend:
@@ -244,3 +248,27 @@ def test_registration_is_checked(make_backend: MakeBackend) -> None:
     with pytest.raises(ValueError):
         backend.method("api.bad", groups=["two words"])(handler)
     assert backend.method("authApi.whoAmI")(handler) is handler  # another verb in the auth namespace is fine
+
+
+async def test_the_api_backend_example_guards_its_methods(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``examples/api_backend.py`` as a module: profile for anyone signed in, invoices for billing."""
+    monkeypatch.setenv("NICEGUI_AUTHENTICATOR_DB", str(tmp_path / "example.sqlite3"))
+    monkeypatch.setenv("NICEGUI_AUTHENTICATOR_MFA", "off")
+    example = runpy.run_path(str(EXAMPLES / "api_backend.py"), run_name="api_backend_example")
+    backend: ReferenceBackend = example["backend"]
+    try:
+        backend.add_user("ada", STRONG, temporary=False)
+        async with person(backend) as client:
+            await sign_in(client)
+            assert await client.call("api.getProfile") == {"username": "ada", "groups": []}
+            with pytest.raises(Forbidden):
+                await client.call("api.getInvoice", "2026-001")
+            backend.add_to_group("ada", "billing")
+            assert await client.call("api.getInvoice", "2026-001") == {"number": "2026-001", "amount": 1200}
+            with pytest.raises(RpcError) as missing:
+                await client.call("api.getInvoice", "1999-001")
+            assert (missing.value.code, missing.value.name) == (404, "NotFoundException")
+    finally:
+        backend.close()
