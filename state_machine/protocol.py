@@ -1,4 +1,4 @@
-"""Wire models of the setAuthState protocol (``shared/PROTOCOL.md``).
+"""Wire models of the setAuthState protocol (``docs/protocol.md``).
 
 Lenient in what they accept, exact in what they produce:
 
@@ -27,7 +27,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
-# Server states named in PROTOCOL.md. Anything else is "unknown but renderable".
+# Server states named in docs/protocol.md. Anything else is "unknown but renderable".
 SIGNED_OUT: Final = "signedOut"
 SIGNED_IN: Final = "signedIn"
 CONFIRMING_SIGN_UP: Final = "confirmingSignUp"
@@ -38,8 +38,28 @@ KNOWN_STATES: Final = frozenset(
     {SIGNED_OUT, SIGNED_IN, CONFIRMING_SIGN_UP, CONFIRMING_SIGN_IN, CONFIRMING_MFA, CONFIRMING_PASSWORD_RESET}
 )
 
-# Field types named in PROTOCOL.md; others are kept as given and rendered as text.
+# Field types named in docs/protocol.md; others are kept as given and rendered as text.
 FIELD_TYPES: Final = frozenset({"text", "password", "email", "tel", "number", "hidden"})
+
+# Action names the client knows (the AWS Blocks vocabulary plus the reference
+# backend's signed-in additions). Any other name is still a form a person can
+# submit; these are the ones the core gives a meaning to (state_machine/actions.py).
+SIGN_IN: Final = "signIn"
+SIGN_UP: Final = "signUp"
+RESET_PASSWORD: Final = "resetPassword"
+SIGN_IN_WITH_PASSKEY: Final = "signInWithPasskey"
+CONFIRM_SIGN_UP: Final = "confirmSignUp"
+RESEND_SIGN_UP_CODE: Final = "resendSignUpCode"
+AUTO_SIGN_IN: Final = "autoSignIn"
+CONFIRM_SIGN_IN: Final = "confirmSignIn"
+CONFIRM_RESET_PASSWORD: Final = "confirmResetPassword"
+SIGN_OUT: Final = "signOut"
+START_PASSKEY_REGISTRATION: Final = "startPasskeyRegistration"
+COMPLETE_PASSKEY_REGISTRATION: Final = "completePasskeyRegistration"
+DELETE_PASSKEY: Final = "deletePasskey"
+COMPLETE_TOTP_SETUP: Final = "completeTotpSetup"
+COMPLETE_EMAIL_MFA_SETUP: Final = "completeEmailMfaSetup"
+CANCEL_SETUP: Final = "cancelSetup"
 
 WEBAUTHN_GET: Final = "webauthn-get"
 WEBAUTHN_CREATE: Final = "webauthn-create"

@@ -162,11 +162,10 @@ def primary(ctx: ScreenContext, *, button_label: str | None = None, icon: str | 
         ctx.form_view(form, ButtonStyle.PRIMARY, autofocus=True, button_label=button_label, icon=icon)
 
 
-def secondary(ctx: ScreenContext, *, skip: tuple[str, ...] = ()) -> None:
+def secondary(ctx: ScreenContext) -> None:
     """Secondary actions (Resend Code, account actions) as outlined buttons or small forms."""
     for form in ctx.screen.secondary:
-        if form.action not in skip:
-            ctx.form_view(form, ButtonStyle.SECONDARY)
+        ctx.form_view(form, ButtonStyle.SECONDARY)
 
 
 def optional_text(ctx: ScreenContext, key: str) -> str | None:
@@ -237,7 +236,7 @@ def back_to_account(ctx: ScreenContext) -> None:
     The server may offer no action for that (a cancelled passkey ceremony would
     otherwise leave the person stuck); re-reading the state always gets there.
     """
-    if ctx.screen.user is None or any(f.action.lower().startswith("cancel") for f in ctx.screen.forms):
+    if ctx.screen.user is None or ctx.screen.offers_way_back:
         return  # not signed in, or the server offers its own way back
     with ui.element("div").classes("na-links"):
         button = ui.button(ctx.t(Msg("link.back_to_account")), on_click=ctx.on_back)

@@ -64,15 +64,15 @@ def render(ctx: ScreenContext) -> None:
     heading(ctx)
     signed_in_as(ctx)
     banners(ctx)
-    deletes = [f for f in screen.forms if f.action == "deletePasskey"]
+    deletes = screen.items
     hint(ctx)
     if deletes:
         with ui.element("div").classes("na-passkeys"):
             for form in deletes:
                 _row(ctx, form)
-    if screen.primary is not None and screen.primary.action != "deletePasskey":
+    if screen.primary is not None and not screen.primary.per_item:
         ctx.form_view(screen.primary, ButtonStyle.PRIMARY, icon="add")
     for form in screen.secondary:
-        if form.action != "deletePasskey":
+        if not form.per_item:
             ctx.form_view(form, ButtonStyle.SECONDARY)
     back_to_account(ctx)
