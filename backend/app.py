@@ -15,6 +15,10 @@ and code locations only, no values that could hold a secret) and answered
 with a generic -32603. All work that touches the database or hashes a
 password runs in a worker thread, so the event loop (and NiceGUI's UI) never
 waits for it.
+
+The same endpoint serves the app's own methods (:meth:`ReferenceBackend.method`,
+``app_methods.py``) and answers CORS for ``settings.cors_origins`` only
+(``cors.py``), in both the standalone app and the mounted routes.
 """
 
 from __future__ import annotations
