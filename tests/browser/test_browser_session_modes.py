@@ -167,8 +167,9 @@ def test_browser_mode_keeps_errors_tabs_and_sign_out(
         two.expect_signed_in(name)  # the other tab re-asked the backend with the browser's cookie
         # The backend's cookie is the browser's now (next to NiceGUI's own "session").
         assert "auth_session" in [c["name"] for c in context.cookies(sites.url(sites.backend))]
-        app = context.new_page()
-        app.goto(sites.url(sites.app) + "/")
+        app = context.new_page()  # already signed in: the login page sends the person on at once
+        app.goto(f"{sites.url(browser_login)}/?redirect={sites.url(sites.app)}/")
+        app.wait_for_url(f"{sites.url(sites.app)}/", timeout=TIMEOUT)
         expect(app.locator("#profile")).to_have_text(f"Signed in as {name}", timeout=TIMEOUT)
         one.sign_out()
         two.expect_screen("sign_in")
