@@ -55,9 +55,10 @@ def sign_in_page(
             if inspect.isawaitable(result):
                 await result
         if user is not None and target is not None:
-            # The page's client, not ui.navigate: an already signed-in visitor is told from
-            # the Authenticator's start-up task, which has no slot to find the client by.
-            page.open(target)
+            # In the page's context: an already signed-in visitor is told from the
+            # Authenticator's start-up task, which has no slot to find the page by.
+            with page:
+                ui.navigate.to(target)
 
     return Authenticator(api, on_auth_change=after_change, **authenticator_options)
 
