@@ -35,7 +35,7 @@ from ..state_machine.protocol import password_policy_wire
 from .cors import check_origin
 
 if TYPE_CHECKING:
-    from .delivery import CodeMessage
+    from .code_message import CodeMessage
 
 Mode = Literal["basic", "cognito"]
 MfaMode = Literal["off", "optional", "required"]

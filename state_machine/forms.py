@@ -161,8 +161,8 @@ class Known:
 _REASKED: Final = frozenset({"username", "password"})
 
 
-def _kind(f: AuthField, action: AuthAction, new_password: bool) -> FieldKind:
-    """Semantic kind from the field's name and type and the action it belongs to."""
+def _kind(f: AuthField, new_password: bool) -> FieldKind:
+    """Semantic kind from the field's name and type (``new_password``: the action sets a password)."""
     name, ftype = f.name, f.type
     if ftype == "hidden":
         return FieldKind.SECRET if name == "sharedSecret" else FieldKind.HIDDEN
@@ -217,7 +217,7 @@ def build_field(
     policy: PasswordPolicy,
 ) -> FormField:
     """One server field made into a form field, prefilled from what we know."""
-    kind = _kind(f, action, new_password)
+    kind = _kind(f, new_password)
     choices: tuple[Choice, ...] = ()
     if kind is FieldKind.CHOICE:
         options = parse_choices(f.label) or ()

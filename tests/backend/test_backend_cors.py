@@ -11,7 +11,7 @@ from backend_support import STRONG, MakeBackend
 from nicegui_authenticator.backend import command_line
 from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.settings import BackendSettings
-from nicegui_authenticator.ui.cli import build_parser
+from nicegui_authenticator.ui.hosted.cli import build_parser
 
 APP = "http://localhost:5173"
 OTHER_APP = "https://app.example.com"

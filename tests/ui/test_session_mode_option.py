@@ -8,10 +8,10 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 from nicegui_authenticator.client import AuthClient
-from nicegui_authenticator.ui.authenticator import Authenticator
-from nicegui_authenticator.ui.browser_fetch import BrowserFetchApi, session_api
-from nicegui_authenticator.ui.cli import build_parser
-from nicegui_authenticator.ui.hosted_command import plan_from_args
+from nicegui_authenticator.ui.components.authenticator import Authenticator
+from nicegui_authenticator.ui.hosted.cli import build_parser
+from nicegui_authenticator.ui.hosted.command import plan_from_args
+from nicegui_authenticator.ui.session.browser_fetch import BrowserFetchApi, session_api
 
 ENDPOINT = "https://auth.example.com/aws-blocks/api"
 
