@@ -198,6 +198,11 @@ class AuthClient:
         return self._shared.shown_url
 
     @property
+    def max_response_bytes(self) -> int:
+        """The reply size cap (a shell that makes the calls elsewhere applies the same one)."""
+        return self._shared.max_response_bytes
+
+    @property
     def namespace(self) -> str:
         """The exported API name the auth calls go to (``authApi``)."""
         return self._shared.get_method.rpartition(".")[0]

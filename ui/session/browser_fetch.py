@@ -118,4 +118,9 @@ def session_api(
         raise ValueError(f"session must be 'server' or 'browser', not {session!r}")
     if not isinstance(api, AuthClient):
         raise TypeError("session='browser' needs an AuthClient: the browser calls its endpoint itself")
-    return BrowserFetchApi(ui.context.client, browser_endpoint or api.endpoint, api.namespace)
+    return BrowserFetchApi(
+        ui.context.client,
+        browser_endpoint or api.endpoint,
+        api.namespace,
+        max_response_bytes=api.max_response_bytes,
+    )
