@@ -4,6 +4,7 @@ and ``protected(groups=...)``, in NiceGUI's User simulation against the referenc
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 from nicegui_authenticator import (
     AccountMenu,
+    AuthClient,
     AuthenticatedContent,
     Authenticator,
     AuthUser,
@@ -172,3 +174,19 @@ async def test_protected_page_for_groups_tells_outsiders_they_are_not_allowed(
     await user.open("/admin")
     await user.should_see("Admin console")
     assert built == ["admin"]
+
+
+async def test_require_user_answers_503_when_the_sign_in_server_cannot_be_asked(user: User) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    unreachable = AuthClient(f"http://127.0.0.1:{port}/aws-blocks/api")
+
+    @app.get("/test-user-session/unreachable")
+    async def guarded(person: AuthUser = Depends(require_user(unreachable))) -> str:  # noqa: B008
+        return person.username
+
+    response = await user.http_client.get("/test-user-session/unreachable")
+    assert response.status_code == 503
+    assert response.json() == {"detail": "The sign-in service cannot be reached"}
+    await unreachable.aclose()
