@@ -61,6 +61,7 @@ async def test_a_page_shows_the_profile_and_flips_to_signed_out_when_the_session
     @ui.page("/")
     async def dashboard() -> None:
         AccountMenu(client)
+        Authenticator(client)
         with AuthenticatedContent(client):
             ui.label(SECRET)
         shown = ui.label("no profile").mark("profile")
@@ -84,22 +85,25 @@ async def test_a_page_shows_the_profile_and_flips_to_signed_out_when_the_session
     await user.should_see("current user: nobody")
     await user.open("/login")
     await sign_in(user, name)
-    await user.should_see(f"Signed in as: {name}")
+    await user.should_see(f"Signed in as: {name}", retries=100)
 
     await user.open("/")
-    await user.should_see(f"{name} (gold)")
+    await user.should_see(f"{name} (gold)", retries=100)
     await user.should_see(f"current user: {name}")
     await user.should_see(SECRET)
-    await user.should_see(marker="account-menu-signout")
+    await user.should_see(marker="account-menu-signout", retries=100)
+    await user.should_see(f"Signed in as: {name}", retries=100)  # the page's own Authenticator
 
     backend.sign_out_everywhere(name)  # the server ends the session; the page still shows it
     assert SECRET in texts(user)
     user.find(marker="reload").click()
-    await user.should_see("session ended")
+    await user.should_see("session ended", retries=100)
     # The call's NotSignedIn reached this browser's components: all show signed-out now.
-    await eventually(lambda: has_marker(user, "account-menu-signin"))
-    await eventually(lambda: SECRET not in texts(user))
+    await eventually(lambda: has_marker(user, "account-menu-signin"), timeout=15)
+    await eventually(lambda: SECRET not in texts(user), timeout=15)
+    await eventually(lambda: has_marker(user, "authenticator-action-signIn"), timeout=15)
     assert not has_marker(user, "account-menu-signout")
+    assert f"Signed in as: {name}" not in texts(user)
 
 
 async def test_require_user_answers_401_403_and_the_user(user: User, tmp_path: Path) -> None:
@@ -128,7 +132,7 @@ async def test_require_user_answers_401_403_and_the_user(user: User, tmp_path: P
 
     await user.open("/login")
     await sign_in(user, name)
-    await user.should_see(f"Signed in as: {name}")
+    await user.should_see(f"Signed in as: {name}", retries=100)
     response = await http.get("/test-user-session/me")
     assert (response.status_code, response.json()) == (200, {"username": name})
     response = await http.get("/test-user-session/finance")
@@ -162,17 +166,17 @@ async def test_protected_page_for_groups_tells_outsiders_they_are_not_allowed(
 
     await user.open("/login")
     await sign_in(user, name)
-    await user.should_see(f"Signed in as: {name}")
+    await user.should_see(f"Signed in as: {name}", retries=100)
 
     await user.open("/admin")
-    await user.should_see(marker="not-allowed")
+    await user.should_see(marker="not-allowed", retries=100)
     await user.should_see("You don't have access to this page")
     await user.should_see(f"You are signed in as {name}, but this page is only for certain groups.")
     assert built == [] and "Admin console" not in texts(user)
 
     backend.add_to_group(name, "admins")
     await user.open("/admin")
-    await user.should_see("Admin console")
+    await user.should_see("Admin console", retries=100)
     assert built == ["admin"]
 
 
