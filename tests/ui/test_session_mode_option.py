@@ -10,7 +10,7 @@ from nicegui.testing import User
 from nicegui_authenticator.client import AuthClient
 from nicegui_authenticator.ui.components.authenticator import Authenticator
 from nicegui_authenticator.ui.hosted.cli import build_parser
-from nicegui_authenticator.ui.hosted.command import plan_from_args
+from nicegui_authenticator.ui.hosted.command import UsageError, plan_from_args
 from nicegui_authenticator.ui.session.browser_fetch import BrowserFetchApi, session_api
 
 ENDPOINT = "https://auth.example.com/aws-blocks/api"
@@ -30,6 +30,25 @@ def test_server_mode_is_the_default_and_browser_mode_is_passed_to_the_authentica
     assert embedded == {"session": "browser", "browser_endpoint": "/auth/rpc"}
     with pytest.raises(SystemExit):
         build_parser().parse_args(["serve", "--session", "both"])
+
+
+def test_cors_options_configure_the_embedded_backend_only(tmp_path: Path) -> None:
+    ns = build_parser().parse_args(
+        [
+            "serve",
+            "--data-dir",
+            str(tmp_path),
+            "--cors-origin",
+            "http://localhost:3000",
+            "--cross-site-cookies",
+        ]
+    )
+    settings = plan_from_args(ns).settings
+    assert settings is not None
+    assert (settings.cors_origins, settings.cross_site_cookies) == (("http://localhost:3000",), True)
+    for flag in (["--cors-origin", "http://localhost:3000"], ["--cross-site-cookies"]):
+        with pytest.raises(UsageError, match=flag[0]):
+            plan_from_args(build_parser().parse_args(["serve", "--endpoint", ENDPOINT, *flag]))
 
 
 async def test_the_authenticator_picks_its_transport_by_mode(user: User) -> None:

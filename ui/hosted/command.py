@@ -55,6 +55,8 @@ _EMBEDDED_ONLY: Final = {
     "path": "--path",
     "dev": "--dev",
     "outbox_file": "--outbox-file",
+    "cors_origin": "--cors-origin",
+    "cross_site_cookies": "--cross-site-cookies",
 }
 
 DESCRIPTION: Final = """\
