@@ -58,7 +58,7 @@ async def main() -> None:
             cors_origins=(ORIGIN,),
         )
         with ReferenceBackend(settings) as backend:
-            backend.add_user("bench", "Passw0rd!", temporary=False)
+            backend.add_user("bench", "Bench-Pass-9431!", temporary=False)
 
             @backend.method("api.getProfile", groups=["staff"])
             async def get_profile(user: AuthUser) -> dict[str, str]:
@@ -72,7 +72,7 @@ async def main() -> None:
                 AuthClient(endpoint, transport=transport, headers={"origin": ORIGIN}) as cross_origin,
             ):
                 await client.set_auth_state(
-                    {"action": "signIn", "username": "bench", "password": "Passw0rd!"}
+                    {"action": "signIn", "username": "bench", "password": "Bench-Pass-9431!"}
                 )
                 origin = cross_origin.for_session(client.session)
                 results = await interleaved(
