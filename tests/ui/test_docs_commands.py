@@ -7,7 +7,6 @@ code cannot live on in the documentation.
 
 from __future__ import annotations
 
-import re
 import shlex
 from pathlib import Path
 
@@ -15,13 +14,31 @@ import pytest
 from nicegui_authenticator.ui.hosted.cli import build_parser
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-_SHELL_BLOCK = re.compile(r"```(?:sh|bash|console)?\n(.*?)```", re.S)
+SHELL_LANGUAGES = {"", "sh", "bash", "console", "shell"}
+
+
+def shell_blocks(text: str) -> list[str]:
+    """The bodies of fenced blocks tagged as shell (or untagged), fence by fence."""
+    blocks: list[str] = []
+    body: list[str] | None = None
+    language = ""
+    for line in text.splitlines():
+        if line.startswith("```"):
+            if body is None:
+                body, language = [], line[3:].strip()
+            else:
+                if language in SHELL_LANGUAGES:
+                    blocks.append("\n".join(body))
+                body = None
+        elif body is not None:
+            body.append(line)
+    return blocks
 
 
 def command_lines() -> list[tuple[str, str]]:
     found = []
     for page in sorted(DOCS.glob("*.md")):
-        for block in _SHELL_BLOCK.findall(page.read_text(encoding="utf-8")):
+        for block in shell_blocks(page.read_text(encoding="utf-8")):
             for line in block.replace("\\\n", " ").splitlines():
                 words = shlex.split(line, comments=True)
                 if words and words[0] == "nicegui-authenticator":
