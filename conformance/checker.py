@@ -31,6 +31,10 @@ from .signed_in_flows import START_TOTP_SETUP, clean_up, offered, passkeys, set_
 from .wire_rules import WireRules
 
 
+class EndpointUnreachable(Exception):
+    """Not one reply came back: nothing to judge (the command exits 2, not 1)."""
+
+
 @dataclass(frozen=True)
 class CheckOptions:
     """What ``nicegui-authenticator check`` was told.
@@ -84,15 +88,18 @@ async def check(options: CheckOptions) -> Report:
 async def _discover(run: RunState, auth: HeadlessAuthenticator) -> dict[str, Any] | None:
     try:
         with run.step("discover", "getAuthState"):
-            await auth.start()
+            screen = await auth.start()
             last = run.journal.last
-            result = last.result if last is not None else None
+            if last is None:
+                raise EndpointUnreachable(
+                    f"no reply from the endpoint ({screen.error_name or 'network error'})"
+                )
+            result = last.result
             state = result.get("state") if isinstance(result, dict) else None
             run.expect(state == "signedOut", "R19", f"without a cookie getAuthState says {state!r}")
-            assert isinstance(result, dict)
     except FlowStopped:
         return None
-    return result
+    return result if isinstance(result, dict) else None
 
 
 def _offers(state: dict[str, Any]) -> dict[str, Any]:

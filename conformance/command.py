@@ -58,7 +58,7 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
 
 def run_check(ns: argparse.Namespace) -> int:
     from ..client.errors import TransportError
-    from .checker import CheckOptions, check
+    from .checker import CheckOptions, EndpointUnreachable, check
     from .codes import CodesCommand, CodesFile, CodeSource
 
     source: CodeSource | None = None
@@ -69,7 +69,7 @@ def run_check(ns: argparse.Namespace) -> int:
     try:
         options = CheckOptions(ns.endpoint, ns.namespace, source, ns.origin, ns.timeout)
         report = asyncio.run(check(options))
-    except (ValueError, TransportError) as error:
+    except (ValueError, TransportError, EndpointUnreachable) as error:
         print(f"nicegui-authenticator check: {error}", file=sys.stderr)
         return 2
     print(json.dumps(report.to_json(), indent=2, ensure_ascii=False) if ns.json else report.to_table())

@@ -115,3 +115,39 @@ def test_the_table_names_every_step_and_exits_zero(backend_process: str, tmp_pat
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 deviation(s)" in result.stdout
     assert "envelope        body over 10 MiB" in result.stdout
+
+
+LATEST_CODE = """\
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+codes = [json.loads(l)["code"] for l in lines if sys.argv[2] in (json.loads(l).get("username"), json.loads(l).get("to"))]
+print(codes[-1] if codes else "")
+"""
+
+
+@pytest.mark.parametrize("backend_process", ["basic"], indirect=True)
+def test_codes_can_come_from_a_command(backend_process: str, tmp_path: Path) -> None:
+    script = tmp_path / "latest_code.py"
+    script.write_text(LATEST_CODE, encoding="utf-8")
+    command = f"{sys.executable} {script} {tmp_path / 'codes.jsonl'}"
+    result = subprocess.run(
+        [str(CLI), "check", "--endpoint", backend_process, "--codes-command", command, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    report = json.loads(result.stdout)
+    assert result.returncode == 0 and report["deviations"] == [], result.stdout
+    done = {(s["flow"], s["step"]) for s in report["steps"] if s["outcome"] == "ok"}
+    assert {("sign-up", "confirmSignUp"), ("reset", "confirmResetPassword")} <= done
+
+
+def test_an_unreachable_endpoint_exits_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(CLI), "check", "--endpoint", f"http://127.0.0.1:{free_port()}/aws-blocks/api"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "no reply from the endpoint" in result.stderr
