@@ -39,7 +39,7 @@ async def sign_in_until_done(
     for _ in range(MAX_SCREENS):
         if screen.user is not None:
             return screen
-        with run.step(flow, screen.name.value):
+        with run.step(flow, screen.name.value) as step:
             run.expect(
                 screen.error is None or screen.name not in (ScreenName.SIGN_IN, ScreenName.LOADING),
                 "R21",
@@ -48,7 +48,9 @@ async def sign_in_until_done(
             if wrong_code_first and _is_totp(screen, account):
                 await _wrong_code_is_an_ordinary_failure(run, auth, account)
                 wrong_code_first = False
+                step.note = "a wrong code first, then the right one"
             values = await _answer(screen, account, codes, first_factor)
+            step.note = "; ".join(filter(None, [_what(screen, values), step.note]))
             before = screen
             screen = await auth.submit(values)
             run.expect(
@@ -58,6 +60,14 @@ async def sign_in_until_done(
             )
     run.expect(False, "R21", f"still not signed in after {MAX_SCREENS} screens")
     raise FlowStopped("unreachable")
+
+
+def _what(screen: Screen, values: dict[str, str]) -> str:
+    """A few words for the report on how the step was answered (never a secret)."""
+    if screen.name is ScreenName.CONFIRM_CODE:
+        return f"{screen.code_variant or 'one-time'} code"
+    choice = values.get("mfaType") or values.get("firstFactor")
+    return f"chose {choice}" if choice else ""
 
 
 def _is_totp(screen: Screen, account: Account) -> bool:
