@@ -23,7 +23,7 @@ from typing import Any, Final
 from nicegui import background_tasks, ui
 
 from ..client import AuthClient, AuthStateApi
-from ..state_machine import AuthUser, Msg, translate
+from ..state_machine import AuthUser, Msg, Template, translate
 from .auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from .authenticator import Authenticator
 from .hooks import hook
@@ -62,7 +62,7 @@ class AccountMenu(ui.element):
         self,
         api: AuthStateApi | AuthClient,
         *,
-        catalog: Mapping[str, str] | None = None,
+        catalog: Mapping[str, Template] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         authenticator_options: Mapping[str, Any] | None = None,
     ) -> None:

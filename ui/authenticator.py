@@ -55,6 +55,7 @@ from ..state_machine import (
     Start,
     Submit,
     SubmitExternalForm,
+    Template,
     translate,
 )
 from ..state_machine.screens import LOCAL_SCREENS
@@ -99,7 +100,7 @@ class Authenticator(ui.element):
         logo: str | None = None,
         hide_sign_up: bool = False,
         password_policy: PasswordPolicy | None = None,
-        catalog: Mapping[str, str] | None = None,
+        catalog: Mapping[str, Template] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
     ) -> None:

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from nicegui import ui
 
-from ..state_machine import CONFIRM_PASSWORD_FIELD, FieldKind, Form, Text, translate
+from ..state_machine import CONFIRM_PASSWORD_FIELD, FieldKind, Form, Template, Text, translate
 from ..state_machine.messages import msg
 from ..state_machine.rules import MatchesField
 from .fields import FieldHandle, build_field
@@ -48,7 +48,7 @@ class FormView:
         self,
         form: Form,
         *,
-        catalog: Mapping[str, str] | None,
+        catalog: Mapping[str, Template] | None,
         on_submit: SubmitHandler,
         style: ButtonStyle = ButtonStyle.PRIMARY,
         field_errors: Mapping[str, Text] | None = None,

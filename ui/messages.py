@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from ..state_machine import ENGLISH
+from ..state_machine import ENGLISH, Template
 
 UI_ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -34,6 +34,6 @@ UI_ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 
-def effective_catalog(catalog: Mapping[str, str] | None) -> Mapping[str, str]:
+def effective_catalog(catalog: Mapping[str, Template] | None) -> Mapping[str, Template]:
     """Machine English, then the shell's English, then the host app's catalog."""
     return MappingProxyType({**ENGLISH, **UI_ENGLISH, **(catalog or {})})

@@ -18,7 +18,7 @@ from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 from nicegui.events import ValueChangeEventArguments
 
-from ...state_machine import FieldKind, Form, FormRole, Link, LinkKind, Msg, Screen, Text, translate
+from ...state_machine import FieldKind, Form, FormRole, Link, LinkKind, Msg, Screen, Template, Text, translate
 from ..form_view import ButtonStyle, FormView
 from ..hooks import hook
 from ..messages import effective_catalog
@@ -36,7 +36,7 @@ class ScreenContext:
     """The screen to draw, the catalog to draw it in, and where person events go."""
 
     screen: Screen
-    catalog: Mapping[str, str] | None
+    catalog: Mapping[str, Template] | None
     on_submit: Callable[[FormView], Awaitable[None]]
     on_link: Callable[[Link], Awaitable[None]]
     on_retry: Callable[[], Awaitable[None]]
