@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "Authenticator": "ui.components.authenticator",
     "AccountMenu": "ui.components.account_menu",
     "AuthenticatedContent": "ui.components.authenticated_content",
+    "LanguageSwitcher": "ui.components.language_switcher",
     "protected": "ui.components.protected",
     "sign_in_page": "ui.hosted.pages",
     "RedirectPolicy": "ui.hosted.redirects",
@@ -61,6 +62,7 @@ __all__ = [
     "CookieSession",
     "HeadlessAuthenticator",
     "InProcessApi",
+    "LanguageSwitcher",
     "MachineConfig",
     "PasswordPolicy",
     "ProtocolError",
@@ -104,6 +106,7 @@ if TYPE_CHECKING:
     from .ui.components.account_menu import AccountMenu
     from .ui.components.authenticated_content import AuthenticatedContent
     from .ui.components.authenticator import Authenticator
+    from .ui.components.language_switcher import LanguageSwitcher
     from .ui.components.protected import protected
     from .ui.hosted.pages import sign_in_page
     from .ui.hosted.redirects import RedirectPolicy

@@ -103,6 +103,23 @@ def is_supported(tag: str) -> bool:
     return tag.lower() in _BY_LOWER_TAG
 
 
+def canonical_tags(tags: Iterable[str] | None) -> tuple[str, ...]:
+    """``tags`` spelled as shipped, duplicates dropped (every shipped tag for None).
+
+    ValueError names any tag we do not ship, so a typo in a configuration fails
+    at start rather than silently showing English.
+    """
+    if tags is None:
+        return SUPPORTED_TAGS
+    given = [tag.strip() for tag in tags if tag.strip()]
+    unknown = [tag for tag in given if not is_supported(tag)]
+    if unknown or not given:
+        raise ValueError(
+            f"unknown language {', '.join(unknown) or '(none given)'}; known: {' '.join(SUPPORTED_TAGS)}"
+        )
+    return tuple(dict.fromkeys(language_for(tag).tag for tag in given))
+
+
 def parse_accept_language(header: str | None) -> list[str]:
     """The tags of an ``Accept-Language`` header, most wanted first (q=0 and ``*`` dropped).
 

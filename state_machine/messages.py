@@ -92,6 +92,8 @@ class Catalog(Mapping[str, Template]):
 
     def layered(self, *overrides: Mapping[str, Template] | None) -> Catalog:
         """This catalog with each of ``overrides`` on top, later ones winning."""
+        if not any(overrides):
+            return self
         merged: dict[str, Template] = dict(self.messages)
         for layer in overrides:
             merged.update(layer or {})

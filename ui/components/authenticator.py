@@ -21,7 +21,7 @@ Children added with ``with Authenticator(...):`` are shown only while signed in.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -51,10 +51,12 @@ from ...state_machine import (
     Template,
     translate,
 )
+from ...state_machine.languages import canonical_tags, language_for
 from ...state_machine.screens import LOCAL_SCREENS
 from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from ..session.browser_calls import ensure_assets
 from ..session.browser_session import browser_api
+from ..session.language import browser_language
 from .browser_port import BrowserPort
 from .form_view import FormView
 from .hooks import hook
@@ -78,7 +80,11 @@ class Authenticator(ui.element):
     :param logo: image URL shown above the title
     :param hide_sign_up: never offer Create Account, even if the server allows it
     :param password_policy: rules for new passwords when the server does not describe them
-    :param catalog: message translations (keys of ``state_machine.messages.ENGLISH``)
+    :param language: the language to speak (a tag such as ``de`` or ``zh-Hant``); by default
+        the browser's remembered choice, else its ``Accept-Language``, among ``languages``
+    :param languages: the languages the browser may get (default: every shipped one)
+    :param catalog: message overrides on top of the language's catalog (keys of
+        ``state_machine.messages.ENGLISH``), e.g. a reworded sentence
     :param on_auth_change: called with the user after sign-in and None after sign-out
     :param show_signed_in: show the signed-in card (else the element is empty while signed in)
     """
@@ -92,17 +98,24 @@ class Authenticator(ui.element):
         logo: str | None = None,
         hide_sign_up: bool = False,
         password_policy: PasswordPolicy | None = None,
+        language: str | None = None,
+        languages: Sequence[str] | None = None,
         catalog: Mapping[str, Template] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
     ) -> None:
+        offered = canonical_tags(languages)
+        forced = _offered(language, offered) if language else None  # refused before any element exists
         super().__init__("div")
         config = MachineConfig(
             issuer=issuer, password_policy=password_policy or PasswordPolicy(), sign_up=not hide_sign_up
         )
         self._title = title
         self._logo = logo
-        self._catalog = effective_catalog(catalog)
+        self._languages = offered
+        self._overrides = catalog
+        self._language = forced or browser_language(offered)
+        self._catalog = effective_catalog(catalog, self._language)
         self._on_auth_change = on_auth_change
         self._show_signed_in = show_signed_in
         self._browser_id = current_browser_id()
@@ -124,6 +137,7 @@ class Authenticator(ui.element):
         ensure_assets()
         ensure_styles()
         self.classes("na-root")
+        self._mark_language()
         hook(self, "authenticator")
         with self.default_slot:
             self._region = ui.element("div").classes("w-full flex flex-col items-center")
@@ -161,6 +175,24 @@ class Authenticator(ui.element):
     def machine(self) -> AuthMachine:
         """The state machine as it is now (read-only value)."""
         return self._machine
+
+    @property
+    def language(self) -> str:
+        """The tag of the language shown now (``de``, ``zh-Hant``, ...)."""
+        return self._language
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages this element may be switched to."""
+        return self._languages
+
+    def set_language(self, tag: str) -> None:
+        """Speak ``tag`` from now on: the screen is redrawn, what the person typed is kept."""
+        self._language = _offered(tag, self._languages)
+        self._catalog = effective_catalog(self._overrides, self._language)
+        self._port.use_catalog(self._catalog)
+        self._mark_language()
+        self._render(relabel=True)
 
     async def refresh(self) -> None:
         """Re-read the server's state (another part of the app signed in or out)."""
@@ -222,7 +254,12 @@ class Authenticator(ui.element):
 
     # ------------------------------------------------------------- rendering
 
-    def _render(self) -> None:
+    def _mark_language(self) -> None:
+        """``lang`` for screen readers and fonts, ``dir`` so right-to-left scripts lay out mirrored."""
+        self.props["lang"] = self._language
+        self.props["dir"] = language_for(self._language).direction.value
+
+    def _render(self, *, relabel: bool = False) -> None:
         if self.is_deleted:
             return
         screen = self._machine.screen
@@ -230,10 +267,10 @@ class Authenticator(ui.element):
         self._rendered = screen
         self.props["data-screen"] = screen.name.value
         self._content.set_visibility(screen.user is not None)
-        if before is not None and _layout(before) == _layout(screen):
+        if before is not None and not relabel and _layout(before) == _layout(screen):
             self._show_pending(screen.pending)
             return
-        if before is None or before.name is not screen.name:
+        if not relabel and (before is None or before.name is not screen.name):
             self._drafts.clear()
         self._region.clear()
         self._views = []
@@ -268,6 +305,14 @@ class Authenticator(ui.element):
     def _show_pending(self, pending: bool) -> None:
         for view in self._views:
             view.set_pending(pending, active=view is self._active_view)
+
+
+def _offered(tag: str, languages: tuple[str, ...]) -> str:
+    """``tag`` spelled canonically; ValueError unless it is one of ``languages``."""
+    canonical = canonical_tags([tag])[0]
+    if canonical not in languages:
+        raise ValueError(f"language {tag!r} is not among the offered {' '.join(languages)}")
+    return canonical
 
 
 def _layout(screen: Screen) -> Screen:

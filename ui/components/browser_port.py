@@ -49,6 +49,10 @@ class BrowserPort:
         self._redraw = redraw
         self._auth_changed = auth_changed
 
+    def use_catalog(self, catalog: Mapping[str, Template]) -> None:
+        """Word the port's own notices from ``catalog`` (the element changed language)."""
+        self._catalog = catalog
+
     @property
     def api(self) -> AuthStateApi:
         return self._api

@@ -20,8 +20,10 @@ from nicegui import ui
 from ...client import AuthClient, AuthStateApi
 from ...client.callbacks import call_handler
 from ...state_machine import AuthUser
+from ...state_machine.languages import language_for
 from ..components.authenticator import Authenticator
 from ..components.hooks import hook
+from ..components.language_switcher import LanguageSwitcher
 from .config import HostedConfig
 from .redirects import RedirectPolicy
 
@@ -58,9 +60,15 @@ def sign_in_page(
 
 
 def _dev_banner(outbox: str) -> None:
-    """The on-page half of "loud": the command prints the other half at start."""
+    """The on-page half of "loud": the command prints the other half at start.
+
+    For developers only, so in English whatever the page's language, and marked
+    so (``lang``, ``dir``) to read left to right on a right-to-left page.
+    """
     with ui.element("div").classes("na-dev-banner w-full") as banner:
         banner.props["role"] = "status"
+        banner.props["lang"] = "en"
+        banner.props["dir"] = "ltr"
         hook(banner, "hosted-dev-banner")
         ui.label("Development mode ").classes("na-dev-banner-title")
         ui.label("The embedded reference backend sends no codes; read them in the ").classes("inline")
@@ -76,7 +84,14 @@ _PAGE_CSS: Final = """
   margin-right: .5rem; }
 .na-dev-banner-link { color: #92400e; font-weight: 600; text-decoration: underline; }
 .na-hosted-main { min-height: 100vh; background: #f3f4f6; }
+.na-hosted-languages { display: flex; justify-content: flex-end; width: 100%; max-width: 28rem; }
+.na-hosted-languages .na-language-switcher { min-width: 11rem; background: #fff; }
 """
+
+
+def _mark_page_language(tag: str) -> None:
+    """The document's ``lang`` and ``dir``: the whole page, menus included, follows the language."""
+    ui.query("html").props(f"lang={tag} dir={language_for(tag).direction.value}")
 
 
 def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> None:
@@ -91,13 +106,20 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
         with ui.column().classes("na-hosted-main w-full items-center gap-0"):
             if config.dev_outbox:
                 _dev_banner(config.dev_outbox)
-            with ui.column().classes("w-full items-center px-4 py-10"):
-                sign_in_page(
+            with ui.column().classes("w-full items-center px-4 py-10 gap-3"):
+                switcher_row = ui.element("div").classes("na-hosted-languages")
+                authenticator = sign_in_page(
                     api,
                     redirect=redirect,
                     policy=config.redirect_policy,
                     issuer=config.issuer,
                     title=config.title,
                     logo=config.logo,
+                    language=config.language,
+                    languages=config.languages,
                     **config.authenticator_options,
                 )
+                _mark_page_language(authenticator.language)
+                if config.language is None and len(authenticator.languages) > 1:
+                    with switcher_row:
+                        LanguageSwitcher(authenticator, on_change=_mark_page_language)
