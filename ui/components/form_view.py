@@ -32,6 +32,10 @@ class ButtonStyle(StrEnum):
     PROVIDER = "provider"  # federated sign-in button
 
 
+# Icons that point a way (out of a door, into one): a right-to-left page mirrors them. Others
+# (a fingerprint, a bin, a key) mean the same either way and stay as drawn.
+_POINTING_ICONS = frozenset({"login", "logout", "arrow_back", "arrow_forward"})
+
 _BUTTON_PROPS: Mapping[ButtonStyle, str] = {
     ButtonStyle.PRIMARY: "unelevated no-caps color=primary",
     ButtonStyle.SECONDARY: "outline no-caps color=primary",
@@ -86,6 +90,8 @@ class FormView:
             label = button_label if button_label is not None else translate(form.label, catalog)
             self.button = ui.button(label, icon=icon, on_click=self.submit).props(_BUTTON_PROPS[style])
             self.button.props["type"] = "button"
+            if icon in _POINTING_ICONS:
+                self.button.classes("na-pointing-icon")  # mirrored right-to-left (authenticator.css)
             if style in (ButtonStyle.PRIMARY, ButtonStyle.SECONDARY, ButtonStyle.PROVIDER):
                 self.button.classes("na-submit" if style is ButtonStyle.PRIMARY else "na-secondary")
             hook(self.button, "authenticator-submit")

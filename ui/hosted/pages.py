@@ -19,7 +19,8 @@ from nicegui import ui
 
 from ...client import AuthClient, AuthStateApi
 from ...client.callbacks import call_handler
-from ...state_machine import AuthUser
+from ...state_machine import AuthUser, Msg, translate
+from ...state_machine.catalogs import catalog_for
 from ...state_machine.languages import language_for
 from ..components.authenticator import Authenticator
 from ..components.hooks import hook
@@ -89,9 +90,10 @@ _PAGE_CSS: Final = """
 """
 
 
-def _mark_page_language(tag: str) -> None:
-    """The document's ``lang`` and ``dir``: the whole page, menus included, follows the language."""
+def _mark_page_language(tag: str, *, title: str | None) -> None:
+    """The document's ``lang``, ``dir`` and title: the whole page, menus included, follows the language."""
     ui.query("html").props(f"lang={tag} dir={language_for(tag).direction.value}")
+    ui.page_title(title or translate(Msg("tab.sign_in"), catalog_for(tag)))
 
 
 def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> None:
@@ -119,7 +121,9 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
                     languages=config.languages,
                     **config.authenticator_options,
                 )
-                _mark_page_language(authenticator.language)
+                _mark_page_language(authenticator.language, title=config.title)
                 if config.language is None and len(authenticator.languages) > 1:
                     with switcher_row:
-                        LanguageSwitcher(authenticator, on_change=_mark_page_language)
+                        LanguageSwitcher(
+                            authenticator, on_change=lambda tag: _mark_page_language(tag, title=config.title)
+                        )
