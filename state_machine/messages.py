@@ -253,6 +253,8 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "policy.uppercase": "An uppercase letter",
         "policy.digit": "A number",
         "policy.symbol": "A special character",
+        "policy.max_length": {"one": "At most {count} character", "other": "At most {count} characters"},
+        "policy.not_common": "Must not be a commonly used password",
         # Notices (information, not errors)
         "notice.account_confirmed": "Your account is confirmed. Sign in to continue.",
         "notice.password_reset": "Your password was changed. Sign in with your new password.",

@@ -127,6 +127,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Et stort bogstav",
         "policy.digit": "Et tal",
         "policy.symbol": "Et specialtegn",
+        "policy.max_length": {"one": "Højst {count} tegn", "other": "Højst {count} tegn"},
+        "policy.not_common": "Ikke en almindeligt brugt adgangskode",
         "notice.account_confirmed": "Din konto er bekræftet. Log ind for at fortsætte.",
         "notice.password_reset": "Din adgangskode er ændret. Log ind med din nye adgangskode.",
         "notice.code_resent": "Vi har sendt dig en ny kode.",

@@ -128,6 +128,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Ein Großbuchstabe",
         "policy.digit": "Eine Ziffer",
         "policy.symbol": "Ein Sonderzeichen",
+        "policy.max_length": {"one": "Höchstens {count} Zeichen", "other": "Höchstens {count} Zeichen"},
+        "policy.not_common": "Kein häufig verwendetes Passwort",
         "notice.account_confirmed": "Ihr Konto ist bestätigt. Melden Sie sich an, um fortzufahren.",
         "notice.password_reset": "Ihr Passwort wurde geändert. Melden Sie sich mit Ihrem neuen Passwort an.",
         "notice.code_resent": "Wir haben Ihnen einen neuen Code gesendet.",

@@ -134,6 +134,12 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Una letra mayúscula",
         "policy.digit": "Un número",
         "policy.symbol": "Un carácter especial",
+        "policy.max_length": {
+            "one": "Como máximo {count} carácter",
+            "many": "Como máximo {count} de caracteres",
+            "other": "Como máximo {count} caracteres",
+        },
+        "policy.not_common": "No es una contraseña de uso común",
         "notice.account_confirmed": "Su cuenta está confirmada. Inicie sesión para continuar.",
         "notice.password_reset": "Su contraseña se ha cambiado. Inicie sesión con su contraseña nueva.",
         "notice.code_resent": "Le hemos enviado un código nuevo.",

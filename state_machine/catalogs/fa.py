@@ -125,6 +125,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "یک حرف بزرگ لاتین",
         "policy.digit": "یک رقم",
         "policy.symbol": "یک نویسهٔ ویژه",
+        "policy.max_length": {"one": "حداکثر {count} نویسه", "other": "حداکثر {count} نویسه"},
+        "policy.not_common": "گذرواژهٔ رایج نباشد",
         "notice.account_confirmed": "حساب شما تأیید شد. برای ادامه وارد شوید.",
         "notice.password_reset": "گذرواژهٔ شما تغییر کرد. با گذرواژهٔ جدید وارد شوید.",
         "notice.code_resent": "کد جدیدی برایتان فرستادیم.",

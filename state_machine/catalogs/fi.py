@@ -125,6 +125,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Iso kirjain",
         "policy.digit": "Numero",
         "policy.symbol": "Erikoismerkki",
+        "policy.max_length": {"one": "Enintään {count} merkki", "other": "Enintään {count} merkkiä"},
+        "policy.not_common": "Ei yleisesti käytetty salasana",
         "notice.account_confirmed": "Tilisi on vahvistettu. Jatka kirjautumalla sisään.",
         "notice.password_reset": "Salasanasi on vaihdettu. Kirjaudu uudella salasanalla.",
         "notice.code_resent": "Lähetimme sinulle uuden koodin.",

@@ -133,6 +133,12 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Une lettre majuscule",
         "policy.digit": "Un chiffre",
         "policy.symbol": "Un caractère spécial",
+        "policy.max_length": {
+            "one": "Au plus {count} caractère",
+            "many": "Au plus {count} de caractères",
+            "other": "Au plus {count} caractères",
+        },
+        "policy.not_common": "Pas un mot de passe courant",
         "notice.account_confirmed": "Votre compte est confirmé. Connectez-vous pour continuer.",
         "notice.password_reset": "Votre mot de passe a été modifié. Connectez-vous avec votre nouveau mot de passe.",
         "notice.code_resent": "Nous vous avons envoyé un nouveau code.",

@@ -130,6 +130,12 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "אות לטינית גדולה",
         "policy.digit": "ספרה",
         "policy.symbol": "תו מיוחד",
+        "policy.max_length": {
+            "one": "לכל היותר {count} תו",
+            "two": "לכל היותר {count} תווים",
+            "other": "לכל היותר {count} תווים",
+        },
+        "policy.not_common": "לא סיסמה נפוצה",
         "notice.account_confirmed": "החשבון אומת. אפשר להיכנס כדי להמשיך.",
         "notice.password_reset": "הסיסמה שונתה. אפשר להיכנס עם הסיסמה החדשה.",
         "notice.code_resent": "שלחנו אליך קוד חדש.",

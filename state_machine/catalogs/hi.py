@@ -124,6 +124,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "एक बड़ा अक्षर (A-Z)",
         "policy.digit": "एक अंक",
         "policy.symbol": "एक विशेष वर्ण",
+        "policy.max_length": {"one": "अधिकतम {count} वर्ण", "other": "अधिकतम {count} वर्ण"},
+        "policy.not_common": "आम तौर पर इस्तेमाल होने वाला पासवर्ड न हो",
         "notice.account_confirmed": "आपके खाते की पुष्टि हो गई है। जारी रखने के लिए साइन इन करें।",
         "notice.password_reset": "आपका पासवर्ड बदल दिया गया है। नए पासवर्ड से साइन इन करें।",
         "notice.code_resent": "हमने आपको नया कोड भेजा है।",

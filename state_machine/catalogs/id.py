@@ -122,6 +122,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Huruf besar",
         "policy.digit": "Angka",
         "policy.symbol": "Karakter khusus",
+        "policy.max_length": {"other": "Maksimal {count} karakter"},
+        "policy.not_common": "Bukan kata sandi yang umum digunakan",
         "notice.account_confirmed": "Akun Anda telah dikonfirmasi. Masuk untuk melanjutkan.",
         "notice.password_reset": "Kata sandi Anda telah diubah. Masuk dengan kata sandi baru Anda.",
         "notice.code_resent": "Kami telah mengirimi Anda kode baru.",

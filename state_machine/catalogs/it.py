@@ -132,6 +132,12 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Una lettera maiuscola",
         "policy.digit": "Un numero",
         "policy.symbol": "Un carattere speciale",
+        "policy.max_length": {
+            "one": "Al massimo {count} carattere",
+            "many": "Al massimo {count} di caratteri",
+            "other": "Al massimo {count} caratteri",
+        },
+        "policy.not_common": "Non una password di uso comune",
         "notice.account_confirmed": "Il tuo account è confermato. Accedi per continuare.",
         "notice.password_reset": "La password è stata cambiata. Accedi con la nuova password.",
         "notice.code_resent": "Ti abbiamo inviato un nuovo codice.",

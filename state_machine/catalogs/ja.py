@@ -122,6 +122,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "英大文字",
         "policy.digit": "数字",
         "policy.symbol": "記号",
+        "policy.max_length": {"other": "{count}文字以内"},
+        "policy.not_common": "よく使われるパスワードではないこと",
         "notice.account_confirmed": "アカウントが確認されました。サインインして続行してください。",
         "notice.password_reset": "パスワードを変更しました。新しいパスワードでサインインしてください。",
         "notice.code_resent": "新しいコードを送信しました。",

@@ -122,6 +122,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "영문 대문자",
         "policy.digit": "숫자",
         "policy.symbol": "특수 문자",
+        "policy.max_length": {"other": "{count}자 이하"},
+        "policy.not_common": "흔히 사용되는 비밀번호가 아닐 것",
         "notice.account_confirmed": "계정이 확인되었습니다. 계속하려면 로그인하세요.",
         "notice.password_reset": "비밀번호가 변경되었습니다. 새 비밀번호로 로그인하세요.",
         "notice.code_resent": "새 코드를 보냈습니다.",

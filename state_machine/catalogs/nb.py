@@ -127,6 +127,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "En stor bokstav",
         "policy.digit": "Et tall",
         "policy.symbol": "Et spesialtegn",
+        "policy.max_length": {"one": "Maks {count} tegn", "other": "Maks {count} tegn"},
+        "policy.not_common": "Ikke et vanlig brukt passord",
         "notice.account_confirmed": "Kontoen din er bekreftet. Logg på for å fortsette.",
         "notice.password_reset": "Passordet ditt er endret. Logg på med det nye passordet.",
         "notice.code_resent": "Vi har sendt deg en ny kode.",

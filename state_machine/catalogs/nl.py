@@ -127,6 +127,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Een hoofdletter",
         "policy.digit": "Een cijfer",
         "policy.symbol": "Een speciaal teken",
+        "policy.max_length": {"one": "Hoogstens {count} teken", "other": "Hoogstens {count} tekens"},
+        "policy.not_common": "Geen veelgebruikt wachtwoord",
         "notice.account_confirmed": "Uw account is bevestigd. Log in om verder te gaan.",
         "notice.password_reset": "Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord.",
         "notice.code_resent": "We hebben u een nieuwe code gestuurd.",

@@ -132,6 +132,13 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Wielka litera",
         "policy.digit": "Cyfra",
         "policy.symbol": "Znak specjalny",
+        "policy.max_length": {
+            "one": "Co najwyżej {count} znak",
+            "few": "Co najwyżej {count} znaki",
+            "many": "Co najwyżej {count} znaków",
+            "other": "Co najwyżej {count} znaku",
+        },
+        "policy.not_common": "Nie może być popularnym hasłem",
         "notice.account_confirmed": "Konto zostało potwierdzone. Zaloguj się, aby kontynuować.",
         "notice.password_reset": "Hasło zostało zmienione. Zaloguj się nowym hasłem.",
         "notice.code_resent": "Wysłaliśmy Ci nowy kod.",

@@ -130,6 +130,12 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Uma letra maiúscula",
         "policy.digit": "Um número",
         "policy.symbol": "Um caractere especial",
+        "policy.max_length": {
+            "one": "No máximo {count} caractere",
+            "many": "No máximo {count} de caracteres",
+            "other": "No máximo {count} caracteres",
+        },
+        "policy.not_common": "Não ser uma senha comum",
         "notice.account_confirmed": "Sua conta foi confirmada. Entre para continuar.",
         "notice.password_reset": "Sua senha foi alterada. Entre com a nova senha.",
         "notice.code_resent": "Enviamos um novo código para você.",

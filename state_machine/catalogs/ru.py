@@ -132,6 +132,13 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Заглавная буква",
         "policy.digit": "Цифра",
         "policy.symbol": "Специальный символ",
+        "policy.max_length": {
+            "one": "Не более {count} символа",
+            "few": "Не более {count} символов",
+            "many": "Не более {count} символов",
+            "other": "Не более {count} символа",
+        },
+        "policy.not_common": "Не должен быть распространённым паролем",
         "notice.account_confirmed": "Аккаунт подтверждён. Войдите, чтобы продолжить.",
         "notice.password_reset": "Пароль изменён. Войдите с новым паролем.",
         "notice.code_resent": "Мы отправили вам новый код.",

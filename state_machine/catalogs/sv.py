@@ -125,6 +125,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "En stor bokstav",
         "policy.digit": "En siffra",
         "policy.symbol": "Ett specialtecken",
+        "policy.max_length": {"one": "Högst {count} tecken", "other": "Högst {count} tecken"},
+        "policy.not_common": "Inte ett vanligt förekommande lösenord",
         "notice.account_confirmed": "Ditt konto är bekräftat. Logga in för att fortsätta.",
         "notice.password_reset": "Ditt lösenord har ändrats. Logga in med ditt nya lösenord.",
         "notice.code_resent": "Vi har skickat en ny kod till dig.",

@@ -119,6 +119,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "ตัวพิมพ์ใหญ่ภาษาอังกฤษ",
         "policy.digit": "ตัวเลข",
         "policy.symbol": "อักขระพิเศษ",
+        "policy.max_length": {"other": "ไม่เกิน {count} ตัวอักษร"},
+        "policy.not_common": "ไม่ใช่รหัสผ่านที่ใช้กันทั่วไป",
         "notice.account_confirmed": "ยืนยันบัญชีของคุณแล้ว ลงชื่อเข้าใช้เพื่อดำเนินการต่อ",
         "notice.password_reset": "เปลี่ยนรหัสผ่านแล้ว โปรดลงชื่อเข้าใช้ด้วยรหัสผ่านใหม่",
         "notice.code_resent": "เราส่งรหัสใหม่ให้คุณแล้ว",

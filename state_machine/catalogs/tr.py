@@ -125,6 +125,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Bir büyük harf",
         "policy.digit": "Bir rakam",
         "policy.symbol": "Bir özel karakter",
+        "policy.max_length": {"one": "En fazla {count} karakter", "other": "En fazla {count} karakter"},
+        "policy.not_common": "Yaygın kullanılan bir şifre olmamalı",
         "notice.account_confirmed": "Hesabınız doğrulandı. Devam etmek için oturum açın.",
         "notice.password_reset": "Şifreniz değiştirildi. Yeni şifrenizle oturum açın.",
         "notice.code_resent": "Size yeni bir kod gönderdik.",

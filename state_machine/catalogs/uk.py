@@ -132,6 +132,13 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "Велика літера",
         "policy.digit": "Цифра",
         "policy.symbol": "Спеціальний символ",
+        "policy.max_length": {
+            "one": "Щонайбільше {count} символ",
+            "few": "Щонайбільше {count} символи",
+            "many": "Щонайбільше {count} символів",
+            "other": "Щонайбільше {count} символу",
+        },
+        "policy.not_common": "Не має бути поширеним паролем",
         "notice.account_confirmed": "Обліковий запис підтверджено. Увійдіть, щоб продовжити.",
         "notice.password_reset": "Пароль змінено. Увійдіть із новим паролем.",
         "notice.code_resent": "Ми надіслали вам новий код.",

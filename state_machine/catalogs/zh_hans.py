@@ -119,6 +119,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "一个大写字母",
         "policy.digit": "一个数字",
         "policy.symbol": "一个特殊字符",
+        "policy.max_length": {"other": "最多 {count} 个字符"},
+        "policy.not_common": "不是常用密码",
         "notice.account_confirmed": "您的账号已验证。请登录以继续。",
         "notice.password_reset": "您的密码已更改。请使用新密码登录。",
         "notice.code_resent": "我们已向您发送新的验证码。",

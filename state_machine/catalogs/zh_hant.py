@@ -119,6 +119,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "policy.uppercase": "一個大寫字母",
         "policy.digit": "一個數字",
         "policy.symbol": "一個特殊字元",
+        "policy.max_length": {"other": "最多 {count} 個字元"},
+        "policy.not_common": "不是常用密碼",
         "notice.account_confirmed": "您的帳戶已驗證。請登入以繼續。",
         "notice.password_reset": "您的密碼已變更。請使用新密碼登入。",
         "notice.code_resent": "我們已傳送新的驗證碼給您。",
