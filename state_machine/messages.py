@@ -249,11 +249,11 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "validation.passwords_mismatch": "Passwords do not match.",
         "validation.choice": "Choose one of the options.",
         "policy.min_length": {"one": "At least {count} character", "other": "At least {count} characters"},
+        "policy.max_length": {"one": "At most {count} character", "other": "At most {count} characters"},
         "policy.lowercase": "A lowercase letter",
         "policy.uppercase": "An uppercase letter",
         "policy.digit": "A number",
         "policy.symbol": "A special character",
-        "policy.max_length": {"one": "At most {count} character", "other": "At most {count} characters"},
         "policy.not_common": "Must not be a commonly used password",
         # Notices (information, not errors)
         "notice.account_confirmed": "Your account is confirmed. Sign in to continue.",
@@ -271,6 +271,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "error.code_expired": "The code has expired. Start again.",
         "error.session_expired": "Your session has expired. Start again.",
         "error.too_many_attempts": "Too many attempts. Wait a moment and try again.",
+        "error.code_delivery": "We could not send the code. Try again in a moment.",
         "error.not_authenticated": "You need to sign in again.",
         "error.invalid_password": "The password does not meet the requirements.",
         "error.passkey_unknown": "This passkey is not registered for your account.",
@@ -323,6 +324,7 @@ ERROR_KEYS: Final[Mapping[str, tuple[str, str | None]]] = MappingProxyType(
         "TooManyFailedAttemptsException": ("error.too_many_attempts", None),
         "NotAuthenticatedException": ("error.not_authenticated", None),
         "WebAuthnCredentialNotSupportedException": ("error.passkey_unknown", None),
+        "CodeDeliveryFailureException": ("error.code_delivery", None),
     }
 )
 
