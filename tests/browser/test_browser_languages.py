@@ -32,7 +32,13 @@ LANGUAGES = {
     "ja-JP": ("ja", "ltr", "アカウントにサインイン", "サインイン中: "),
 }
 # Japanese is not in the set: Chromium needs a CJK font (fonts-noto-cjk) to draw it.
-README_SET = {("ar", "sign_in"), ("ar", "setup_totp"), ("de", "sign_up"), ("he", "signed_in"), ("he", "error")}
+README_SET = {
+    ("ar", "sign_in"),
+    ("ar", "setup_totp"),
+    ("de", "sign_up"),
+    ("he", "signed_in"),
+    ("he", "error"),
+}
 
 
 @pytest.fixture(scope="module")

@@ -63,6 +63,7 @@ from .hooks import hook
 from .messages import effective_catalog
 from .screens import ScreenContext, renderer_for
 from .theme import ensure_styles
+from .theme_tokens import Theme
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
 
@@ -83,6 +84,8 @@ class Authenticator(ui.element):
     :param language: the language to speak (a tag such as ``de`` or ``zh-Hant``); by default
         the browser's remembered choice, else its ``Accept-Language``, among ``languages``
     :param languages: the languages the browser may get (default: every shipped one)
+    :param theme: design tokens to set (``{"color-brand": "#0f766e", "radius-card": "0"}`` or a
+        :class:`~.theme_tokens.Theme`); names and defaults in ``assets/authenticator.css``
     :param catalog: message overrides on top of the language's catalog (keys of
         ``state_machine.messages.ENGLISH``), e.g. a reworded sentence
     :param on_auth_change: called with the user after sign-in and None after sign-out
@@ -100,12 +103,14 @@ class Authenticator(ui.element):
         password_policy: PasswordPolicy | None = None,
         language: str | None = None,
         languages: Sequence[str] | None = None,
+        theme: Theme | Mapping[str, str] | None = None,
         catalog: Mapping[str, Template] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
     ) -> None:
         offered = canonical_tags(languages)
         forced = _offered(language, offered) if language else None  # refused before any element exists
+        tokens = theme if isinstance(theme, Theme) or theme is None else Theme.from_mapping(theme)
         super().__init__("div")
         config = MachineConfig(
             issuer=issuer, password_policy=password_policy or PasswordPolicy(), sign_up=not hide_sign_up
@@ -137,6 +142,8 @@ class Authenticator(ui.element):
         ensure_assets()
         ensure_styles()
         self.classes("na-root")
+        if tokens is not None and tokens.values:
+            self.style(tokens.css_declarations())
         self._mark_language()
         hook(self, "authenticator")
         with self.default_slot:

@@ -31,6 +31,7 @@ from ...backend import command_line
 from ...backend.cookies import is_loopback
 from ...backend.settings import ENV_PREFIX, BackendSettings
 from ...state_machine.languages import SUPPORTED_TAGS, canonical_tags
+from ..components.theme_tokens import load_theme
 from .config import HostedConfig, check_brand_color
 from .redirects import RedirectPolicy
 
@@ -100,6 +101,13 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     page.add_argument("--logo", metavar="URL_OR_FILE", help="logo image: a URL, or a local image file")
     page.add_argument("--brand-color", metavar="COLOR", help="primary colour, e.g. '#0f766e'")
     page.add_argument("--issuer", help="name authenticator apps show for TOTP codes (default: --title)")
+    page.add_argument(
+        "--theme",
+        metavar="FILE",
+        type=Path,
+        help="design tokens for the sign-in card, a .toml or .json file of names and values "
+        '(e.g. color-brand = "#0f766e"; the names are listed in assets/authenticator.css)',
+    )
     page.add_argument(
         "--language",
         metavar="TAG",
@@ -204,6 +212,9 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         brand_color = check_brand_color(ns.brand_color) if ns.brand_color else None
         languages = canonical_tags(ns.languages.split(",")) if ns.languages else None
         language = canonical_tags([ns.language])[0] if ns.language else None
+        theme = load_theme(ns.theme) if ns.theme else None
+    except OSError as error:
+        raise UsageError(f"--theme: {error}") from error
     except ValueError as error:
         raise UsageError(str(error)) from error
     if language is not None and languages is not None and language not in languages:
@@ -242,6 +253,7 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         dev_outbox="/dev/outbox" if settings is not None else None,
         language=language,
         languages=languages,
+        theme=theme,
     )
     return ServePlan(
         host=ns.host,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ..components.theme_tokens import Theme
 from .redirects import RedirectPolicy
 
 # A CSS colour Quasar can take as its brand colour: hex, or a plain colour name.
@@ -43,4 +44,5 @@ class HostedConfig:
     dev_outbox: str | None = None
     language: str | None = None
     languages: tuple[str, ...] | None = None
+    theme: Theme | None = None
     authenticator_options: Mapping[str, Any] = field(default_factory=dict)

@@ -84,7 +84,8 @@ _PAGE_CSS: Final = """
 .na-dev-banner-title { display: inline; font-weight: 700; text-transform: uppercase; letter-spacing: .04em;
   margin-right: .5rem; }
 .na-dev-banner-link { color: #92400e; font-weight: 600; text-decoration: underline; }
-.na-hosted-main { min-height: 100vh; background: #f3f4f6; }
+.na-hosted-main { min-height: 100vh; background: var(--na-color-background, #f3f4f6);
+  font-family: var(--na-font-family, inherit); }
 .na-hosted-languages { display: flex; justify-content: flex-end; width: 100%; max-width: 28rem; }
 .na-hosted-languages .na-language-switcher { min-width: 11rem; background: #fff; }
 """
@@ -105,7 +106,9 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
         if config.brand_color:
             ui.colors(primary=config.brand_color)
         ui.query(".nicegui-content").classes("p-0 gap-0")
-        with ui.column().classes("na-hosted-main w-full items-center gap-0"):
+        with ui.column().classes("na-hosted-main w-full items-center gap-0") as main:
+            if config.theme is not None and config.theme.values:
+                main.style(config.theme.css_declarations())  # the page around the card follows the theme
             if config.dev_outbox:
                 _dev_banner(config.dev_outbox)
             with ui.column().classes("w-full items-center px-4 py-10 gap-3"):
@@ -119,6 +122,7 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
                     logo=config.logo,
                     language=config.language,
                     languages=config.languages,
+                    theme=config.theme,
                     **config.authenticator_options,
                 )
                 _mark_page_language(authenticator.language, title=config.title)
