@@ -67,10 +67,13 @@ def test_the_brand_derives_visible_shades_and_the_more_legible_text(brand: str) 
     other = "#111111" if on_brand == "#ffffff" else "#ffffff"
     assert contrast_ratio(brand, on_brand) >= contrast_ratio(brand, other)
     assert shades["color-brand-focus"].startswith("rgba(")
+    assert contrast_ratio(shades["color-brand-text"], "#ffffff") >= 4.5
 
 
 def test_a_yellow_brand_gets_dark_text_and_a_blue_one_white() -> None:
     assert brand_shades("#f5b301")["color-on-brand"] == "#111111"
+    assert brand_shades("#f5b301")["color-brand-text"] != "#f5b301"  # yellow links would not read on white
+    assert brand_shades("#166534")["color-brand-text"] == "#166534"
     assert brand_shades("#1d4ed8")["color-on-brand"] == "#ffffff"
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
 

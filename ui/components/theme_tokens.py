@@ -68,6 +68,7 @@ DERIVED: Final[Mapping[str, str]] = MappingProxyType(
         "color-brand-active": "color-mix(in srgb, var(--na-color-brand) 76%, black)",
         "color-brand-focus": "color-mix(in srgb, var(--na-color-brand) 40%, transparent)",
         "color-on-brand": "#ffffff",
+        "color-brand-text": "var(--na-color-brand)",
     }
 )
 
@@ -112,7 +113,8 @@ def contrast_ratio(first: str, second: str) -> float:
 
 
 def brand_shades(brand: str) -> dict[str, str]:
-    """Hover, pressed and focus shades of ``brand`` and the more legible of black or white text on it.
+    """Hover, pressed and focus shades of ``brand``, the more legible of black or white text on it,
+    and the brand as text on a white card (links, tabs): darkened until it reads (WCAG AA, 4.5:1).
 
     A light brand darkens on hover and press, a dark one lightens, so the change
     is visible either way; the focus ring is the brand at 40% opacity.
@@ -127,7 +129,17 @@ def brand_shades(brand: str) -> dict[str, str]:
         "color-brand-active": _mix(brand, towards, 0.24),
         "color-brand-focus": f"rgba({r}, {g}, {b}, 0.4)",
         "color-on-brand": on_brand,
+        "color-brand-text": _readable_on_white(brand),
     }
+
+
+def _readable_on_white(color: str) -> str:
+    """``color``, or the first 5% step towards black that reaches 4.5:1 against white."""
+    for step in range(21):
+        shade = _mix(color, "#000000", step / 20)
+        if contrast_ratio(shade, "#ffffff") >= 4.5:
+            return shade
+    return "#000000"
 
 
 def _check(token: str, value: object) -> str:
