@@ -10,23 +10,28 @@ the clock or the environment.
 from __future__ import annotations
 
 from collections.abc import Set
+from functools import cache
 
 from babel import Locale
+from babel.plural import PluralRule
 
 PLURAL_CATEGORIES: frozenset[str] = frozenset({"zero", "one", "two", "few", "many", "other"})
 
 
-def _locale(language: str) -> Locale:
-    """Babel's locale for a BCP 47 tag such as ``pt-BR`` or ``zh-Hant``."""
-    return Locale.parse(language, sep="-")
+@cache
+def _rule(language: str) -> PluralRule:
+    """Babel's plural rule for a BCP 47 tag such as ``pt-BR`` or ``zh-Hant`` (parsed once per tag:
+    parsing the locale costs several times the rule itself, bench/translate.py)."""
+    rule: PluralRule = Locale.parse(language, sep="-").plural_form
+    return rule
 
 
 def plural_category(language: str, count: int) -> str:
     """The CLDR plural category of ``count`` in ``language`` (``one``, ``few``, ``other``, ...)."""
-    category: str = _locale(language).plural_form(count)
+    category: str = _rule(language)(count)
     return category
 
 
 def plural_categories(language: str) -> Set[str]:
     """Every category ``language`` distinguishes; a plural message needs a form for each."""
-    return frozenset(_locale(language).plural_form.tags) | {"other"}
+    return frozenset(_rule(language).tags) | {"other"}
