@@ -61,6 +61,7 @@ from .browser_port import BrowserPort
 from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
+from .screen_slots import ScreenSlots
 from .screens import ScreenContext, renderer_for
 from .theme import ensure_styles
 from .theme_tokens import Theme
@@ -150,6 +151,7 @@ class Authenticator(ui.element):
             self._region = ui.element("div").classes("w-full flex flex-col items-center")
             # Children of ``with authenticator:`` go here, shown only while signed in.
             self._content = ui.element("div").classes("w-full")
+            self._slots = ScreenSlots(ui.element("div"))
         self._content.set_visibility(False)
         self._render()
         on_same_browser(self._other_tab_changed, ignore_source=self._source)
@@ -182,6 +184,17 @@ class Authenticator(ui.element):
     def machine(self) -> AuthMachine:
         """The state machine as it is now (read-only value)."""
         return self._machine
+
+    def slot(self, name: str) -> ui.element:
+        """A container of your own in the card: ``"sign_in.footer"``, ``"sign_up.header"``, ``"*.footer"``.
+
+        Use it as ``with authenticator.slot("sign_in.footer"): ui.label(...)``; it is shown
+        above (header) or below (footer) the body of that screen, or of every screen for ``*``.
+        """
+        container, new = self._slots.slot(name)
+        if new and self._rendered is not None and self._slots.applies(name, self._rendered.name):
+            self._render(relabel=True)  # the screen shown now gets it at once
+        return container
 
     @property
     def language(self) -> str:
@@ -279,6 +292,7 @@ class Authenticator(ui.element):
             return
         if not relabel and (before is None or before.name is not screen.name):
             self._drafts.clear()
+        self._slots.park()
         self._region.clear()
         self._views = []
         self._active_view = None
@@ -303,8 +317,10 @@ class Authenticator(ui.element):
                         logo.props["alt"] = self._title or ""
                     if self._title:
                         ui.label(self._title).classes("na-brand-title")
+            self._slots.place(screen.name, "header")
             with ui.element("div").classes("na-body"):
                 renderer_for(screen.name)(ctx)
+            self._slots.place(screen.name, "footer")
         self._views = ctx.views
         if screen.pending:
             self._show_pending(True)
