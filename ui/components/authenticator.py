@@ -58,6 +58,7 @@ from ..session.browser_calls import ensure_assets
 from ..session.browser_session import browser_api
 from ..session.language import browser_language
 from .browser_port import BrowserPort
+from .field_overrides import FormFieldOverrides, parse_overrides
 from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
@@ -87,6 +88,9 @@ class Authenticator(ui.element):
     :param languages: the languages the browser may get (default: every shipped one)
     :param theme: design tokens to set (``{"color-brand": "#0f766e", "radius-card": "0"}`` or a
         :class:`~.theme_tokens.Theme`); names and defaults in ``assets/authenticator.css``
+    :param form_fields: per screen and field, how it is shown (``{"sign_up": {"email": {"label":
+        "Work email", "placeholder": ..., "hint": ..., "order": 1, "hidden": False, "default": ...}}}``);
+        what is sent stays the server's fields (see :mod:`.field_overrides`)
     :param catalog: message overrides on top of the language's catalog (keys of
         ``state_machine.messages.ENGLISH``), e.g. a reworded sentence
     :param on_auth_change: called with the user after sign-in and None after sign-out
@@ -105,6 +109,7 @@ class Authenticator(ui.element):
         language: str | None = None,
         languages: Sequence[str] | None = None,
         theme: Theme | Mapping[str, str] | None = None,
+        form_fields: FormFieldOverrides | None = None,
         catalog: Mapping[str, Template] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
@@ -112,6 +117,7 @@ class Authenticator(ui.element):
         offered = canonical_tags(languages)
         forced = _offered(language, offered) if language else None  # refused before any element exists
         tokens = theme if isinstance(theme, Theme) or theme is None else Theme.from_mapping(theme)
+        overrides = parse_overrides(form_fields)
         super().__init__("div")
         config = MachineConfig(
             issuer=issuer, password_policy=password_policy or PasswordPolicy(), sign_up=not hide_sign_up
@@ -119,6 +125,7 @@ class Authenticator(ui.element):
         self._title = title
         self._logo = logo
         self._languages = offered
+        self._field_overrides = overrides
         self._overrides = catalog
         self._language = forced or browser_language(offered)
         self._catalog = effective_catalog(catalog, self._language)
@@ -307,6 +314,7 @@ class Authenticator(ui.element):
             on_copy=self._copy,
             on_back=self._back,
             drafts=self._drafts,
+            field_overrides=self._field_overrides.get(screen.name.value, {}),
         )
         with self._region, ui.card().classes("na-card").props("flat bordered"):
             if self._title or self._logo:

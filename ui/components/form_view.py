@@ -18,6 +18,7 @@ from nicegui import ui
 from ...state_machine import CONFIRM_PASSWORD_FIELD, FieldKind, Form, Template, Text, translate
 from ...state_machine.messages import msg
 from ...state_machine.rules import MatchesField
+from .field_overrides import FieldOverride, ordered
 from .fields import FieldHandle, build_field
 from .hooks import action_hook, hook
 
@@ -60,8 +61,10 @@ class FormView:
         autofocus: bool = False,
         button_label: str | None = None,
         icon: str | None = None,
+        overrides: Mapping[str, FieldOverride] | None = None,
     ) -> None:
         self.form = form
+        changes = overrides or {}
         self._catalog = catalog
         self._on_submit = on_submit
         self._drafts = drafts if drafts is not None else {}
@@ -72,20 +75,27 @@ class FormView:
             # Enter and buttons are handled explicitly; never let the browser navigate.
             self.element.on("submit.prevent", js_handler="() => {}")
             focus_pending = autofocus
-            for spec in form.fields:
+            for server_spec in ordered(form.fields, changes):
+                change = changes.get(server_spec.name)
+                spec = change.applied(server_spec) if change is not None else server_spec
+                shown = spec.visible and not (change is not None and change.hidden)
                 start = self._drafts.get(spec.name, spec.value) if spec.visible else spec.value
                 handle = build_field(
                     spec,
                     start,
                     catalog,
-                    autofocus=focus_pending and spec.visible and spec.kind is not FieldKind.CHOICE,
+                    autofocus=focus_pending and shown and spec.kind is not FieldKind.CHOICE,
                     on_enter=self.submit,
                     on_change=self._changed,
                 )
-                if spec.visible and spec.kind is not FieldKind.CHOICE:
+                if shown and spec.kind is not FieldKind.CHOICE:
                     focus_pending = False
                 if spec.name in errors:
                     handle.set_error(translate(errors[spec.name], catalog))
+                if change is not None and change.placeholder is not None:
+                    handle.element.props["placeholder"] = change.placeholder
+                if change is not None and change.hidden:
+                    handle.element.set_visibility(False)  # still sent: only the person stops seeing it
                 self.fields.append(handle)
             label = button_label if button_label is not None else translate(form.label, catalog)
             self.button = ui.button(label, icon=icon, on_click=self.submit).props(_BUTTON_PROPS[style])

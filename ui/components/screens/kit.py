@@ -30,6 +30,7 @@ from ....state_machine import (
     Text,
     translate,
 )
+from ..field_overrides import FieldOverride
 from ..form_view import ButtonStyle, FormView
 from ..hooks import hook
 from ..messages import effective_catalog
@@ -55,6 +56,7 @@ class ScreenContext:
     on_back: Callable[[], Awaitable[None]]
     drafts: MutableMapping[str, str] = field(default_factory=dict)
     views: list[FormView] = field(default_factory=list)
+    field_overrides: Mapping[str, FieldOverride] = field(default_factory=dict)
 
     def t(self, text: Text) -> str:
         return translate(text, self.catalog)
@@ -80,6 +82,7 @@ class ScreenContext:
             autofocus=autofocus,
             button_label=button_label,
             icon=icon,
+            overrides=self.field_overrides,
         )
         self.views.append(view)
         return view
