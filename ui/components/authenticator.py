@@ -91,6 +91,8 @@ class Authenticator(ui.element):
     :param form_fields: per screen and field, how it is shown (``{"sign_up": {"email": {"label":
         "Work email", "placeholder": ..., "hint": ..., "order": 1, "hidden": False, "default": ...}}}``);
         what is sent stays the server's fields (see :mod:`.field_overrides`)
+    :param initial_screen: the signed-out screen to open on (``sign_up``, ``forgot_password``,
+        ``passkey_sign_in``; default ``sign_in``), when the server offers it
     :param catalog: message overrides on top of the language's catalog (keys of
         ``state_machine.messages.ENGLISH``), e.g. a reworded sentence
     :param on_auth_change: called with the user after sign-in and None after sign-out
@@ -110,6 +112,7 @@ class Authenticator(ui.element):
         languages: Sequence[str] | None = None,
         theme: Theme | Mapping[str, str] | None = None,
         form_fields: FormFieldOverrides | None = None,
+        initial_screen: str | None = None,
         catalog: Mapping[str, Template] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
@@ -118,6 +121,7 @@ class Authenticator(ui.element):
         forced = _offered(language, offered) if language else None  # refused before any element exists
         tokens = theme if isinstance(theme, Theme) or theme is None else Theme.from_mapping(theme)
         overrides = parse_overrides(form_fields)
+        first = _initial_screen(initial_screen)
         super().__init__("div")
         config = MachineConfig(
             issuer=issuer, password_policy=password_policy or PasswordPolicy(), sign_up=not hide_sign_up
@@ -162,7 +166,7 @@ class Authenticator(ui.element):
         self._content.set_visibility(False)
         self._render()
         on_same_browser(self._other_tab_changed, ignore_source=self._source)
-        background_tasks.create(self._dispatch(Start()), name="authenticator-start")
+        background_tasks.create(self._start(first), name="authenticator-start")
 
     @property
     def _machine(self) -> AuthMachine:
@@ -243,6 +247,16 @@ class Authenticator(ui.element):
         if self._refresh_wanted and self._machine.phase is Phase.IDLE and not self.is_deleted:
             self._refresh_wanted = False
             await self._dispatch(Refresh())
+
+    async def _start(self, first: ScreenName | None) -> None:
+        """Ask the server where we are; signed out, open ``first`` if the server offers it."""
+        await self._dispatch(Start())
+        if (
+            first is not None
+            and first is not ScreenName.SIGN_IN
+            and self._machine.screen.name is ScreenName.SIGN_IN
+        ):
+            await self._dispatch(Navigate(first))  # refused (and logged) when not offered, e.g. hide_sign_up
 
     async def _auth_changed(self, user: AuthUser | None, cause: Event) -> None:
         # Person events may change who is signed in, which the other tabs must learn.
@@ -336,6 +350,16 @@ class Authenticator(ui.element):
     def _show_pending(self, pending: bool) -> None:
         for view in self._views:
             view.set_pending(pending, active=view is self._active_view)
+
+
+def _initial_screen(name: str | None) -> ScreenName | None:
+    """``name`` as a signed-out screen the person may start on; ValueError for any other."""
+    if name is None:
+        return None
+    allowed = sorted(screen.value for screen in LOCAL_SCREENS)
+    if name not in allowed:
+        raise ValueError(f"initial_screen {name!r} is not one of {', '.join(allowed)}")
+    return ScreenName(name)
 
 
 def _offered(tag: str, languages: tuple[str, ...]) -> str:
