@@ -86,7 +86,7 @@ _PAGE_CSS: Final = """
 .na-dev-banner-link { color: #92400e; font-weight: 600; text-decoration: underline; }
 .na-hosted-main { min-height: 100vh; background: var(--na-color-background, #f3f4f6);
   font-family: var(--na-font-family, inherit); }
-.na-hosted-languages { display: flex; justify-content: flex-end; width: 100%; max-width: 28rem; }
+.na-hosted-languages { display: flex; justify-content: flex-end; width: 100%; max-width: var(--na-width-card, 28rem); }
 .na-hosted-languages .na-language-switcher { min-width: 11rem; background: #fff; }
 """
 
