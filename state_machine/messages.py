@@ -301,6 +301,9 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "account_menu.close": "Close",
         "account_menu.checking": "Checking sign-in…",
         "language.label": "Language",
+        "not_allowed.title": "You don't have access to this page",
+        "not_allowed.body": "You are signed in as {username}, but this page is only for certain groups.",
+        "not_allowed.switch": "Sign in with another account",
     }
 )
 

@@ -192,5 +192,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "إغلاق",
         "account_menu.checking": "جارٍ التحقق من تسجيل الدخول…",
         "language.label": "اللغة",
+        "not_allowed.title": "ليست لديك صلاحية الوصول إلى هذه الصفحة",
+        "not_allowed.body": "أنت مسجّل الدخول باسم {username}، لكن هذه الصفحة مخصّصة لمجموعات معيّنة فقط.",
+        "not_allowed.switch": "تسجيل الدخول بحساب آخر",
     }
 )

@@ -172,5 +172,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Luk",
         "account_menu.checking": "Kontrollerer login…",
         "language.label": "Sprog",
+        "not_allowed.title": "Du har ikke adgang til denne side",
+        "not_allowed.body": "Du er logget ind som {username}, men denne side er kun for bestemte grupper.",
+        "not_allowed.switch": "Log ind med en anden konto",
     }
 )

@@ -177,5 +177,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Schließen",
         "account_menu.checking": "Anmeldung wird geprüft…",
         "language.label": "Sprache",
+        "not_allowed.title": "Sie haben keinen Zugriff auf diese Seite",
+        "not_allowed.body": "Sie sind als {username} angemeldet, aber diese Seite ist nur für bestimmte Gruppen.",
+        "not_allowed.switch": "Mit einem anderen Konto anmelden",
     }
 )

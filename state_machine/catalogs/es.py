@@ -188,5 +188,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Cerrar",
         "account_menu.checking": "Comprobando la sesión…",
         "language.label": "Idioma",
+        "not_allowed.title": "No tiene acceso a esta página",
+        "not_allowed.body": "Ha iniciado sesión como {username}, pero esta página es solo para determinados grupos.",
+        "not_allowed.switch": "Iniciar sesión con otra cuenta",
     }
 )

@@ -170,5 +170,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "بستن",
         "account_menu.checking": "در حال بررسی ورود…",
         "language.label": "زبان",
+        "not_allowed.title": "به این صفحه دسترسی ندارید",
+        "not_allowed.body": "با نام {username} وارد شده‌اید، اما این صفحه فقط برای گروه‌های خاصی است.",
+        "not_allowed.switch": "ورود با حساب دیگر",
     }
 )

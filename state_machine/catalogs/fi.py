@@ -170,5 +170,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Sulje",
         "account_menu.checking": "Tarkistetaan kirjautumista…",
         "language.label": "Kieli",
+        "not_allowed.title": "Sinulla ei ole pääsyä tälle sivulle",
+        "not_allowed.body": "Olet kirjautunut käyttäjänä {username}, mutta tämä sivu on vain tietyille ryhmille.",
+        "not_allowed.switch": "Kirjaudu toisella tilillä",
     }
 )

@@ -184,5 +184,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Fermer",
         "account_menu.checking": "Vérification de la connexion…",
         "language.label": "Langue",
+        "not_allowed.title": "Vous n'avez pas accès à cette page",
+        "not_allowed.body": "Vous êtes connecté en tant que {username}, mais cette page est réservée à certains groupes.",
+        "not_allowed.switch": "Se connecter avec un autre compte",
     }
 )

@@ -179,5 +179,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "סגירה",
         "account_menu.checking": "בודקים את מצב הכניסה…",
         "language.label": "שפה",
+        "not_allowed.title": "אין לך גישה לדף הזה",
+        "not_allowed.body": "נכנסת בתור {username}, אבל הדף הזה מיועד לקבוצות מסוימות בלבד.",
+        "not_allowed.switch": "כניסה עם חשבון אחר",
     }
 )

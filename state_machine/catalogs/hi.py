@@ -169,5 +169,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "बंद करें",
         "account_menu.checking": "साइन-इन की जांच हो रही है…",
         "language.label": "भाषा",
+        "not_allowed.title": "आपके पास इस पेज की पहुंच नहीं है",
+        "not_allowed.body": "आप {username} के रूप में साइन इन हैं, लेकिन यह पेज केवल कुछ समूहों के लिए है।",
+        "not_allowed.switch": "किसी दूसरे खाते से साइन इन करें",
     }
 )

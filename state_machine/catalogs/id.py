@@ -167,5 +167,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Tutup",
         "account_menu.checking": "Memeriksa status masuk…",
         "language.label": "Bahasa",
+        "not_allowed.title": "Anda tidak memiliki akses ke halaman ini",
+        "not_allowed.body": "Anda masuk sebagai {username}, tetapi halaman ini hanya untuk grup tertentu.",
+        "not_allowed.switch": "Masuk dengan akun lain",
     }
 )

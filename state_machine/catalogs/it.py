@@ -181,5 +181,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Chiudi",
         "account_menu.checking": "Verifica dell'accesso…",
         "language.label": "Lingua",
+        "not_allowed.title": "Non hai accesso a questa pagina",
+        "not_allowed.body": "Hai eseguito l'accesso come {username}, ma questa pagina è riservata a determinati gruppi.",
+        "not_allowed.switch": "Accedi con un altro account",
     }
 )

@@ -167,5 +167,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "閉じる",
         "account_menu.checking": "サインイン状態を確認しています…",
         "language.label": "言語",
+        "not_allowed.title": "このページへのアクセス権がありません",
+        "not_allowed.body": "{username} としてサインインしていますが、このページは特定のグループ専用です。",
+        "not_allowed.switch": "別のアカウントでサインイン",
     }
 )

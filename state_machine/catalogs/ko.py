@@ -167,5 +167,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "닫기",
         "account_menu.checking": "로그인 상태 확인 중…",
         "language.label": "언어",
+        "not_allowed.title": "이 페이지에 액세스할 권한이 없습니다",
+        "not_allowed.body": "{username}(으)로 로그인했지만 이 페이지는 특정 그룹 전용입니다.",
+        "not_allowed.switch": "다른 계정으로 로그인",
     }
 )

@@ -172,5 +172,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Lukk",
         "account_menu.checking": "Sjekker pålogging…",
         "language.label": "Språk",
+        "not_allowed.title": "Du har ikke tilgang til denne siden",
+        "not_allowed.body": "Du er logget på som {username}, men denne siden er bare for bestemte grupper.",
+        "not_allowed.switch": "Logg på med en annen konto",
     }
 )

@@ -172,5 +172,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Sluiten",
         "account_menu.checking": "Inlogstatus controleren…",
         "language.label": "Taal",
+        "not_allowed.title": "U hebt geen toegang tot deze pagina",
+        "not_allowed.body": "U bent ingelogd als {username}, maar deze pagina is alleen voor bepaalde groepen.",
+        "not_allowed.switch": "Inloggen met een ander account",
     }
 )

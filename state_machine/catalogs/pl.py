@@ -182,5 +182,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Zamknij",
         "account_menu.checking": "Sprawdzanie logowania…",
         "language.label": "Język",
+        "not_allowed.title": "Nie masz dostępu do tej strony",
+        "not_allowed.body": "Zalogowano jako {username}, ale ta strona jest tylko dla wybranych grup.",
+        "not_allowed.switch": "Zaloguj się na inne konto",
     }
 )

@@ -181,5 +181,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Fechar",
         "account_menu.checking": "Verificando o login…",
         "language.label": "Idioma",
+        "not_allowed.title": "Você não tem acesso a esta página",
+        "not_allowed.body": "Você entrou como {username}, mas esta página é só para determinados grupos.",
+        "not_allowed.switch": "Entrar com outra conta",
     }
 )

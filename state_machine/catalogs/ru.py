@@ -182,5 +182,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Закрыть",
         "account_menu.checking": "Проверка входа…",
         "language.label": "Язык",
+        "not_allowed.title": "У вас нет доступа к этой странице",
+        "not_allowed.body": "Вы вошли как {username}, но эта страница доступна только определённым группам.",
+        "not_allowed.switch": "Войти с другим аккаунтом",
     }
 )

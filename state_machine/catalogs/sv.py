@@ -170,5 +170,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Stäng",
         "account_menu.checking": "Kontrollerar inloggning…",
         "language.label": "Språk",
+        "not_allowed.title": "Du har inte åtkomst till den här sidan",
+        "not_allowed.body": "Du är inloggad som {username}, men den här sidan är bara för vissa grupper.",
+        "not_allowed.switch": "Logga in med ett annat konto",
     }
 )

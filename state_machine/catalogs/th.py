@@ -164,5 +164,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "ปิด",
         "account_menu.checking": "กำลังตรวจสอบการลงชื่อเข้าใช้…",
         "language.label": "ภาษา",
+        "not_allowed.title": "คุณไม่มีสิทธิ์เข้าถึงหน้านี้",
+        "not_allowed.body": "คุณลงชื่อเข้าใช้เป็น {username} แต่หน้านี้สำหรับบางกลุ่มเท่านั้น",
+        "not_allowed.switch": "ลงชื่อเข้าใช้ด้วยบัญชีอื่น",
     }
 )

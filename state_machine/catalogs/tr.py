@@ -170,5 +170,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Kapat",
         "account_menu.checking": "Oturum denetleniyor…",
         "language.label": "Dil",
+        "not_allowed.title": "Bu sayfaya erişiminiz yok",
+        "not_allowed.body": "{username} olarak oturum açtınız, ancak bu sayfa yalnızca belirli gruplar içindir.",
+        "not_allowed.switch": "Başka bir hesapla oturum açın",
     }
 )

@@ -182,5 +182,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "Закрити",
         "account_menu.checking": "Перевірка входу…",
         "language.label": "Мова",
+        "not_allowed.title": "У вас немає доступу до цієї сторінки",
+        "not_allowed.body": "Ви ввійшли як {username}, але ця сторінка доступна лише певним групам.",
+        "not_allowed.switch": "Увійти з іншим обліковим записом",
     }
 )

@@ -164,5 +164,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "关闭",
         "account_menu.checking": "正在检查登录状态…",
         "language.label": "语言",
+        "not_allowed.title": "您无权访问此页面",
+        "not_allowed.body": "您已以 {username} 身份登录，但此页面仅对特定群组开放。",
+        "not_allowed.switch": "使用其他账号登录",
     }
 )

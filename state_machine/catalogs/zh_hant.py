@@ -164,5 +164,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "account_menu.close": "關閉",
         "account_menu.checking": "正在檢查登入狀態…",
         "language.label": "語言",
+        "not_allowed.title": "您無權存取此頁面",
+        "not_allowed.body": "您已以 {username} 的身分登入，但此頁面僅開放給特定群組。",
+        "not_allowed.switch": "使用其他帳戶登入",
     }
 )
