@@ -10,15 +10,18 @@ endpoint are reachable by a browser or a test as well.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 from nicegui import app, ui
 from nicegui.storage import Storage
+from starlette.middleware.sessions import SessionMiddleware
 
 from ...backend.app import ReferenceBackend
 from ...client import AuthClient
 from .command import ServePlan
 from .pages import add_hosted_pages
+from .security_headers import SecurityHeadersMiddleware
 from .storage_secret import load_storage_secret
 
 # The in-process client's URL: any loopback name, so the backend's cookies are
@@ -77,6 +80,15 @@ def start(plan: ServePlan) -> None:
             backend.close()
 
     app.on_shutdown(close)
+    # NiceGUI's storage cookie first, the headers second: middleware added later
+    # runs outside, so the headers middleware sees that cookie (to make it Secure
+    # over https) and sits inside NiceGUI's gzip (to put its nonce into the HTML).
+    app.add_middleware(SessionMiddleware, secret_key=secret)
+    app.add_middleware(SecurityHeadersMiddleware, policy=plan.security)
+    # Behind nginx, uvicorn takes the visitor's address and scheme from these proxies only.
+    proxies: dict[str, Any] = {}
+    if plan.forwarded_allow_ips is not None:
+        proxies["forwarded_allow_ips"] = plan.forwarded_allow_ips
     ui.run(
         host=plan.host,
         port=plan.port,
@@ -86,4 +98,5 @@ def start(plan: ServePlan) -> None:
         show=False,
         storage_secret=secret,
         show_welcome_message=False,
+        **proxies,
     )
