@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from nicegui import app, ui
+from nicegui import app, background_tasks, ui
 from nicegui.storage import Storage
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -22,6 +22,7 @@ from ...client import AuthClient
 from .command import ServePlan
 from .pages import add_hosted_pages
 from .security_headers import SecurityHeadersMiddleware
+from .storage_pruning import prune_periodically
 from .storage_secret import load_storage_secret
 
 # The in-process client's URL: any loopback name, so the backend's cookies are
@@ -63,7 +64,11 @@ def start(plan: ServePlan) -> None:
     # Owner-only when we create it: it holds the database (password hashes, TOTP
     # secrets), the storage secret and every browser's session cookies.
     plan.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _use_storage_dir(plan.data_dir / "sessions")
+    sessions = plan.data_dir / "sessions"
+    _use_storage_dir(sessions)
+    app.on_startup(
+        lambda: background_tasks.create(prune_periodically(sessions), name="prune browser storage")
+    )
     secret = load_storage_secret(plan.secret_dir)
     backend: ReferenceBackend | None = None
     if plan.embedded:
