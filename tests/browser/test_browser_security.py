@@ -77,7 +77,9 @@ def test_finding_8_signed_in_person_can_change_password(page: Page, server: Serv
 
     auth.fill("changePassword", currentPassword=PASSWORD, newPassword=new_password)
     auth.submit("changePassword")
+    expect(auth.hook("authenticator-notice")).to_contain_text("Your password was changed")
     expect(auth.error).not_to_be_visible()
+    expect(auth.hook("authenticator-subform-changePassword")).to_contain_text("Current password")
     auth.sign_out()
 
     auth.sign_in(name, PASSWORD)
