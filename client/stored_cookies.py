@@ -42,11 +42,7 @@ class StoredCookieSession(CookieSession):
             self._cookies = dict(fresh._cookies)
 
     def _save(self) -> None:
-        jar = super().to_json()
-        if jar.get("cookies"):
-            self._store[self._key] = jar
-        else:  # an empty jar is not kept (no per-browser storage for a visitor with no cookie)
-            self._store.pop(self._key, None)
+        self._store[self._key] = super().to_json()
 
     def store(self, url: str, set_cookie_headers: Iterable[str]) -> None:
         self._reload()
