@@ -154,7 +154,7 @@ class SecurityHeadersMiddleware:
                 )
                 headers += self.policy.headers(nonce=nonce if html else None, https=https)
                 message["headers"] = headers
-                if not html:
+                if not html or scope.get("method") == "HEAD":  # HEAD: no body to sign, length stays
                     await send(message)
                     return
                 start = message
