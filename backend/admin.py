@@ -79,7 +79,7 @@ class Admin:
         user = self._require(username)
         if user.status == "UNCONFIRMED":
             self._parts.users.confirm(
-                user.id, enable_email_mfa="EMAIL" in self._parts.settings.active_mfa_types
+                user.id, enable_email_mfa=self._parts.settings.enrols_email_mfa_on_sign_up
             )
 
     def list_outbox(self, limit: int = 200) -> list[dict[str, str]]:

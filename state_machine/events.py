@@ -20,7 +20,14 @@ from .screens import ScreenName
 
 @dataclass(frozen=True)
 class Start:
-    """Open the authenticator: read the server's state."""
+    """Open the authenticator: read the server's state.
+
+    ``resume`` is a confirm screen the shell kept across a reload (a
+    ``confirmingSignUp`` state): the server does not remember it, so when the
+    server says "signed out" the machine shows it again instead.
+    """
+
+    resume: AuthState | None = None
 
 
 @dataclass(frozen=True)

@@ -198,6 +198,7 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "notice.account_confirmed": "Your account is confirmed. Sign in to continue.",
         "notice.password_reset": "Your password was changed. Sign in with your new password.",
         "notice.code_resent": "We sent you a new code.",
+        "notice.unconfirmed_code_sent": "Your account is not confirmed yet. We sent you a new code to confirm it.",
         "notice.signed_out": "You are signed out.",
         "notice.passkey_registered": "Your passkey was added.",
         "notice.passkey_deleted": "The passkey was removed.",
@@ -205,6 +206,10 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "error.invalid_credentials": "Incorrect username or password.",
         "error.username_exists": "An account with this username already exists.",
         "error.user_not_confirmed": "Your account is not confirmed yet.",
+        "error.unconfirmed_resend_refused": (
+            "Your account is not confirmed yet, and a new code could not be sent now. "
+            "Enter the code from the message we sent when you signed up."
+        ),
         "error.user_not_found": "We could not find that account.",
         "error.code_mismatch": "The code is not correct. Try again.",
         "error.code_expired": "The code has expired. Start again.",

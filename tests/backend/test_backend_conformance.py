@@ -31,6 +31,7 @@ SERVERS: dict[str, dict[str, Any]] = {
         "mfa": "optional",
         "mfa_types": ("TOTP", "EMAIL"),
         "passkeys": False,
+        "email_mfa_on_sign_up": True,  # the recorded mock enrols sign-ups in email MFA
     },
     "cognito-required": {
         "sign_in_with": ("username",),

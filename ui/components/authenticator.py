@@ -54,6 +54,7 @@ from ...state_machine.screens import LOCAL_SCREENS
 from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from ..session.browser_calls import ensure_assets
 from ..session.browser_session import browser_api
+from ..session.kept_confirmation import keep_or_forget_confirmation, kept_confirmation
 from .browser_port import BrowserPort
 from .form_view import FormView
 from .hooks import hook
@@ -131,7 +132,8 @@ class Authenticator(ui.element):
         self._content.set_visibility(False)
         self._render()
         on_same_browser(self._other_tab_changed, ignore_source=self._source)
-        background_tasks.create(self._dispatch(Start()), name="authenticator-start")
+        start = Start(resume=kept_confirmation())
+        background_tasks.create(self._dispatch(start), name="authenticator-start")
 
     @property
     def _machine(self) -> AuthMachine:
@@ -228,6 +230,7 @@ class Authenticator(ui.element):
         before = self._rendered
         self._rendered = screen
         self.props["data-screen"] = screen.name.value
+        keep_or_forget_confirmation(screen, self._machine.state)
         self._content.set_visibility(screen.user is not None)
         if before is not None and _layout(before) == _layout(screen):
             self._show_pending(screen.pending)

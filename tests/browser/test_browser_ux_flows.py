@@ -1,0 +1,84 @@
+"""Issue 12 in Chromium: no dead ends, opt-in MFA, navigation, code screens, account actions.
+
+One ``serve`` for the module (MFA optional with TOTP and email codes, sign-in
+by username, the default opt-in MFA); every test uses its own browser context
+and fresh usernames. Each test walks one item as a person would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from auth_driver import TIMEOUT, AuthUI
+from browser_harness import PASSWORD, Serve, screenshot, start_serve, unique
+from playwright.sync_api import Page, expect
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
+    serve = start_serve(
+        tmp_path_factory.mktemp("uxflows"),
+        "--mfa", "optional", "--mfa-types", "TOTP,EMAIL", "--sign-in-with", "username",
+    )  # fmt: skip
+    yield serve
+    serve.process.stop()
+
+
+# ------------------------------------------------------------ item 1: no dead ends
+
+
+def test_reload_on_confirm_keeps_it_and_sign_in_later_resends_the_code(page: Page, server: Serve) -> None:
+    auth = AuthUI(page)
+    auth.open()
+    name = unique("later")
+    auth.sign_up(name)
+    page.reload()
+    auth.expect_screen("confirm_sign_up")  # the reload keeps the code screen
+    expect(auth.action("confirmSignUp")).to_be_visible()
+
+    auth.link("backToSignIn")
+    auth.expect_screen("sign_in")
+    before = server.outbox.count()
+    auth.sign_in(name)
+    auth.expect_screen("confirm_sign_up")
+    expect(auth.hook("authenticator-notice")).to_contain_text("not confirmed yet", timeout=TIMEOUT)
+    screenshot(page, "uxflows-confirm_after_unconfirmed_sign_in")
+    auth.confirm_sign_up(server.outbox, name, after=before)
+    auth.expect_signed_in(name)
+
+
+def test_signing_up_again_before_confirming_resends_the_code(page: Page, server: Serve) -> None:
+    auth = AuthUI(page)
+    auth.open()
+    name = unique("again")
+    auth.sign_up(name)
+    auth.link("backToSignIn")
+    auth.expect_screen("sign_in")
+    before = server.outbox.count()
+    auth.sign_up(name)  # same username and password: the confirm screen again, a new code
+    auth.confirm_sign_up(server.outbox, name, after=before)
+    auth.expect_signed_in(name)
+
+
+def test_reset_of_an_unconfirmed_account_confirms_it(page: Page, server: Serve) -> None:
+    auth = AuthUI(page)
+    auth.open()
+    name = unique("resetter")
+    auth.sign_up(name)
+    auth.link("backToSignIn")
+    auth.link("forgotPassword")
+    auth.expect_screen("forgot_password")
+    before = server.outbox.count()
+    auth.fill("resetPassword", username=name)
+    auth.submit("resetPassword")
+    auth.expect_screen("confirm_reset_password")
+    code = server.outbox.wait_code(name, purpose="password-reset", after=before)
+    new_password = "N3w-Passw0rd!"
+    auth.fill("confirmResetPassword", code=code, newPassword=new_password, confirmPassword=new_password)
+    auth.submit("confirmResetPassword")
+    auth.expect_screen("sign_in")
+    auth.sign_in(name, PASSWORD)  # the sign-up password no longer works
+    expect(auth.error).to_be_visible(timeout=TIMEOUT)
+    auth.sign_in(name, new_password)
+    auth.expect_signed_in(name)
