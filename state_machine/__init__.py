@@ -12,6 +12,7 @@ from .effects import AuthChanged, CallGetAuthState, CallSetAuthState, Effect, Ru
 from .events import (
     CallFailed,
     Cancel,
+    DismissSuggestion,
     Event,
     Navigate,
     Refresh,
@@ -45,6 +46,7 @@ __all__ = [
     "CallSetAuthState",
     "Cancel",
     "Choice",
+    "DismissSuggestion",
     "Effect",
     "Event",
     "FieldKind",

@@ -37,6 +37,7 @@ from .protocol import (
     SIGN_OUT,
     SIGN_UP,
     START_PASSKEY_REGISTRATION,
+    START_TOTP_SETUP,
 )
 from .screen_names import ScreenName
 
@@ -65,10 +66,12 @@ class ActionRow:
     holds_password: bool = False  # the password typed here may be asked again by a confirm step
     ends_visit: bool = False  # success forgets the person: the next one at this browser starts blank
     code_variant: CodeVariant | None = None  # where its code comes from, when its label does not say
+    # Signed in by it with no second factor: the signed-in card suggests adding one, once.
+    suggests_second_factor: bool = False
 
 
 ACTIONS: Final[tuple[ActionRow, ...]] = (
-    ActionRow(SIGN_IN, ActionRole.ENTRY, ScreenName.SIGN_IN),
+    ActionRow(SIGN_IN, ActionRole.ENTRY, ScreenName.SIGN_IN, suggests_second_factor=True),
     ActionRow(SIGN_UP, ActionRole.ENTRY, ScreenName.SIGN_UP, holds_password=True),
     ActionRow(RESET_PASSWORD, ActionRole.ENTRY, ScreenName.FORGOT_PASSWORD),
     ActionRow(SIGN_IN_WITH_PASSKEY, ActionRole.ENTRY, ScreenName.PASSKEY_SIGN_IN),
@@ -87,7 +90,7 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         notice="notice.code_resent",
         resubmittable=True,
     ),
-    ActionRow(AUTO_SIGN_IN, ActionRole.PRIMARY, ScreenName.AUTO_SIGN_IN),
+    ActionRow(AUTO_SIGN_IN, ActionRole.PRIMARY, ScreenName.AUTO_SIGN_IN, suggests_second_factor=True),
     ActionRow(CONFIRM_SIGN_IN, ActionRole.ANSWER),
     ActionRow(
         CONFIRM_RESET_PASSWORD,
@@ -111,6 +114,9 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
     ActionRow(COMPLETE_EMAIL_MFA_SETUP, ActionRole.PRIMARY, ScreenName.CONFIRM_CODE, code_variant="email"),
     ActionRow(CANCEL_SETUP, ActionRole.BACK),
 )
+
+# What the signed-in card suggests after a sign-in without a second factor, in this order.
+SECOND_FACTOR_SETUPS: Final[tuple[str, ...]] = (START_PASSKEY_REGISTRATION, START_TOTP_SETUP)
 
 ROWS: Final[Mapping[str, ActionRow]] = {row.name: row for row in ACTIONS}
 

@@ -1,6 +1,6 @@
 """Events: what happens to the machine, from the person and from the world.
 
-The person: :class:`Start`, :class:`Navigate`, :class:`Submit`, :class:`Cancel`,
+The person: :class:`Start`, :class:`Navigate`, :class:`Submit`, :class:`Cancel`, :class:`DismissSuggestion`,
 :class:`Retry`, :class:`Refresh`, :class:`WebAuthnResult`, :class:`WebAuthnFailed`.
 The world (outcomes of effects the shell ran): :class:`ServerReplied`,
 :class:`CallFailed`.
@@ -59,6 +59,11 @@ class Submit:
     action: str | None = None
     extra: Mapping[str, JsonValue] = field(default_factory=dict)
     skip_validation: bool = False
+
+
+@dataclass(frozen=True)
+class DismissSuggestion:
+    """ "Not now" on the signed-in card's suggestion to add a passkey or an authenticator app."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ Event = (
     | Navigate
     | Submit
     | Cancel
+    | DismissSuggestion
     | Retry
     | WebAuthnResult
     | WebAuthnFailed

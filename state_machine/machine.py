@@ -110,6 +110,7 @@ from .effects import (
 from .events import (
     CallFailed,
     Cancel,
+    DismissSuggestion,
     Event,
     Navigate,
     Refresh,
@@ -246,6 +247,9 @@ class AuthMachine:
             call, None, view=ScreenName.SIGN_IN, sign_up_password=None, **_cleared_messages()
         )
         return changed, (call,)
+
+    def _dismiss_suggestion(self, _: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
+        return self._with(suggest_factor=False), ()
 
     def _retry(self, _: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         failed = self.ctx.failed
@@ -443,7 +447,9 @@ class ReplyFacts:
             error=error,
             error_field=error_field,
             new_user=reply.user if reply.state == SIGNED_IN else None,
-            idle=machine._with(pending=None, phase=Phase.IDLE, failed=None, resume=None),
+            idle=machine._with(
+                pending=None, phase=Phase.IDLE, failed=None, resume=None, suggest_factor=False
+            ),
         )
 
     @property
@@ -641,12 +647,17 @@ def _adopt(
     # The sign-up password lives only while a confirm step may still ask for it (rule 4).
     screen = classify_screen(facts.reply, view)
     keep_password = screen in (ScreenName.CONFIRM_SIGN_UP, ScreenName.AUTO_SIGN_IN)
+    row = facts.row
+    suggest = (
+        row is not None and row.suggests_second_factor and facts.error is None and facts.new_user is not None
+    )
     changed = facts.idle._with(
         state=facts.reply,
         view=view,
         values=values,
         username=username,
         user=facts.new_user,
+        suggest_factor=suggest,
         sign_up_password=facts.machine.ctx.sign_up_password if keep_password else None,
         field_errors={},
         **facts.messages(),
@@ -689,6 +700,7 @@ _TABLE: Final[dict[tuple[Phase, type], Handler]] = {
     (Phase.IDLE, Submit): AuthMachine._submit,
     (Phase.IDLE, Cancel): AuthMachine._cancel,
     (Phase.IDLE, Retry): AuthMachine._retry,
+    (Phase.IDLE, DismissSuggestion): AuthMachine._dismiss_suggestion,
     (Phase.CALLING, ServerReplied): AuthMachine._replied,
     (Phase.CALLING, CallFailed): AuthMachine._failed,
     (Phase.CALLING, Submit): AuthMachine._ignore,
@@ -697,6 +709,7 @@ _TABLE: Final[dict[tuple[Phase, type], Handler]] = {
     (Phase.CALLING, Refresh): AuthMachine._ignore,
     (Phase.CALLING, Start): AuthMachine._ignore,
     (Phase.CALLING, Retry): AuthMachine._ignore,
+    (Phase.CALLING, DismissSuggestion): AuthMachine._ignore,
     (Phase.CEREMONY, WebAuthnResult): AuthMachine._webauthn_result,
     (Phase.CEREMONY, WebAuthnFailed): AuthMachine._webauthn_failed,
     (Phase.CEREMONY, Submit): AuthMachine._ignore,
@@ -705,4 +718,5 @@ _TABLE: Final[dict[tuple[Phase, type], Handler]] = {
     (Phase.CEREMONY, Refresh): AuthMachine._ignore,
     (Phase.CEREMONY, Start): AuthMachine._ignore,
     (Phase.CEREMONY, Retry): AuthMachine._ignore,
+    (Phase.CEREMONY, DismissSuggestion): AuthMachine._ignore,
 }

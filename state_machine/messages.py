@@ -194,6 +194,12 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "policy.uppercase": "An uppercase letter",
         "policy.digit": "A number",
         "policy.symbol": "A special character",
+        # The one-time suggestion after a sign-in without a second factor
+        "suggest.second_factor.title": "Protect your account",
+        "suggest.second_factor.body": (
+            "Add a passkey or an authenticator app, so that a stolen password is not enough to sign in."
+        ),
+        "action.dismiss_suggestion": "Not now",
         # Notices (information, not errors)
         "notice.account_confirmed": "Your account is confirmed. Sign in to continue.",
         "notice.password_reset": "Your password was changed. Sign in with your new password.",

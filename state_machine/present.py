@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from .actions import is_item, row_of
+from .actions import SECOND_FACTOR_SETUPS, is_item, row_of
 from .classify import Classified, classify
 from .context import Context, MachineConfig, Phase
 from .forms import CONFIRM_PASSWORD_FIELD, FieldKind, Form, FormRole, Known, build_form
@@ -255,7 +255,16 @@ def build_screen(ctx: Context, config: MachineConfig) -> Screen:
         pending=ctx.phase is not Phase.IDLE,
         can_retry=ctx.failed is not None,
         server_state=state.state if state is not None else None,
+        suggested=_suggested(name, forms, ctx),
     )
+
+
+def _suggested(name: ScreenName, forms: list[Form], ctx: Context) -> tuple[Form, ...]:
+    """The set-ups to suggest on the signed-in card, in :data:`SECOND_FACTOR_SETUPS` order."""
+    if not ctx.suggest_factor or name is not ScreenName.SIGNED_IN:
+        return ()
+    by_action = {f.action: f for f in forms if f.role is FormRole.SECONDARY and not f.visible_fields}
+    return tuple(by_action[a] for a in SECOND_FACTOR_SETUPS if a in by_action)
 
 
 __all__ = ["CONFIRM_PASSWORD_FIELD", "build_screen"]

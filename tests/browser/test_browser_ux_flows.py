@@ -1,7 +1,7 @@
 """Issue 12 in Chromium: no dead ends, opt-in MFA, navigation, code screens, account actions.
 
 One ``serve`` for the module (MFA optional with TOTP and email codes, sign-in
-by username, the default opt-in MFA); every test uses its own browser context
+by username, sign-up asks for an email, the default opt-in MFA); every test uses its own browser context
 and fresh usernames. Each test walks one item as a person would.
 """
 
@@ -20,9 +20,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
     serve = start_serve(
         tmp_path_factory.mktemp("uxflows"),
         "--mfa", "optional", "--mfa-types", "TOTP,EMAIL", "--sign-in-with", "username",
+        "--sign-up-attributes", "email",
     )  # fmt: skip
     yield serve
     serve.process.stop()
+
+
+def email(name: str) -> str:
+    return f"{name}@example.com"
 
 
 # ------------------------------------------------------------ item 1: no dead ends
@@ -32,7 +37,7 @@ def test_reload_on_confirm_keeps_it_and_sign_in_later_resends_the_code(page: Pag
     auth = AuthUI(page)
     auth.open()
     name = unique("later")
-    auth.sign_up(name)
+    auth.sign_up(name, email=email(name))
     page.reload()
     auth.expect_screen("confirm_sign_up")  # the reload keeps the code screen
     expect(auth.action("confirmSignUp")).to_be_visible()
@@ -44,7 +49,7 @@ def test_reload_on_confirm_keeps_it_and_sign_in_later_resends_the_code(page: Pag
     auth.expect_screen("confirm_sign_up")
     expect(auth.hook("authenticator-notice")).to_contain_text("not confirmed yet", timeout=TIMEOUT)
     screenshot(page, "uxflows-confirm_after_unconfirmed_sign_in")
-    auth.confirm_sign_up(server.outbox, name, after=before)
+    auth.confirm_sign_up(server.outbox, email(name), after=before)
     auth.expect_signed_in(name)
 
 
@@ -52,12 +57,12 @@ def test_signing_up_again_before_confirming_resends_the_code(page: Page, server:
     auth = AuthUI(page)
     auth.open()
     name = unique("again")
-    auth.sign_up(name)
+    auth.sign_up(name, email=email(name))
     auth.link("backToSignIn")
     auth.expect_screen("sign_in")
     before = server.outbox.count()
-    auth.sign_up(name)  # same username and password: the confirm screen again, a new code
-    auth.confirm_sign_up(server.outbox, name, after=before)
+    auth.sign_up(name, email=email(name))  # same username and password: the confirm screen again, a new code
+    auth.confirm_sign_up(server.outbox, email(name), after=before)
     auth.expect_signed_in(name)
 
 
@@ -65,7 +70,7 @@ def test_reset_of_an_unconfirmed_account_confirms_it(page: Page, server: Serve) 
     auth = AuthUI(page)
     auth.open()
     name = unique("resetter")
-    auth.sign_up(name)
+    auth.sign_up(name, email=email(name))
     auth.link("backToSignIn")
     auth.link("forgotPassword")
     auth.expect_screen("forgot_password")
@@ -73,7 +78,7 @@ def test_reset_of_an_unconfirmed_account_confirms_it(page: Page, server: Serve) 
     auth.fill("resetPassword", username=name)
     auth.submit("resetPassword")
     auth.expect_screen("confirm_reset_password")
-    code = server.outbox.wait_code(name, purpose="password-reset", after=before)
+    code = server.outbox.wait_code(email(name), purpose="password-reset", after=before)
     new_password = "N3w-Passw0rd!"
     auth.fill("confirmResetPassword", code=code, newPassword=new_password, confirmPassword=new_password)
     auth.submit("confirmResetPassword")
@@ -82,3 +87,37 @@ def test_reset_of_an_unconfirmed_account_confirms_it(page: Page, server: Serve) 
     expect(auth.error).to_be_visible(timeout=TIMEOUT)
     auth.sign_in(name, new_password)
     auth.expect_signed_in(name)
+
+
+# ------------------------------------------ item 4: optional MFA is opt-in, suggested once
+
+
+def test_a_new_account_with_an_email_signs_in_with_one_code_and_is_offered_a_second_factor(
+    page: Page, server: Serve
+) -> None:
+    auth = AuthUI(page)
+    auth.open()
+    name = unique("optin")
+    before = server.outbox.count()
+    auth.sign_up(name, email=email(name))
+    auth.confirm_sign_up(server.outbox, email(name), after=before)
+    auth.expect_signed_in(name)  # no second code: optional MFA is opt-in
+    suggestion = auth.hook("authenticator-suggestion")
+    expect(suggestion).to_be_visible()
+    expect(auth.hook("authenticator-suggestion-startPasskeyRegistration")).to_be_visible()
+    expect(auth.hook("authenticator-suggestion-startTotpSetup")).to_be_visible()
+    screenshot(page, "uxflows-signed_in_suggestion")
+    auth.hook("authenticator-suggestion-dismiss").click()
+    expect(suggestion).to_have_count(0)
+    expect(auth.action("startTotpSetup")).to_be_visible()  # the account section keeps it
+
+    page.reload()
+    auth.expect_screen("signed_in")
+    expect(suggestion).to_have_count(0)  # once: a reload does not bring it back
+
+    auth.sign_out()
+    auth.sign_in(name)
+    auth.expect_signed_in(name)
+    expect(suggestion).to_be_visible()
+    auth.hook("authenticator-suggestion-startTotpSetup").click()
+    auth.expect_screen("setup_totp")

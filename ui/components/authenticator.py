@@ -34,6 +34,7 @@ from ...state_machine import (
     AuthMachine,
     AuthUser,
     Cancel,
+    DismissSuggestion,
     Event,
     Link,
     LinkKind,
@@ -213,6 +214,12 @@ class Authenticator(ui.element):
     async def _back(self) -> None:
         await self._dispatch(Cancel())
 
+    async def _bare_submit(self, action: str) -> None:
+        await self._dispatch(Submit({}, action=action))
+
+    async def _dismiss_suggestion(self) -> None:
+        await self._dispatch(DismissSuggestion())
+
     async def _retry(self) -> None:
         await self._dispatch(Retry())
 
@@ -250,6 +257,8 @@ class Authenticator(ui.element):
             on_retry=self._retry,
             on_copy=self._copy,
             on_back=self._back,
+            on_dismiss=self._dismiss_suggestion,
+            on_bare_submit=self._bare_submit,
             drafts=self._drafts,
         )
         with self._region, ui.card().classes("na-card").props("flat bordered"):
