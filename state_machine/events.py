@@ -28,6 +28,8 @@ class Start:
     """
 
     resume: AuthState | None = None
+    # The signed-out screen to open on (a link to /?screen=sign-up); ignored when signed in.
+    view: ScreenName | None = None
 
 
 @dataclass(frozen=True)

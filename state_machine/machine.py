@@ -214,8 +214,12 @@ class AuthMachine:
 
     def _start(self, event: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         call = CallGetAuthState()
-        resume = event.resume if isinstance(event, Start) else None
-        return self._call(call, None, keep_message=True, resume=resume), (call,)
+        if not isinstance(event, Start):
+            return self._call(call, None, keep_message=True), (call,)
+        view = event.view if event.view in LOCAL_SCREENS else self.ctx.view
+        if view is ScreenName.SIGN_UP and not self.config.sign_up:
+            view = self.ctx.view
+        return self._call(call, None, keep_message=True, resume=event.resume, view=view), (call,)
 
     def _ignore(self, _: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         return self, ()

@@ -121,3 +121,43 @@ def test_a_new_account_with_an_email_signs_in_with_one_code_and_is_offered_a_sec
     expect(suggestion).to_be_visible()
     auth.hook("authenticator-suggestion-startTotpSetup").click()
     auth.expect_screen("setup_totp")
+
+
+# ------------------------------------------------------------------ item 6: navigation
+
+
+def test_a_signed_in_visitor_with_an_allowed_redirect_goes_there_at_once(page: Page, server: Serve) -> None:
+    auth = AuthUI(page)
+    auth.open()
+    name = unique("returning")
+    before = server.outbox.count()
+    auth.sign_up(name, email=email(name))
+    auth.confirm_sign_up(server.outbox, email(name), after=before)
+    auth.expect_signed_in(name)
+    page.goto("/?redirect=/dev/outbox")
+    expect(page).to_have_url(f"{server.base_url}/dev/outbox", timeout=TIMEOUT)
+    page.goto("/?redirect=https://evil.example/")  # not allowed: the account page instead
+    auth.expect_signed_in(name)
+
+
+def test_each_signed_out_screen_has_a_url_and_back_moves_between_them(page: Page, server: Serve) -> None:
+    auth = AuthUI(page)
+    auth.open("/?screen=sign-up")
+    auth.expect_screen("sign_up")
+    auth.tab("signIn")
+    auth.expect_screen("sign_in")
+    expect(page).to_have_url(f"{server.base_url}/?screen=sign-in")
+    auth.link("forgotPassword")
+    auth.expect_screen("forgot_password")
+    expect(page).to_have_url(f"{server.base_url}/?screen=reset")
+
+    page.go_back()
+    auth.expect_screen("sign_in")
+    page.go_back()
+    auth.expect_screen("sign_up")
+    expect(page).to_have_url(f"{server.base_url}/?screen=sign-up")
+    page.go_forward()
+    auth.expect_screen("sign_in")
+
+    auth.open("/?screen=reset")  # a link straight to the reset form
+    auth.expect_screen("forgot_password")

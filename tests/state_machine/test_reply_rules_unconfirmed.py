@@ -127,3 +127,15 @@ def test_rule_13_a_later_refresh_does_not_bring_the_kept_screen_back() -> None:
     assert effects == (CallGetAuthState(),)
     machine, _ = machine.handle(ServerReplied(SIGNED_OUT))
     assert machine.screen.name is ScreenName.SIGN_IN
+
+
+def test_start_opens_on_the_linked_signed_out_screen() -> None:
+    machine, _ = AuthMachine().handle(Start(view=ScreenName.SIGN_UP))
+    machine, _ = machine.handle(ServerReplied(SIGNED_OUT))
+    assert machine.screen.name is ScreenName.SIGN_UP
+
+
+def test_start_on_a_screen_that_is_not_signed_out_is_ignored() -> None:
+    machine, _ = AuthMachine().handle(Start(view=ScreenName.SIGNED_IN))
+    machine, _ = machine.handle(ServerReplied(SIGNED_OUT))
+    assert machine.screen.name is ScreenName.SIGN_IN

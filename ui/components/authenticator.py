@@ -82,6 +82,7 @@ class Authenticator(ui.element):
     :param catalog: message translations (keys of ``state_machine.messages.ENGLISH``)
     :param on_auth_change: called with the user after sign-in and None after sign-out
     :param show_signed_in: show the signed-in card (else the element is empty while signed in)
+    :param initial_screen: the signed-out screen to open on (sign_up, forgot_password, ...)
     """
 
     def __init__(
@@ -96,6 +97,7 @@ class Authenticator(ui.element):
         catalog: Mapping[str, str] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
+        initial_screen: ScreenName | None = None,
     ) -> None:
         super().__init__("div")
         config = MachineConfig(
@@ -133,7 +135,7 @@ class Authenticator(ui.element):
         self._content.set_visibility(False)
         self._render()
         on_same_browser(self._other_tab_changed, ignore_source=self._source)
-        start = Start(resume=kept_confirmation())
+        start = Start(resume=kept_confirmation(), view=initial_screen)
         background_tasks.create(self._dispatch(start), name="authenticator-start")
 
     @property
@@ -163,6 +165,20 @@ class Authenticator(ui.element):
     def machine(self) -> AuthMachine:
         """The state machine as it is now (read-only value)."""
         return self._machine
+
+    async def go_to(self, name: ScreenName) -> None:
+        """Show the signed-out screen ``name`` (browser Back and Forward on the hosted page).
+
+        From a signed-out screen it is a Navigate; from a code screen of a
+        signed-out flow, Back to Sign In first. Anything the machine does not
+        accept now (signed in, a call in flight) is dropped.
+        """
+        if self._machine.phase is not Phase.IDLE or name not in LOCAL_SCREENS:
+            return
+        if self._machine.screen.name not in LOCAL_SCREENS and self._machine.user is None:
+            await self._dispatch(Cancel())
+        if self._machine.screen.name is not name:
+            await self._dispatch(Navigate(name))
 
     async def refresh(self) -> None:
         """Re-read the server's state (another part of the app signed in or out)."""

@@ -32,6 +32,7 @@ from ...backend.cookies import is_loopback
 from ...backend.settings import ENV_PREFIX, BackendSettings
 from .config import HostedConfig, check_brand_color
 from .redirects import RedirectPolicy
+from .screen_urls import SCREENS_BY_URL_NAME, screen_of
 
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8080
@@ -46,6 +47,7 @@ _EMBEDDED_ONLY: Final = {
     "mode": "--mode",
     "mfa": "--mfa",
     "mfa_types": "--mfa-types",
+    "email_mfa_on_sign_up": "--email-mfa-on-sign-up",
     "sign_in_with": "--sign-in-with",
     "flow": "--flow",
     "self_sign_up": "--no-self-sign-up",
@@ -106,6 +108,11 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="host (or host:port) an absolute ?redirect= URL may name (repeatable); "
         "paths on this site are always allowed",
+    )
+    page.add_argument(
+        "--initial-screen",
+        choices=sorted(SCREENS_BY_URL_NAME),
+        help="the screen / opens on (default sign-in); each also has its URL, /?screen=NAME",
     )
     page.add_argument(
         "--data-dir",
@@ -224,6 +231,7 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         issuer=ns.issuer or ns.title or "nicegui-authenticator",
         redirect_policy=policy,
         dev_outbox="/dev/outbox" if settings is not None else None,
+        initial_screen=screen_of(getattr(ns, "initial_screen", None)),
     )
     return ServePlan(
         host=ns.host,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ...state_machine.screen_names import ScreenName
 from .redirects import RedirectPolicy
 
 # A CSS colour Quasar can take as its brand colour: hex, or a plain colour name.
@@ -40,3 +41,4 @@ class HostedConfig:
     redirect_policy: RedirectPolicy = field(default_factory=RedirectPolicy)
     dev_outbox: str | None = None
     authenticator_options: Mapping[str, Any] = field(default_factory=dict)
+    initial_screen: ScreenName | None = None  # the screen / opens on without ?screen=

@@ -16,14 +16,16 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from nicegui import ui
+from nicegui.events import GenericEventArguments
 
 from ...client import AuthClient, AuthStateApi
 from ...client.callbacks import call_handler
-from ...state_machine import AuthUser
+from ...state_machine import AuthUser, ScreenName
 from ..components.authenticator import Authenticator
 from ..components.hooks import hook
 from .config import HostedConfig
 from .redirects import RedirectPolicy
+from .screen_urls import POPSTATE_EVENT, history_script, screen_of
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
 
@@ -51,10 +53,14 @@ def sign_in_page(
     async def after_change(user: AuthUser | None) -> None:
         if on_auth_change is not None:
             await call_handler(on_auth_change, user)
-        if user is not None and target is not None:
-            ui.navigate.to(target)
+        if user is not None and target is not None and not element.is_deleted:
+            # Runs in the element's start task too (already signed in), where no
+            # slot is entered: navigate within the element's own context.
+            with element:
+                ui.navigate.to(target)
 
-    return Authenticator(api, on_auth_change=after_change, **authenticator_options)
+    element = Authenticator(api, on_auth_change=after_change, **authenticator_options)
+    return element
 
 
 def _dev_banner(outbox: str) -> None:
@@ -79,11 +85,26 @@ _PAGE_CSS: Final = """
 """
 
 
+def follow_screens_in_history(authenticator: Authenticator) -> None:
+    """Give each signed-out screen its URL and let Back/Forward move between them (:mod:`.screen_urls`)."""
+
+    async def popped(event: GenericEventArguments) -> None:
+        try:
+            screen = ScreenName(str(event.args))
+        except ValueError:
+            return  # not a screen name: a stale or hand-made history entry
+        if not authenticator.is_deleted:
+            await authenticator.go_to(screen)
+
+    ui.on(POPSTATE_EVENT, popped)
+    ui.timer(0, lambda: ui.run_javascript(history_script(authenticator.id)), once=True)
+
+
 def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> None:
     """Register the login page at ``/`` for ``api`` with the given look and redirect policy."""
 
     @ui.page("/", title=config.title or "Sign in")
-    def login_page(redirect: str | None = None) -> None:
+    def login_page(redirect: str | None = None, screen: str | None = None) -> None:
         ui.add_css(_PAGE_CSS)
         if config.brand_color:
             ui.colors(primary=config.brand_color)
@@ -92,12 +113,14 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
             if config.dev_outbox:
                 _dev_banner(config.dev_outbox)
             with ui.column().classes("w-full items-center px-4 py-10"):
-                sign_in_page(
+                authenticator = sign_in_page(
                     api,
                     redirect=redirect,
                     policy=config.redirect_policy,
                     issuer=config.issuer,
                     title=config.title,
                     logo=config.logo,
+                    initial_screen=screen_of(screen) or config.initial_screen,
                     **config.authenticator_options,
                 )
+        follow_screens_in_history(authenticator)
