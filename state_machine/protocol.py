@@ -299,6 +299,7 @@ def password_policy_wire(
     require_uppercase: bool,
     require_digits: bool,
     require_symbols: bool,
+    reject_common: bool,
 ) -> dict[str, int | bool]:
     """The ``passwordPolicy`` object: ``{"minLength": 8, "requireLowercase": true, ...}``."""
     return {
@@ -307,6 +308,7 @@ def password_policy_wire(
         "requireUppercase": require_uppercase,
         "requireDigits": require_digits,
         "requireSymbols": require_symbols,
+        "rejectCommon": reject_common,
     }
 
 
