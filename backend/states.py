@@ -55,11 +55,12 @@ class Replies:
         """The base state: sign in, (passkey), sign up, forgot password."""
         s = self._settings
         ident = identifier_field(s)
+        account = identifier_field(s, names_account=True)
         # In the choice flow (USER_AUTH) the password is optional: a sign-in with
         # the identifier alone asks how to sign in (challenge ``firstFactor``).
         choice = s.flow == "choice"
         password = field("password", "Password", "password", required=not choice)
-        actions = [action("signIn", "Sign In", ident, password)]
+        actions = [action("signIn", "Sign In", account, password)]
         if s.passkeys_enabled:
             # The recorded block labels this field "Username" even when sign-in is by email.
             actions.append(action("signInWithPasskey", "Sign in with passkey", field("username", "Username")))
@@ -67,7 +68,7 @@ class Replies:
             attributes = [attribute_field(name) for name in sign_up_attribute_names(s)]
             password = new_password_field("password", "Password", s.policy)
             actions.append(action("signUp", "Create Account", ident, password, *attributes))
-        actions.append(action("resetPassword", "Forgot Password", ident))
+        actions.append(action("resetPassword", "Forgot Password", account))
         return AuthState(state=SIGNED_OUT, actions=tuple(actions))
 
     def with_error(self, state: AuthState, wording: Wording) -> AuthState:

@@ -137,6 +137,9 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "action.hide_password": "Hide password",
         # Field labels and hints
         "field.username": "Username",
+        "field.username_or_email": "Username or email",
+        "field.username_or_phone": "Username or phone number",
+        "field.username_email_or_phone": "Username, email or phone number",
         "field.email": "Email",
         "field.phone": "Phone number",
         "field.password": "Password",
@@ -202,6 +205,7 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
             "Add a passkey or an authenticator app, so that a stolen password is not enough to sign in."
         ),
         "action.dismiss_suggestion": "Not now",
+        "action.resend_in": "{label} (wait {seconds} s)",
         # Notices (information, not errors)
         "notice.account_confirmed": "Your account is confirmed. Sign in to continue.",
         "notice.password_reset": "Your password was changed. Sign in with your new password.",

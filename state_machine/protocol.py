@@ -291,6 +291,12 @@ class AuthState(_WireModel):
 # backend writes it; the client's forms read it.
 PASSWORD_POLICY_KEY: Final = "passwordPolicy"
 
+# What a sign-in identifier field accepts, as an extra key of the AuthField
+# (additive): ``["username", "email"]``. The recorded blocks label the field
+# "Username" even when an email signs in too; a client that reads this key can
+# say "Username or email".
+SIGN_IN_WITH_KEY: Final = "signInWith"
+
 
 def password_policy_wire(
     *,

@@ -1,7 +1,7 @@
 """Issue 12 in Chromium: no dead ends, opt-in MFA, navigation, code screens, account actions.
 
 One ``serve`` for the module (MFA optional with TOTP and email codes, sign-in
-by username, sign-up asks for an email, the default opt-in MFA); every test uses its own browser context
+by username or email, so sign-up asks for an email; the default opt-in MFA); every test uses its own browser context
 and fresh usernames. Each test walks one item as a person would.
 """
 
@@ -19,8 +19,7 @@ from playwright.sync_api import Page, expect
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
     serve = start_serve(
         tmp_path_factory.mktemp("uxflows"),
-        "--mfa", "optional", "--mfa-types", "TOTP,EMAIL", "--sign-in-with", "username",
-        "--sign-up-attributes", "email",
+        "--mfa", "optional", "--mfa-types", "TOTP,EMAIL", "--sign-in-with", "username,email",
     )  # fmt: skip
     yield serve
     serve.process.stop()
@@ -161,3 +160,18 @@ def test_each_signed_out_screen_has_a_url_and_back_moves_between_them(page: Page
 
     auth.open("/?screen=reset")  # a link straight to the reset form
     auth.expect_screen("forgot_password")
+
+
+# ---------------------------------------------------------------- item 7: code screens
+
+
+def test_resend_waits_visibly_and_the_sign_in_field_says_username_or_email(page: Page, server: Serve) -> None:
+    auth = AuthUI(page)
+    auth.open()
+    expect(auth.field("signIn", "username")).to_have_attribute("aria-label", "Username or email")
+    name = unique("waiting")
+    auth.sign_up(name, email=email(name))
+    resend = auth.submit_button("resendSignUpCode")
+    expect(resend).to_be_disabled()
+    expect(resend).to_contain_text("wait")
+    screenshot(page, "uxflows-confirm_sign_up_resend_wait")

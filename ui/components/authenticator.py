@@ -60,6 +60,7 @@ from .browser_port import BrowserPort
 from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
+from .resend_cooldown import ResendCooldown, is_resend
 from .screens import ScreenContext, renderer_for
 from .theme import ensure_styles
 
@@ -83,6 +84,7 @@ class Authenticator(ui.element):
     :param on_auth_change: called with the user after sign-in and None after sign-out
     :param show_signed_in: show the signed-in card (else the element is empty while signed in)
     :param initial_screen: the signed-out screen to open on (sign_up, forgot_password, ...)
+    :param resend_cooldown: seconds a Resend button waits after a code was sent
     """
 
     def __init__(
@@ -98,6 +100,7 @@ class Authenticator(ui.element):
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
         initial_screen: ScreenName | None = None,
+        resend_cooldown: float = 30.0,
     ) -> None:
         super().__init__("div")
         config = MachineConfig(
@@ -114,6 +117,7 @@ class Authenticator(ui.element):
         self._drafts: dict[str, str] = {}
         self._active_view: FormView | None = None
         self._refresh_wanted = False
+        self._cooldown = ResendCooldown(resend_cooldown)
         self._source = uuid.uuid4().hex  # who announced a change (element ids repeat across clients)
         self._port = BrowserPort(
             self,
@@ -219,6 +223,8 @@ class Authenticator(ui.element):
     async def _submit(self, view: FormView) -> None:
         duplicates = sum(1 for f in self._machine.screen.forms if f.action == view.form.action) > 1
         self._active_view = view
+        if is_resend(view.form.action):
+            self._cooldown.start()
         await self._dispatch(Submit(view.values(with_hidden=duplicates), action=view.form.action))
 
     async def _link(self, link: Link) -> None:
@@ -260,6 +266,8 @@ class Authenticator(ui.element):
             return
         if before is None or before.name is not screen.name:
             self._drafts.clear()
+            if any(is_resend(f.action) for f in screen.forms):
+                self._cooldown.start()  # the screen appears because a code was just sent
         self._region.clear()
         self._views = []
         self._active_view = None
@@ -291,10 +299,16 @@ class Authenticator(ui.element):
         self._views = ctx.views
         if screen.pending:
             self._show_pending(True)
+        else:
+            with self._region:
+                self._cooldown.apply(self._views, self._catalog)
 
     def _show_pending(self, pending: bool) -> None:
         for view in self._views:
             view.set_pending(pending, active=view is self._active_view)
+        if not pending:
+            with self._region:
+                self._cooldown.apply(self._views, self._catalog)
 
 
 def _layout(screen: Screen) -> Screen:
