@@ -234,12 +234,12 @@ class Replies:
                     field("email", "Email", "email", defaultValue=user.email),
                 )
             )
-        if enrolled:
+        if len(enrolled) > 1:  # a choice of one is no choice (issue 12, item 8)
             actions.append(
                 action("setPreferredMfa", "Set preferred MFA method", field("mfaType", pick_one_of(enrolled)))
             )
-            if s.mfa_mode != "required":
-                actions.append(action("disableMfa", "Turn off MFA"))
+        if enrolled and s.mfa_mode != "required":
+            actions.append(action("disableMfa", "Turn off MFA"))
         return actions
 
     def passkey_list(self, user: User, passkeys: Sequence[Passkey]) -> AuthState:

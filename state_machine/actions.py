@@ -30,8 +30,10 @@ from .protocol import (
     CONFIRM_SIGN_IN,
     CONFIRM_SIGN_UP,
     DELETE_PASSKEY,
+    DISABLE_MFA,
     RESEND_SIGN_UP_CODE,
     RESET_PASSWORD,
+    SET_PREFERRED_MFA,
     SIGN_IN,
     SIGN_IN_WITH_PASSKEY,
     SIGN_OUT,
@@ -51,6 +53,7 @@ class ActionRole(StrEnum):
     RESEND = "resend"  # asks the server to send the code again
     ITEM = "item"  # one form per item (a passkey), told apart by the server's label
     BACK = "back"  # the server's own way back (cancel a setup)
+    ACCOUNT = "account"  # a signed-in account action beside the others on the card
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class ActionRow:
     code_variant: CodeVariant | None = None  # where its code comes from, when its label does not say
     # Signed in by it with no second factor: the signed-in card suggests adding one, once.
     suggests_second_factor: bool = False
+    # Destructive: the shell asks this catalog question, and submits only on yes.
+    confirm: str | None = None
 
 
 ACTIONS: Final[tuple[ActionRow, ...]] = (
@@ -108,10 +113,24 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         ScreenName.PASSKEY_REGISTER,
         notice="notice.passkey_registered",
     ),
-    ActionRow(DELETE_PASSKEY, ActionRole.ITEM, ScreenName.PASSKEY_MANAGE, notice="notice.passkey_deleted"),
+    ActionRow(
+        DELETE_PASSKEY,
+        ActionRole.ITEM,
+        ScreenName.PASSKEY_MANAGE,
+        notice="notice.passkey_deleted",
+        confirm="confirm.delete_passkey",
+    ),
     # The reference backend's signed-in MFA setup reuses the challenge screens.
-    ActionRow(COMPLETE_TOTP_SETUP, ActionRole.PRIMARY, ScreenName.SETUP_TOTP),
-    ActionRow(COMPLETE_EMAIL_MFA_SETUP, ActionRole.PRIMARY, ScreenName.CONFIRM_CODE, code_variant="email"),
+    ActionRow(COMPLETE_TOTP_SETUP, ActionRole.PRIMARY, ScreenName.SETUP_TOTP, notice="notice.totp_enabled"),
+    ActionRow(
+        COMPLETE_EMAIL_MFA_SETUP,
+        ActionRole.PRIMARY,
+        ScreenName.CONFIRM_CODE,
+        notice="notice.email_mfa_enabled",
+        code_variant="email",
+    ),
+    ActionRow(SET_PREFERRED_MFA, ActionRole.ACCOUNT, notice="notice.preferred_mfa_saved"),
+    ActionRow(DISABLE_MFA, ActionRole.ACCOUNT, notice="notice.mfa_disabled", confirm="confirm.disable_mfa"),
     ActionRow(CANCEL_SETUP, ActionRole.BACK),
 )
 

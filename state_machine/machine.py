@@ -62,6 +62,8 @@ The rules the recorded servers demand (``tests/fixtures/aws-blocks/``):
     built from the recorded shape: the first code still works.
 13. A confirm screen the shell kept across a reload (:class:`Start` ``resume``)
     is shown again when the first read says "signed out".
+14. Removing the last item (passkey) re-reads the state: the reply lists only
+    what the item list offers, and the card would lose its other controls.
 
 Every fact about an action these rules use (its screen, its notice, whether
 it is resubmittable, whether it ends the visit) is one row of the action table
@@ -80,6 +82,7 @@ this order; the first that decides wins, and ``follow_reply`` always does:
 * rule 9, ``stay_on_failed_entry_screen``: a signed-out entry failed;
 * rule 4, ``forget_person_on_sign_out``: sign-out succeeded;
 * rule 3, ``submit_lone_auto_sign_in``: the reply is a lone autoSignIn;
+* rule 14, ``reread_after_last_item_removed``: the last passkey was removed;
 * rule 10, ``follow_reply``: always.
 
 Events that cannot happen in the current phase (a reply with no call pending,
@@ -96,7 +99,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Final
 
-from .actions import SCREEN_OF_ENTRY, ActionRow, row_of
+from .actions import SCREEN_OF_ENTRY, ActionRole, ActionRow, is_item, row_of
 from .classify import classify_screen
 from .context import Context, MachineConfig, Pending, Phase
 from .effects import (
@@ -627,6 +630,24 @@ def submit_lone_auto_sign_in(facts: ReplyFacts) -> Decision | None:
     return changed._call(call, auto.action), (*effects, call)
 
 
+def reread_after_last_item_removed(facts: ReplyFacts) -> Decision | None:
+    """Rule 14: removing the last passkey re-reads the state, so the card stays complete.
+
+    Both servers answer a ``deletePasskey`` with the passkey list's actions only
+    (``cognito_req_passkey_register_list_delete.jsonl`` step 9: add a passkey,
+    sign out). With no passkey left that list is empty, and the signed-in card
+    would lose its other controls until a reload; ``getAuthState`` has them all.
+    """
+    row = facts.row
+    if row is None or row.role is not ActionRole.ITEM or facts.error is not None:
+        return None
+    if facts.reply.state != SIGNED_IN or any(is_item(a.name) for a in facts.reply.actions):
+        return None
+    changed, effects = follow_reply(facts)
+    call = CallGetAuthState()
+    return changed._call(call, None, keep_message=True), (*effects, call)
+
+
 def follow_reply(facts: ReplyFacts) -> Decision:
     """Rule 10: otherwise show what the server says, keeping only the username (rule 4)."""
     ctx = facts.machine.ctx
@@ -683,6 +704,7 @@ REPLY_RULES: Final[tuple[ReplyRule, ...]] = (
     stay_on_failed_entry_screen,  # rule 9
     forget_person_on_sign_out,  # rule 4
     submit_lone_auto_sign_in,  # rule 3
+    reread_after_last_item_removed,  # rule 14
     follow_reply,  # rule 10
 )
 

@@ -214,6 +214,17 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "notice.signed_out": "You are signed out.",
         "notice.passkey_registered": "Your passkey was added.",
         "notice.passkey_deleted": "The passkey was removed.",
+        "notice.totp_enabled": "Your authenticator app is set up. Sign-ins will ask for its code.",
+        "notice.email_mfa_enabled": "Email codes are set up. Sign-ins will ask for a code we email you.",
+        "notice.preferred_mfa_saved": "Your preferred verification method was saved.",
+        "notice.mfa_disabled": "Multi-factor authentication is turned off.",
+        # Questions asked before a destructive account action
+        "confirm.delete_passkey": "Remove this passkey? You will no longer be able to sign in with it.",
+        "confirm.disable_mfa": (
+            "Turn off multi-factor authentication? Signing in will then need only your password."
+        ),
+        "confirm.yes": "Yes, continue",
+        "confirm.no": "Cancel",
         # Errors (server error names map here; unknown names show the server text)
         "error.invalid_credentials": "Incorrect username or password.",
         "error.username_exists": "An account with this username already exists.",

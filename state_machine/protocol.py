@@ -58,6 +58,8 @@ START_TOTP_SETUP: Final = "startTotpSetup"
 COMPLETE_TOTP_SETUP: Final = "completeTotpSetup"
 COMPLETE_EMAIL_MFA_SETUP: Final = "completeEmailMfaSetup"
 CANCEL_SETUP: Final = "cancelSetup"
+SET_PREFERRED_MFA: Final = "setPreferredMfa"
+DISABLE_MFA: Final = "disableMfa"
 
 WEBAUTHN_GET: Final = "webauthn-get"
 WEBAUTHN_CREATE: Final = "webauthn-create"

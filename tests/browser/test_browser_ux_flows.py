@@ -11,8 +11,16 @@ from collections.abc import Iterator
 
 import pytest
 from auth_driver import TIMEOUT, AuthUI
-from browser_harness import PASSWORD, Serve, screenshot, start_serve, unique
-from playwright.sync_api import Page, expect
+from browser_harness import (
+    PASSWORD,
+    Serve,
+    screenshot,
+    start_serve,
+    totp_from_qr,
+    unique,
+    virtual_authenticator,
+)
+from playwright.sync_api import BrowserContext, Page, expect
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +183,62 @@ def test_resend_waits_visibly_and_the_sign_in_field_says_username_or_email(page:
     expect(resend).to_be_disabled()
     expect(resend).to_contain_text("wait")
     screenshot(page, "uxflows-confirm_sign_up_resend_wait")
+
+
+# -------------------------------------------------------------- item 8: account actions
+
+
+def _registered(auth: AuthUI, server: Serve, prefix: str) -> str:
+    auth.open()
+    name = unique(prefix)
+    before = server.outbox.count()
+    auth.sign_up(name, email=email(name))
+    auth.confirm_sign_up(server.outbox, email(name), after=before)
+    auth.expect_signed_in(name)
+    return name
+
+
+def test_totp_setup_says_so_and_turning_mfa_off_asks_first(page: Page, server: Serve) -> None:
+    auth = AuthUI(page)
+    _registered(auth, server, "careful")
+    auth.submit("startTotpSetup")
+    auth.expect_screen("setup_totp")
+    otp = totp_from_qr(auth.hook("authenticator-totp-qr"))
+    auth.fill("completeTotpSetup", code=otp.now())
+    auth.submit("completeTotpSetup")
+    auth.expect_screen("signed_in")
+    expect(auth.hook("authenticator-notice")).to_contain_text("authenticator app is set up")
+    expect(auth.action("setPreferredMfa")).to_have_count(0)  # one method: no choice offered
+
+    auth.submit("disableMfa")
+    dialog = page.get_by_test_id("authenticator-confirm-dialog")
+    expect(page.get_by_test_id("authenticator-confirm-yes")).to_be_visible()
+    screenshot(page, "uxflows-confirm_disable_mfa")
+    page.get_by_test_id("authenticator-confirm-no").click()
+    expect(dialog).to_have_count(0)
+    expect(auth.action("disableMfa")).to_be_visible()  # nothing happened
+
+    auth.submit("disableMfa")
+    page.get_by_test_id("authenticator-confirm-yes").click()
+    expect(auth.hook("authenticator-notice")).to_contain_text("turned off", timeout=TIMEOUT)
+    expect(auth.action("disableMfa")).to_have_count(0)
+    expect(auth.action("startTotpSetup")).to_be_visible()
+
+
+def test_removing_the_last_passkey_asks_first_and_keeps_the_card_complete(
+    context: BrowserContext, server: Serve
+) -> None:
+    page = context.new_page()
+    virtual_authenticator(context, page)
+    auth = AuthUI(page)
+    _registered(auth, server, "onekey")
+    auth.submit("startPasskeyRegistration")
+    auth.expect_screen("passkey_register")
+    auth.submit("completePasskeyRegistration")
+    auth.expect_screen("passkey_manage")
+    auth.submit("deletePasskey")
+    page.get_by_test_id("authenticator-confirm-yes").click()
+    auth.expect_screen("signed_in")
+    expect(auth.hook("authenticator-notice")).to_contain_text("passkey was removed")
+    expect(auth.action("startTotpSetup")).to_be_visible()  # the MFA controls stay, no reload
+    expect(auth.action("listPasskeys")).to_be_visible()

@@ -241,7 +241,8 @@ DETAILS: dict[tuple[str, int], dict[str, Any]] = {
     (REQ_PASSKEY, 2): {"notice": "notice.passkey_registered", "secondary": ("deletePasskey", "signOut")},
     (REQ_PASSKEY, 6): {"error": Msg("error.invalid_credentials"), "field_error": None},
     (REQ_PASSKEY, 7): TOTP_CODE,
-    (REQ_PASSKEY, 9): {"notice": "notice.passkey_deleted"},
+    # Issue 12 item 8: the last passkey gone, the reply lists no other control: re-read (rule 14).
+    (REQ_PASSKEY, 9): {"notice": "notice.passkey_deleted", "reread": True},
     (REQ_RESET, 3): TOTP_CODE,
     (REQ_TOTP, 3): {"auto_sign_in": (REQ_TOTP, 4)},
     (REQ_TOTP, 4): {"choices": ("TOTP", "EMAIL"), "fields": ("mfaType",)},
@@ -405,6 +406,8 @@ def _check_screen(machine: AuthMachine, s: Step, effects: list[Any]) -> None:
         calls = [e for e in effects if isinstance(e, CallSetAuthState)]
         assert calls == [CallSetAuthState(following.payload)]
         assert machine.phase is Phase.CALLING
+    elif details.get("reread"):
+        assert effects[-1] == CallGetAuthState() and machine.phase is Phase.CALLING
     elif not details.get("resync"):
         assert machine.phase is Phase.IDLE
 

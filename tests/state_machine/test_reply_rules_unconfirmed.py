@@ -18,6 +18,7 @@ from nicegui_authenticator.state_machine.machine import (
     REPLY_RULES,
     ReplyFacts,
     offer_confirm_when_resend_refused,
+    reread_after_last_item_removed,
     resend_code_to_unconfirmed_account,
     resume_confirm_after_reload,
 )
@@ -139,3 +140,39 @@ def test_start_on_a_screen_that_is_not_signed_out_is_ignored() -> None:
     machine, _ = AuthMachine().handle(Start(view=ScreenName.SIGNED_IN))
     machine, _ = machine.handle(ServerReplied(SIGNED_OUT))
     assert machine.screen.name is ScreenName.SIGN_IN
+
+
+# ------------------------------------------------------------------ rule 14 (issue 12, item 8)
+
+PASSKEYS = state(
+    "signedIn",
+    action("deletePasskey", "Delete passkey cred-1", hidden("credentialId", "cred-1")),
+    action("startPasskeyRegistration", "Add a passkey"),
+    action("signOut", "Sign Out"),
+    user={"userId": "d-1", "username": "dave"},
+)
+NONE_LEFT = state(
+    "signedIn",
+    action("startPasskeyRegistration", "Add a passkey"),
+    action("signOut", "Sign Out"),
+    user={"userId": "d-1", "username": "dave"},
+)
+
+
+def deleting() -> AuthMachine:
+    machine, _ = started(PASSKEYS).handle(Submit({"credentialId": "cred-1"}, action="deletePasskey"))
+    return machine
+
+
+def test_rule_14_removing_the_last_passkey_re_reads_the_state_and_keeps_the_notice() -> None:
+    decision = reread_after_last_item_removed(ReplyFacts.of(deleting(), NONE_LEFT))
+    assert decision is not None
+    machine, effects = decision
+    assert effects[-1] == CallGetAuthState()
+    assert machine.screen.notice == Msg("notice.passkey_deleted")
+    machine, _ = machine.handle(ServerReplied(SIGNED_IN))
+    assert machine.screen.notice == Msg("notice.passkey_deleted")
+
+
+def test_rule_14_passes_while_passkeys_remain() -> None:
+    assert reread_after_last_item_removed(ReplyFacts.of(deleting(), PASSKEYS)) is None

@@ -51,12 +51,14 @@ from ...state_machine import (
     Submit,
     translate,
 )
+from ...state_machine.actions import row_of
 from ...state_machine.screens import LOCAL_SCREENS
 from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from ..session.browser_calls import ensure_assets
 from ..session.browser_session import browser_api
 from ..session.kept_confirmation import keep_or_forget_confirmation, kept_confirmation
 from .browser_port import BrowserPort
+from .confirm_dialog import confirmed
 from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
@@ -222,6 +224,11 @@ class Authenticator(ui.element):
 
     async def _submit(self, view: FormView) -> None:
         duplicates = sum(1 for f in self._machine.screen.forms if f.action == view.form.action) > 1
+        row = row_of(view.form.action)
+        if row is not None and row.confirm is not None:
+            with self:
+                if not await confirmed(row.confirm, self._catalog):
+                    return
         self._active_view = view
         if is_resend(view.form.action):
             self._cooldown.start()
