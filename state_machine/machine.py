@@ -125,7 +125,7 @@ from .events import (
     WebAuthnResult,
 )
 from .forms import Form
-from .messages import Text, error_text, msg
+from .messages import Text, error_text, msg, webauthn_error_text
 from .present import build_screen
 from .protocol import (
     AUTO_SIGN_IN,
@@ -320,8 +320,11 @@ class AuthMachine:
     def _webauthn_failed(self, event: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         assert isinstance(event, WebAuthnFailed)
         text: Text
+        named = webauthn_error_text(event.detail)
         if event.reason == "cancelled":
             text = msg("error.passkey_cancelled")
+        elif named is not None:
+            text = named
         elif event.reason == "unavailable":
             text = msg("error.passkey_unavailable")
         else:

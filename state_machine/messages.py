@@ -244,6 +244,14 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "error.passkey_failed": "The passkey request did not complete: {reason}",
         "error.passkey_cancelled": "The passkey request was cancelled.",
         "error.passkey_unavailable": "Passkeys are not available here.",
+        "error.webauthn.InvalidStateError": "This device already has a passkey for this account.",
+        "error.webauthn.ConstraintError": "This device cannot create the kind of passkey this site asks for.",
+        "error.webauthn.NotSupportedError": "This device does not support the kind of passkey this site asks for.",
+        "error.webauthn.SecurityError": "Passkeys cannot be used at this web address.",
+        "error.webauthn.TimeoutError": "The passkey request timed out. Try again.",
+        "error.webauthn.UnknownError": "Your device could not complete the passkey request. Try again.",
+        "error.webauthn.EncodingError": "The passkey request could not be read. Try again.",
+        "error.webauthn.DataError": "The passkey request could not be read. Try again.",
         "error.network": "We could not reach the sign-in service. Check your connection and try again.",
         "error.timeout": "The sign-in service took too long to answer. Try again.",
         "error.server": "The sign-in service had a problem ({detail}). Try again.",
@@ -318,6 +326,31 @@ LABEL_KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "Shared Secret": "field.shared_secret",
     }
 )
+
+
+# WebAuthn DOMException names (the browser's ``e.name``) -> catalog key. NotAllowedError
+# and AbortError are a cancelled ceremony and keep their own message.
+WEBAUTHN_ERROR_KEYS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        name: f"error.webauthn.{name}"
+        for name in (
+            "InvalidStateError",
+            "ConstraintError",
+            "NotSupportedError",
+            "SecurityError",
+            "TimeoutError",
+            "UnknownError",
+            "EncodingError",
+            "DataError",
+        )
+    }
+)
+
+
+def webauthn_error_text(detail: str) -> Msg | None:
+    """A readable message for a ceremony failure whose detail starts ``<ErrorName>: ...``."""
+    key = WEBAUTHN_ERROR_KEYS.get(detail.split(":", 1)[0].strip())
+    return Msg(key) if key is not None else None
 
 
 def error_text(error: str | None, error_name: str | None) -> tuple[Text | None, str | None]:
