@@ -7,16 +7,14 @@ Escape, a click outside and Cancel all answer no.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from nicegui import ui
 
-from ...state_machine import translate
+from ...state_machine import Catalog, translate
 from ...state_machine.messages import msg
 from .hooks import hook
 
 
-async def confirmed(question_key: str, catalog: Mapping[str, str] | None) -> bool:
+async def confirmed(question_key: str, catalog: Catalog | None) -> bool:
     """Show the question; True when the person chose to go on."""
     with ui.dialog() as dialog, ui.card().classes("na-confirm"):
         dialog.props["aria-label"] = translate(msg(question_key), catalog)

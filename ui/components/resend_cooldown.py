@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from nicegui import ui
 
-from ...state_machine import translate
+from ...state_machine import Catalog, translate
 from ...state_machine.actions import ActionRole, row_of
 from ...state_machine.messages import msg
 from .form_view import FormView
@@ -35,7 +35,7 @@ class ResendCooldown:
         self._clock = clock
         self._ready_at = 0.0
         self._views: list[FormView] = []
-        self._catalog: Mapping[str, str] | None = None
+        self._catalog: Catalog | None = None
         self._timer: ui.timer | None = None
 
     def start(self) -> None:
@@ -46,7 +46,7 @@ class ResendCooldown:
         """Whole seconds until Resend may be pressed again (0: now)."""
         return max(0, math.ceil(self._ready_at - self._clock()))
 
-    def apply(self, views: Sequence[FormView], catalog: Mapping[str, str] | None) -> None:
+    def apply(self, views: Sequence[FormView], catalog: Catalog | None) -> None:
         """Disable and count down the Resend buttons among ``views`` (call inside the card's slot)."""
         self._views = [v for v in views if is_resend(v.form.action)]
         self._catalog = catalog
