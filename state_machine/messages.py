@@ -264,7 +264,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
             "Add a passkey or an authenticator app, so that a stolen password is not enough to sign in."
         ),
         "action.dismiss_suggestion": "Not now",
-        "action.resend_in": "{label} (wait {seconds} s)",
+        "action.resend_in": "{label} (wait {count} s)",
         # Notices (information, not errors)
         "notice.account_confirmed": "Your account is confirmed. Sign in to continue.",
         "notice.password_reset": "Your password was changed. Sign in with your new password.",

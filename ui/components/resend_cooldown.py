@@ -61,7 +61,7 @@ class ResendCooldown:
                 continue
             label = translate(view.form.label, self._catalog)
             if left:
-                label = translate(msg("action.resend_in", label=label, seconds=str(left)), self._catalog)
+                label = translate(msg("action.resend_in", label=label, count=str(left)), self._catalog)
             view.button.set_text(label)
             view.button.set_enabled(not left)
         if not left and self._timer is not None:
