@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from .addresses import check_attribute, check_username
+from .addresses import check_attribute, check_username, mask_email, mask_phone
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -93,7 +93,7 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     )
     parts.limiter.record_send(subject, request.now)
     _log.info("sign-up of %s from %s", username, request.address)
-    outcome = Outcome(parts.replies.confirming_sign_up(username))
+    outcome = Outcome(parts.replies.confirming_sign_up(username, _masked(user)))
     if settings.mode == "cognito" and settings.auto_sign_in and not params.opts_out("autoSignIn"):
         outcome = dataclasses.replace(outcome, bridge=parts.bridges.create(user.id, request.now))
     return outcome
@@ -107,7 +107,14 @@ def _resend_to_unconfirmed(parts: Components, request: Request, user: User, user
         key_of=sign_up_code_key,
         purpose="sign-up",
     )
-    return Outcome(parts.replies.confirming_sign_up(username))
+    return Outcome(parts.replies.confirming_sign_up(username, _masked(user)))
+
+
+def _masked(user: User) -> str | None:
+    """The address a sign-up code went to, masked as sign-in challenges show it (None: no address)."""
+    if user.email:
+        return mask_email(user.email)
+    return mask_phone(user.phone) if user.phone else None
 
 
 def confirm_sign_up(parts: Components, request: Request, params: Params) -> Outcome:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import cached_property
 
 from ..state_machine.protocol import (
+    CODE_DESTINATION_KEY,
     CONFIRMING_PASSWORD_RESET,
     CONFIRMING_SIGN_IN,
     CONFIRMING_SIGN_UP,
@@ -81,7 +82,8 @@ class Replies:
 
     # -- sign-up and reset ----------------------------------------------------------------
 
-    def confirming_sign_up(self, username: str) -> AuthState:
+    def confirming_sign_up(self, username: str, destination: str | None = None) -> AuthState:
+        """``destination`` (masked) only where the person just typed it: sign-up, not resend."""
         if not self._cognito:
             # AuthBasic asks again for username and password (fixtures README, point 5).
             return AuthState(
@@ -96,15 +98,18 @@ class Replies:
                     ),
                 ),
             )
+        confirm = action(
+            "confirmSignUp",
+            "Confirm Account",
+            hidden("username", username),
+            field("code", "Verification Code"),
+        )
+        if destination:
+            confirm = AuthAction.model_validate({**confirm.to_wire(), CODE_DESTINATION_KEY: destination})
         return AuthState(
             state=CONFIRMING_SIGN_UP,
             actions=(
-                action(
-                    "confirmSignUp",
-                    "Confirm Account",
-                    hidden("username", username),
-                    field("code", "Verification Code"),
-                ),
+                confirm,
                 action("resendSignUpCode", "Resend Code", hidden("username", username)),
             ),
         )

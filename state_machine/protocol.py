@@ -308,6 +308,12 @@ PASSWORD_POLICY_KEY: Final = "passwordPolicy"
 # say "Username or email".
 SIGN_IN_WITH_KEY: Final = "signInWith"
 
+# Where a code went, masked (``c***@e***.com``), as an extra key of the action
+# that takes the code (additive). ``confirmSignIn`` says it in its label, as
+# recorded; ``confirmSignUp`` has no such label, so the reference backend adds
+# this key when the person just typed that address.
+CODE_DESTINATION_KEY: Final = "codeDestination"
+
 
 def password_policy_wire(
     *,

@@ -70,3 +70,14 @@ async def test_resend_sign_up_code_is_accepted_while_signed_out(make_backend: Ma
         state = await client.set("resendSignUpCode", username="gus")
         assert action_names(state) == ["confirmSignUp", "resendSignUpCode"]
         assert backend.latest_code("gus", "sign-up") != first
+
+
+async def test_the_confirm_form_says_where_the_sign_up_code_went(make_backend: MakeBackend) -> None:
+    backend = make_backend()
+    async with RpcClient(backend) as client:
+        state = await client.set("signUp", username="hal", password=STRONG, email="hal@example.com")
+        confirm = next(a for a in state["actions"] if a["name"] == "confirmSignUp")
+        assert confirm["codeDestination"] == "h***@e***.com"
+        state = await client.set("resendSignUpCode", username="hal")  # says nothing: no enumeration
+        confirm = next(a for a in state["actions"] if a["name"] == "confirmSignUp")
+        assert "codeDestination" not in confirm

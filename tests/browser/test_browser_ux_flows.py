@@ -179,6 +179,7 @@ def test_resend_waits_visibly_and_the_sign_in_field_says_username_or_email(page:
     expect(auth.field("signIn", "username")).to_have_attribute("aria-label", "Username or email")
     name = unique("waiting")
     auth.sign_up(name, email=email(name))
+    expect(auth.root).to_contain_text("We sent a code to w***@e***.com")  # where the code went, masked
     resend = auth.submit_button("resendSignUpCode")
     expect(resend).to_be_disabled()
     expect(resend).to_contain_text("wait")

@@ -33,3 +33,14 @@ def test_phone_and_all_three_have_their_own_words() -> None:
     every = started(signed_out(["username", "email", "phone"])).screen
     assert phone.fields[0].label == Msg("field.username_or_phone")
     assert every.fields[0].label == Msg("field.username_email_or_phone")
+
+
+def test_the_confirm_sign_up_screen_says_where_the_code_went() -> None:
+    confirm = state(
+        "confirmingSignUp",
+        action("confirmSignUp", "Confirm Account", field("code"), codeDestination="h***@e***.com"),
+    )
+    screen = started(confirm).screen
+    assert screen.name is ScreenName.CONFIRM_SIGN_UP
+    assert screen.destination == "h***@e***.com"
+    assert screen.hint == Msg("hint.code.sent_to", {"destination": "h***@e***.com"})
