@@ -12,6 +12,7 @@ from .effects import AuthChanged, CallGetAuthState, CallSetAuthState, Effect, Ru
 from .events import (
     CallFailed,
     Cancel,
+    DismissSuggestion,
     Event,
     Navigate,
     Refresh,
@@ -47,6 +48,7 @@ __all__ = [
     "Cancel",
     "Catalog",
     "Choice",
+    "DismissSuggestion",
     "Effect",
     "Event",
     "FieldKind",

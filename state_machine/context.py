@@ -69,3 +69,5 @@ class Context:
     notice: Text | None = None
     failed: CallSetAuthState | CallGetAuthState | None = None
     user: AuthUser | None = None
+    resume: AuthState | None = None  # a kept confirm screen, shown if the first read says signed out
+    suggest_factor: bool = False  # signed in without a second factor just now: suggest one (once)
