@@ -31,6 +31,7 @@ from .otpauth import totp_uri
 from .password_policy import PasswordPolicy
 from .protocol import AuthAction, AuthField, AuthState, AuthUser
 from .screens import Link, LinkKind, Screen, ScreenName
+from .sign_up_fields import SignUpField
 
 __all__ = [
     "CONFIRM_PASSWORD_FIELD",
@@ -69,6 +70,7 @@ __all__ = [
     "Screen",
     "ScreenName",
     "ServerReplied",
+    "SignUpField",
     "Start",
     "Submit",
     "SubmitExternalForm",

@@ -19,6 +19,7 @@ from .messages import Text
 from .password_policy import PasswordPolicy
 from .protocol import AuthState, AuthUser
 from .screens import ScreenName
+from .sign_up_fields import SignUpField
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class MachineConfig:
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     confirm_password: bool = True  # ask for new passwords twice
     sign_up: bool = True  # offer the Create Account tab when the server allows it
+    sign_up_fields: tuple[SignUpField, ...] = ()  # the app's own sign-up fields (sign_up_fields.py)
 
 
 class Phase(StrEnum):

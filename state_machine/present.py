@@ -20,6 +20,7 @@ from .messages import Msg, Raw, Text, msg
 from .otpauth import totp_uri
 from .protocol import CODE_DESTINATION_KEY, SIGN_IN, SIGN_UP, SIGNED_IN, AuthAction, AuthState
 from .screens import CHALLENGE_SCREENS, LOCAL_SCREENS, Link, LinkKind, Screen, ScreenName
+from .sign_up_fields import with_sign_up_fields
 
 _TITLES_WITH_VARIANT: Final = frozenset({ScreenName.CONFIRM_CODE})
 
@@ -45,15 +46,14 @@ def _signed_out_forms(
     forms: list[Form] = []
     if action is not None:
         sign_up = screen is ScreenName.SIGN_UP
-        forms.append(
-            build_form(
-                action,
-                known,
-                new_password=sign_up,
-                confirm_password=sign_up and config.confirm_password,
-                policy=config.password_policy,
-            )
+        form = build_form(
+            action,
+            known,
+            new_password=sign_up,
+            confirm_password=sign_up and config.confirm_password,
+            policy=config.password_policy,
         )
+        forms.append(with_sign_up_fields(form, config.sign_up_fields, known.values) if sign_up else form)
     if screen in (ScreenName.SIGN_IN, ScreenName.SIGN_UP):
         forms.extend(build_form(a, known) for a in state.actions if a.is_external)
     return forms

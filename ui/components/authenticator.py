@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 from nicegui import background_tasks, ui
 
@@ -47,6 +48,7 @@ from ...state_machine import (
     Retry,
     Screen,
     ScreenName,
+    SignUpField,
     Start,
     Submit,
     Template,
@@ -73,6 +75,7 @@ from .theme import ensure_styles
 from .theme_tokens import Theme
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
+Variation = Literal["default", "modal"]
 
 # Person events: their effects may change who is signed in, which the other tabs must learn.
 _PERSON_EVENTS = (Submit, Cancel, Retry, Navigate)
@@ -96,6 +99,11 @@ class Authenticator(ui.element):
     :param form_fields: per screen and field, how it is shown (``{"sign_up": {"email": {"label":
         "Work email", "placeholder": ..., "hint": ..., "order": 1, "hidden": False, "default": ...}}}``);
         what is sent stays the server's fields (see :mod:`.field_overrides`)
+    :param sign_up_fields: fields the app adds to sign-up, with ``required`` and a ``validate``
+        check (:class:`~nicegui_authenticator.state_machine.sign_up_fields.SignUpField`); one the
+        server's signUp does not list is checked but never sent
+    :param variation: ``"default"`` (in the page) or ``"modal"``: in a dialog that :meth:`open`
+        shows and that closes itself after sign-in
     :param initial_screen: the signed-out screen to open on (``sign_up``, ``forgot_password``,
         ``passkey_sign_in``; default ``sign_in``), when the server offers it
     :param catalog: message overrides on top of the language's catalog (keys of
@@ -123,6 +131,8 @@ class Authenticator(ui.element):
         languages: Sequence[str] | None = None,
         theme: Theme | Mapping[str, str] | None = None,
         form_fields: FormFieldOverrides | None = None,
+        sign_up_fields: Sequence[SignUpField] = (),
+        variation: Variation = "default",
         initial_screen: str | None = None,
         catalog: Mapping[str, Template] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
@@ -136,9 +146,16 @@ class Authenticator(ui.element):
         tokens = theme if isinstance(theme, Theme) or theme is None else Theme.from_mapping(theme)
         overrides = parse_overrides(form_fields)
         first = _initial_screen(initial_screen)
-        super().__init__("div")
+        if variation not in ("default", "modal"):
+            raise ValueError(f"variation {variation!r} is not 'default' or 'modal'")
+        self._dialog = ui.dialog() if variation == "modal" else None
+        with self._dialog or nullcontext():
+            super().__init__("div")
         config = MachineConfig(
-            issuer=issuer, password_policy=password_policy or PasswordPolicy(), sign_up=not hide_sign_up
+            issuer=issuer,
+            password_policy=password_policy or PasswordPolicy(),
+            sign_up=not hide_sign_up,
+            sign_up_fields=tuple(sign_up_fields),
         )
         self._title = title
         self._logo = logo
@@ -236,6 +253,16 @@ class Authenticator(ui.element):
             self._render(relabel=True)  # the screen shown now gets it at once
         return container
 
+    def open(self) -> None:
+        """Show the modal variation's dialog (focus moves into it); nothing for the default one."""
+        if self._dialog is not None:
+            self._dialog.open()
+
+    def close(self) -> None:
+        """Hide the modal variation's dialog."""
+        if self._dialog is not None:
+            self._dialog.close()
+
     @property
     def language(self) -> str:
         """The tag of the language shown now (``de``, ``zh-Hant``, ...)."""
@@ -292,6 +319,8 @@ class Authenticator(ui.element):
         # Person events may change who is signed in, which the other tabs must learn.
         if isinstance(cause, _PERSON_EVENTS):
             notify_auth_changed(user, source=self._source, browser_id=self._browser_id)
+        if user is not None:
+            self.close()  # the modal variation has done its job
         if self._on_auth_change is not None:
             await call_handler(self._on_auth_change, user)
 
@@ -342,6 +371,8 @@ class Authenticator(ui.element):
         """``lang`` for screen readers and fonts, ``dir`` so right-to-left scripts lay out mirrored."""
         self.props["lang"] = self._language
         self.props["dir"] = language_for(self._language).direction.value
+        if self._dialog is not None:  # the dialog's accessible name, in the reader's language
+            self._dialog.props["aria-label"] = self._title or translate(Msg("tab.sign_in"), self._catalog)
 
     def _render(self, *, relabel: bool = False) -> None:
         if self.is_deleted:
