@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from accessibility import assert_accessible
 from auth_driver import AuthUI
 from browser_harness import (
     README_SCREENSHOTS,
@@ -64,7 +65,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
 
 
 def card_shot(page: Page, name: str) -> Path:
-    """The card and a margin around it, settled (no ripple, caret or focus animation)."""
+    """The card and a margin around it, settled (no ripple, caret or focus animation), checked by axe-core."""
+    assert_accessible(page, f"readme-{name}")
     page.mouse.move(0, 0)
     page.wait_for_timeout(400)
     card = page.locator(".na-card").first

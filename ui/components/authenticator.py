@@ -59,7 +59,7 @@ from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
 from .screens import ScreenContext, renderer_for
-from .theme import ensure_styles
+from .theme import brand_style, ensure_styles
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
 
@@ -80,6 +80,10 @@ class Authenticator(ui.element):
     :param catalog: message translations (keys of ``state_machine.messages.ENGLISH``)
     :param on_auth_change: called with the user after sign-in and None after sign-out
     :param show_signed_in: show the signed-in card (else the element is empty while signed in)
+    :param brand_color: hex colour for buttons, links and focus rings; one with too little contrast
+        is adjusted (a warning is logged), and a lighter variant is derived for dark mode
+    :param heading_level: 1 when the card is the page's main content (each screen's title is then
+        the page's ``<h1>``), else 2
     """
 
     def __init__(
@@ -94,6 +98,8 @@ class Authenticator(ui.element):
         catalog: Mapping[str, str] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
+        brand_color: str | None = None,
+        heading_level: int = 2,
     ) -> None:
         super().__init__("div")
         config = MachineConfig(
@@ -104,6 +110,7 @@ class Authenticator(ui.element):
         self._catalog = effective_catalog(catalog)
         self._on_auth_change = on_auth_change
         self._show_signed_in = show_signed_in
+        self._heading_level = heading_level
         self._browser_id = current_browser_id()
         self._rendered: Screen | None = None
         self._views: list[FormView] = []
@@ -123,6 +130,8 @@ class Authenticator(ui.element):
         ensure_assets()
         ensure_styles()
         self.classes("na-root")
+        if brand_color is not None:
+            self.style(brand_style(brand_color))
         hook(self, "authenticator")
         with self.default_slot:
             self._region = ui.element("div").classes("w-full flex flex-col items-center")
@@ -248,6 +257,7 @@ class Authenticator(ui.element):
             on_copy=self._copy,
             on_back=self._back,
             drafts=self._drafts,
+            heading_level=self._heading_level,
         )
         with self._region, ui.card().classes("na-card").props("flat bordered"):
             if self._title or self._logo:

@@ -30,6 +30,11 @@ UI_ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "subform.startEmailMfaSetup.submit": "Send code",
         "subform.setPreferredMfa.title": "Preferred verification method",
         "external.refused": "This sign-in option is not available.",
+        # Read by screen readers after each password rule (the icon is decoration)
+        "password_rule.met": "(met)",
+        "password_rule.unmet": "(not met)",
+        # The name of Quasar's page loading bar (role=progressbar)
+        "page.loading": "Loading",
     }
 )
 

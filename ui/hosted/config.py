@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ..components.palette import BrandPalette, brand_palette
 from .redirects import RedirectPolicy
 
 # A CSS colour Quasar can take as its brand colour: hex, or a plain colour name.
@@ -30,13 +31,20 @@ class HostedConfig:
     """The hosted page's branding, TOTP issuer and redirect policy.
 
     ``dev_outbox`` is the path of the development outbox page; when set the
-    page carries a development-mode banner linking to it.
+    page carries a development-mode banner linking to it. ``dark`` is the
+    colour scheme: None follows the browser's ``prefers-color-scheme``.
     """
 
     title: str | None = None
     logo: str | None = None
     brand_color: str | None = None
+    dark: bool | None = None
     issuer: str = "nicegui-authenticator"
     redirect_policy: RedirectPolicy = field(default_factory=RedirectPolicy)
     dev_outbox: str | None = None
     authenticator_options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def palette(self) -> BrandPalette:
+        """The brand colour made readable on the light and the dark card (the default brand without one)."""
+        return brand_palette(self.brand_color) if self.brand_color else brand_palette()
