@@ -51,4 +51,5 @@ ui.run(
     storage_secret=os.environ.get("STORAGE_SECRET", "change me"),
     reload=False,
     show=False,
+    language="en-US",  # <html lang>: screen readers pick the right voice
 )

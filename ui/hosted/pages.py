@@ -105,7 +105,7 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
         ui.colors(primary=palette.light)
         _name_the_loading_bar()
         ui.query(".nicegui-content").classes("p-0 gap-0")
-        with ui.element("main").classes("na-hosted-main w-full flex flex-col items-center"):
+        with ui.element("div").classes("na-hosted-main w-full flex flex-col items-center"):
             if config.dev_outbox:
                 _dev_banner(config.dev_outbox)
             with ui.column().classes("w-full items-center px-4 py-10"):
