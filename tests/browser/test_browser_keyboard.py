@@ -1,0 +1,124 @@
+"""Keyboard only: sign-up, TOTP enrolment and sign-in with TOTP, and a password reset.
+
+No click, no ``fill``: focus moves with Tab and Shift+Tab, buttons and tabs
+are pressed with Enter or Space, text is typed into whatever has focus. A
+control that cannot be reached or pressed this way fails the test. The one
+arrow key is inside the Sign In / Create Account tab list: Quasar's tabs follow
+the WAI-ARIA tabs pattern (only the selected tab is in the Tab order, arrows
+move between tabs), which is what keyboard and screen-reader users expect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from auth_driver import AuthUI
+from browser_harness import PASSWORD, Serve, fresh_totp_code, start_serve, totp_from_qr, unique
+from playwright.sync_api import Locator, Page, expect
+
+MAX_TABS = 25
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
+    serve = start_serve(
+        tmp_path_factory.mktemp("keyboard"),
+        "--mfa", "optional", "--mfa-types", "TOTP", "--sign-in-with", "username",
+    )  # fmt: skip
+    yield serve
+    serve.process.stop()
+
+
+def _has_focus(target: Locator) -> bool:
+    return bool(target.evaluate("(e) => e === document.activeElement || e.contains(document.activeElement)"))
+
+
+def tab_to(page: Page, target: Locator, *, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until ``target`` (or something inside it) has the focus."""
+    expect(target).to_be_visible()
+    for _ in range(MAX_TABS):
+        if _has_focus(target):
+            return
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+    raise AssertionError(f"{target} was not reached with {MAX_TABS} presses of {'Shift+' * backwards}Tab")
+
+
+def type_into(page: Page, target: Locator, text: str) -> None:
+    """Tab to a field and type ``text`` over whatever it holds (a remembered username)."""
+    tab_to(page, target)
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type(text)
+
+
+def press(page: Page, target: Locator, key: str = "Enter", *, backwards: bool = False) -> None:
+    tab_to(page, target, backwards=backwards)
+    page.keyboard.press(key)
+
+
+def test_sign_up_totp_sign_in_and_reset_with_the_keyboard_only(page: Page, server: Serve) -> None:
+    auth = AuthUI(page)
+    auth.open()
+    name = unique("keys")
+
+    # Sign-up: back from the focused username to the selected tab, across to Create Account, Space.
+    tab_to(page, auth.hook("authenticator-tab-signIn"), backwards=True)
+    page.keyboard.press("ArrowRight")
+    expect(auth.hook("authenticator-tab-signUp")).to_be_focused()
+    page.keyboard.press("Space")
+    auth.expect_screen("sign_up")
+    before = server.outbox.count()
+    type_into(page, auth.field("signUp", "username"), name)
+    type_into(page, auth.field("signUp", "password"), PASSWORD)
+    # The eye button is in the tab order, named for what it does, and flips with Space.
+    toggle = auth.hook("authenticator-password-toggle").first
+    expect(toggle).to_have_attribute("aria-label", "Show password")
+    press(page, toggle, "Space")
+    expect(toggle).to_have_attribute("aria-label", "Hide password")
+    expect(auth.field("signUp", "password")).to_have_attribute("type", "text")
+    type_into(page, auth.field("signUp", "confirmPassword"), PASSWORD)
+    page.keyboard.press("Enter")  # Enter in a field submits its form
+    auth.expect_screen("confirm_sign_up")
+    type_into(page, auth.field("confirmSignUp", "code"), server.outbox.wait_code(name, after=before))
+    page.keyboard.press("Enter")
+    auth.expect_signed_in(name)
+
+    # Enrol an authenticator app from the account screen.
+    press(page, auth.submit_button("startTotpSetup"))
+    auth.expect_screen("setup_totp")
+    otp = totp_from_qr(auth.hook("authenticator-totp-qr"))
+    first = otp.now()
+    type_into(page, auth.field("completeTotpSetup", "code"), first)
+    page.keyboard.press("Enter")
+    auth.expect_screen("signed_in")
+    press(page, auth.submit_button("signOut"), "Space")
+    auth.expect_screen("sign_in")
+
+    # Sign in with the password and a TOTP code.
+    type_into(page, auth.field("signIn", "username"), name)
+    type_into(page, auth.field("signIn", "password"), PASSWORD)
+    page.keyboard.press("Enter")
+    auth.expect_screen("confirm_code")
+    type_into(page, auth.field("confirmSignIn", "code"), fresh_totp_code(otp, [first]))
+    page.keyboard.press("Enter")
+    auth.expect_signed_in(name)
+    press(page, auth.submit_button("signOut"))
+    auth.expect_screen("sign_in")
+
+    # Reset the password.
+    press(page, auth.hook("authenticator-link-forgotPassword"))
+    auth.expect_screen("forgot_password")
+    before = server.outbox.count()
+    type_into(page, auth.field("resetPassword", "username"), name)
+    page.keyboard.press("Enter")
+    auth.expect_screen("confirm_reset_password")
+    new_password = "Keyb0ard-only!"
+    type_into(page, auth.field("confirmResetPassword", "code"), server.outbox.wait_code(name, after=before))
+    type_into(page, auth.field("confirmResetPassword", "newPassword"), new_password)
+    type_into(page, auth.field("confirmResetPassword", "confirmPassword"), new_password)
+    press(page, auth.submit_button("confirmResetPassword"))
+    auth.expect_screen("sign_in")
+    type_into(page, auth.field("signIn", "username"), name)
+    type_into(page, auth.field("signIn", "password"), new_password)
+    page.keyboard.press("Enter")
+    auth.expect_screen("confirm_code")
