@@ -7,7 +7,6 @@ import logging
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from nicegui_authenticator.ui.components.palette import (
     DARK_ON_BRAND,
     DARK_SURFACE,
