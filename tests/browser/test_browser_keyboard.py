@@ -10,14 +10,20 @@ move between tabs), which is what keyboard and screen-reader users expect.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from auth_driver import AuthUI
 from browser_harness import PASSWORD, Serve, fresh_totp_code, start_serve, totp_from_qr, unique
+from nicegui_authenticator.ui.components.palette import UI_CONTRAST, contrast_ratio
 from playwright.sync_api import Locator, Page, expect
 
 MAX_TABS = 25
+
+# The focused element's ring (its box-shadow) and the card's background, as the browser computes them.
+_RING = """(e) => ({shadow: getComputedStyle(e).boxShadow,
+                   card: getComputedStyle(e.closest('.na-card')).backgroundColor})"""
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +62,24 @@ def press(page: Page, target: Locator, key: str = "Enter", *, backwards: bool = 
     page.keyboard.press(key)
 
 
+def _rgb(css: str) -> tuple[int, int, int]:
+    r, g, b = (int(float(part)) for part in re.findall(r"[\d.]+", css)[:3])
+    return r, g, b
+
+
+def assert_focus_ring(page: Page) -> None:
+    """The focused control shows a ring at least 2px wide with 3:1 against the card.
+
+    The ring is the outer of two box-shadows (a gap in the card's colour, then the ring).
+    """
+    ring = page.evaluate_handle("() => document.activeElement").evaluate(_RING)
+    shadows = re.findall(r"(rgba?\([^)]*\)) 0px 0px 0px (\d+)px", ring["shadow"])
+    assert len(shadows) == 2, ring
+    (_, gap), (color, outer) = shadows
+    assert int(outer) - int(gap) >= 2, ring
+    assert contrast_ratio(_rgb(color), _rgb(ring["card"])) >= UI_CONTRAST, ring
+
+
 def test_sign_up_totp_sign_in_and_reset_with_the_keyboard_only(page: Page, server: Serve) -> None:
     auth = AuthUI(page)
     auth.open()
@@ -73,7 +97,9 @@ def test_sign_up_totp_sign_in_and_reset_with_the_keyboard_only(page: Page, serve
     # The eye button is in the tab order, named for what it does, and flips with Space.
     toggle = auth.hook("authenticator-password-toggle").first
     expect(toggle).to_have_attribute("aria-label", "Show password")
-    press(page, toggle, "Space")
+    tab_to(page, toggle)
+    assert_focus_ring(page)
+    page.keyboard.press("Space")
     expect(toggle).to_have_attribute("aria-label", "Hide password")
     expect(auth.field("signUp", "password")).to_have_attribute("type", "text")
     type_into(page, auth.field("signUp", "confirmPassword"), PASSWORD)
@@ -84,7 +110,9 @@ def test_sign_up_totp_sign_in_and_reset_with_the_keyboard_only(page: Page, serve
     auth.expect_signed_in(name)
 
     # Enrol an authenticator app from the account screen.
-    press(page, auth.submit_button("startTotpSetup"))
+    tab_to(page, auth.submit_button("startTotpSetup"))
+    assert_focus_ring(page)
+    page.keyboard.press("Enter")
     auth.expect_screen("setup_totp")
     otp = totp_from_qr(auth.hook("authenticator-totp-qr"))
     first = otp.now()
@@ -106,7 +134,9 @@ def test_sign_up_totp_sign_in_and_reset_with_the_keyboard_only(page: Page, serve
     auth.expect_screen("sign_in")
 
     # Reset the password.
-    press(page, auth.hook("authenticator-link-forgotPassword"))
+    tab_to(page, auth.hook("authenticator-link-forgotPassword"))
+    assert_focus_ring(page)
+    page.keyboard.press("Enter")
     auth.expect_screen("forgot_password")
     before = server.outbox.count()
     type_into(page, auth.field("resetPassword", "username"), name)
