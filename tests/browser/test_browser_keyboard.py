@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from accessibility import assert_accessible
 from auth_driver import AuthUI
 from browser_harness import PASSWORD, Serve, fresh_totp_code, start_serve, totp_from_qr, unique
 from nicegui_authenticator.ui.components.palette import UI_CONTRAST, contrast_ratio
@@ -152,3 +153,18 @@ def test_sign_up_totp_sign_in_and_reset_with_the_keyboard_only(page: Page, serve
     type_into(page, auth.field("signIn", "password"), new_password)
     page.keyboard.press("Enter")
     auth.expect_screen("confirm_code")
+
+
+def test_the_card_follows_nicegui_dark_mode_when_embedded(page: Page, server: Serve) -> None:
+    """``ui.dark_mode(True)`` sets Quasar's dark mode on the client; the card's colours follow it."""
+    auth = AuthUI(page)
+    auth.open()
+    card = page.locator(".na-card").first
+    light = card.evaluate("(e) => getComputedStyle(e).backgroundColor")
+    page.evaluate("() => Quasar.Dark.set(true)")  # what NiceGUI's dark_mode element does
+    expect(page.locator("body")).to_have_class(re.compile(r"\bbody--dark\b"))
+    dark = card.evaluate("(e) => getComputedStyle(e).backgroundColor")
+    assert _rgb(light) == (255, 255, 255) and _rgb(dark) == (0x1E, 0x23, 0x2B)
+    heading = auth.hook("authenticator-heading")
+    assert contrast_ratio(_rgb(heading.evaluate("(e) => getComputedStyle(e).color")), _rgb(dark)) >= 4.5
+    assert_accessible(page, "embedded-dark-sign_in")
