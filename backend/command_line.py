@@ -69,8 +69,14 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--password-require",
         metavar="CLASSES",
-        help="comma-separated: lowercase,uppercase,digits,symbols, or none "
-        "(default: all four in cognito mode, none in basic mode)",
+        help="comma-separated character classes a new password must contain: "
+        "lowercase,uppercase,digits,symbols, or none (default: none)",
+    )
+    group.add_argument(
+        "--password-reject-common",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="refuse the 100,000 most common passwords, ignoring case and symbols around them (default on)",
     )
     group.add_argument(
         "--auto-sign-in",
@@ -144,6 +150,8 @@ def _environ_with_options(ns: argparse.Namespace) -> dict[str, str]:
             raise ValueError(f"--password-require: unknown classes {', '.join(sorted(unknown))}")
         for name in _PASSWORD_CLASSES:
             environ[f"{ENV_PREFIX}PASSWORD_REQUIRE_{name.upper()}"] = "1" if name in wanted else "0"
+    if getattr(ns, "password_reject_common", None) is not None:
+        environ[ENV_PREFIX + "PASSWORD_REJECT_COMMON"] = "1" if ns.password_reject_common else "0"
     return environ
 
 

@@ -42,7 +42,7 @@ _EXPORTS: dict[str, str] = {
     "AuthState": "state_machine.protocol",
     "AuthUser": "state_machine.protocol",
     "MachineConfig": "state_machine.context",
-    "PasswordPolicy": "state_machine.rules",
+    "PasswordPolicy": "state_machine.password_policy",
     "Screen": "state_machine.screens",
     "ScreenName": "state_machine.screens",
 }
@@ -98,8 +98,8 @@ if TYPE_CHECKING:
     from .client.transport import AuthClient
     from .state_machine.context import MachineConfig
     from .state_machine.machine import AuthMachine
+    from .state_machine.password_policy import PasswordPolicy
     from .state_machine.protocol import AuthState, AuthUser
-    from .state_machine.rules import PasswordPolicy
     from .state_machine.screens import Screen, ScreenName
     from .ui.components.account_menu import AccountMenu
     from .ui.components.authenticated_content import AuthenticatedContent

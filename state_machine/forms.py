@@ -25,6 +25,7 @@ from pydantic import JsonValue
 from .actions import is_item, leads_back
 from .labels import parse_choices
 from .messages import Msg, Text, action_text, choice_text, label_text, msg
+from .password_policy import PasswordPolicy
 from .protocol import PASSWORD_POLICY_KEY, AuthAction, AuthField
 from .rules import (
     CodeShape,
@@ -32,7 +33,6 @@ from .rules import (
     MatchesField,
     MeetsPolicy,
     OneOf,
-    PasswordPolicy,
     PhoneShape,
     Required,
     Rule,

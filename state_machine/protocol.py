@@ -298,6 +298,7 @@ def password_policy_wire(
     require_uppercase: bool,
     require_digits: bool,
     require_symbols: bool,
+    reject_common: bool,
 ) -> dict[str, int | bool]:
     """The ``passwordPolicy`` object: ``{"minLength": 8, "requireLowercase": true, ...}``."""
     return {
@@ -306,6 +307,7 @@ def password_policy_wire(
         "requireUppercase": require_uppercase,
         "requireDigits": require_digits,
         "requireSymbols": require_symbols,
+        "rejectCommon": reject_common,
     }
 
 

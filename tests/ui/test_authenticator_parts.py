@@ -110,14 +110,16 @@ def test_totp_secret_in_blocks_of_four(secret: str, grouped: str) -> None:
 
 async def test_browser_session_keeps_one_jar_per_browser(tmp_path: Path) -> None:
     backend = cheap_backend(str(tmp_path / "auth.sqlite3"), mfa="off")
-    backend.add_user("alice", "Passw0rd!", temporary=False)
+    backend.add_user("alice", "Tangerine-Kite-7", temporary=False)
     client = in_process_client(backend)
     try:
         first: dict[str, object] = {}
         second: dict[str, object] = {}
         key = storage_key(client)
         api = BrowserSessionApi(client, first, key)
-        state = await api.set_auth_state({"action": "signIn", "username": "alice", "password": "Passw0rd!"})
+        state = await api.set_auth_state(
+            {"action": "signIn", "username": "alice", "password": "Tangerine-Kite-7"}
+        )
         assert state.state == "signedIn"
         assert CookieSession.from_json(first[key]).names()  # type: ignore[arg-type]
         # A reload builds a new api around the same stored jar: still signed in.
