@@ -28,8 +28,12 @@ FAILING_IMPACTS: Final = frozenset({"serious", "critical"})
 REPORT_ONLY: Final = os.environ.get("NICEGUI_AUTHENTICATOR_AXE_REPORT_ONLY") == "1"
 
 _RUN_AXE: Final = """async () => {
-  // Quasar's transitions (tab indicator, field label float) must have settled: axe reads computed colours.
-  await new Promise((resolve) => setTimeout(resolve, 350));
+  // Quasar's transitions (tab indicator, field label float) must have settled: axe reads computed
+  // colours. Wait until no finite animation runs (spinners and carets loop forever), at most 1 s.
+  const busy = () => document.getAnimations().some(
+    (a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  for (let i = 0; i < 20 && busy(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
