@@ -16,6 +16,8 @@ from nicegui_authenticator.ui.components.palette import (
     WHITE,
     brand_palette,
     contrast_ratio,
+    dark_backgrounds,
+    light_backgrounds,
     parse_hex,
     relative_luminance,
     to_hex,
@@ -90,6 +92,13 @@ def test_every_hex_brand_comes_out_readable(rgb: tuple[int, int, int]) -> None:
     assert light is not None and dark is not None
     assert min(contrast_ratio(light, WHITE), contrast_ratio(light, LIGHT_TINT)) >= TEXT_CONTRAST
     assert min(contrast_ratio(dark, DARK_SURFACE), contrast_ratio(dark, DARK_ON_BRAND)) >= TEXT_CONTRAST
+    assert all(contrast_ratio(light, bg) >= TEXT_CONTRAST for bg in light_backgrounds(light))
+    assert all(contrast_ratio(dark, bg) >= TEXT_CONTRAST for bg in dark_backgrounds(dark))
+
+
+def test_a_readable_brand_is_kept_as_given() -> None:
+    assert brand_palette("#0f766e").light == "#0f766e"
+    assert brand_palette("#0f766e").warnings == ()
 
 
 def test_brand_style_sets_both_variables_and_logs_the_adjustment(caplog: pytest.LogCaptureFixture) -> None:
