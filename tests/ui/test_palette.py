@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -107,3 +108,11 @@ def test_brand_style_sets_both_variables_and_logs_the_adjustment(caplog: pytest.
     palette = brand_palette("#5898d4")
     assert style == f"--na-brand-color: {palette.light}; --na-brand-color-dark: {palette.dark}"
     assert "WCAG" in caplog.text
+
+
+def test_the_stylesheet_defaults_are_the_default_palette() -> None:
+    """The CSS fallbacks (an embedded card with no brand set) are what the palette computes."""
+    css = (Path(__file__).resolve().parents[2] / "assets" / "authenticator.css").read_text()
+    palette = brand_palette()
+    assert f"--na-brand: var(--na-brand-color, {palette.light});" in css
+    assert f"--na-brand: var(--na-brand-color-dark, {palette.dark});" in css
