@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # (which cannot follow setuptools' import hook) type-checks the installed names.
 EDITABLE := --config-settings editable_mode=strict
 
-.PHONY: run test test-floors install install-test chromium axe lint typecheck pytest bench clean
+.PHONY: run test test-floors install install-test chromium axe lint typecheck pytest docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ install: $(BIN)/python
 	$(BIN)/pip install -q -e . $(EDITABLE)
 
 install-test: $(BIN)/python axe
-	$(BIN)/pip install -q -e '.[test]' $(EDITABLE)
+	$(BIN)/pip install -q -e '.[test,docs]' $(EDITABLE)
 
 # The browser suite runs axe-core on every screen state it reaches.
 axe:
@@ -46,7 +46,12 @@ typecheck:
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: install-test chromium lint typecheck
+# The documentation site, strict: a broken link, a missing include or a docstring
+# mkdocstrings cannot read fails the build (mkdocs.yml says strict: true).
+docs:
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+test: install-test chromium lint typecheck docs
 	$(BIN)/pytest --cov=nicegui_authenticator --cov-report=term $(PYTEST_ARGS)
 
 # Every runtime dependency at exactly its declared floor (tools/floors.py reads
@@ -68,4 +73,4 @@ bench: install-test
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(FLOORS_VENV) node_modules build *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(FLOORS_VENV) node_modules build site *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts

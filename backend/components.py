@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
 from .delivery import CodeDelivery
+from .groups import Groups
 from .passkeys import Passkeys
 from .passwords import PasswordHasher
 from .rate_limit import RateLimiter, Subject
@@ -27,6 +28,7 @@ class Components:
     settings: BackendSettings
     store: Store
     users: Users
+    groups: Groups
     codes: CodeBook
     delivery: CodeDelivery
     web_sessions: WebSessions
@@ -44,6 +46,7 @@ class Components:
             settings=settings,
             store=store,
             users=Users(store),
+            groups=Groups(store),
             codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts),
             delivery=CodeDelivery(settings, store),
             web_sessions=WebSessions(store, settings.session_lifetime),

@@ -20,7 +20,7 @@ are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
 
     MODE  DB  SELF_SIGN_UP  SIGN_IN_WITH  SIGN_UP_ATTRIBUTES  MFA  MFA_TYPES
     FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  AUTO_SIGN_IN  SESSION_LIFETIME
-    CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV
+    CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  CORS_ORIGINS  CROSS_SITE_COOKIES
     PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
     PASSWORD_REQUIRE_DIGITS  PASSWORD_REQUIRE_SYMBOLS  PASSWORD_REJECT_COMMON
 """
@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from ..state_machine.password_policy import MAX_PASSWORD_LENGTH, PasswordPolicy
+from .cors import check_origin
 
 if TYPE_CHECKING:
     from .code_message import CodeMessage
@@ -107,6 +108,8 @@ class BackendSettings:
     path: str = "/aws-blocks/api"
     namespace: str = "authApi"
     dev: bool = False
+    cors_origins: tuple[str, ...] = ()  # web apps that may call with the person's cookie (cors.py)
+    cross_site_cookies: bool = False  # SameSite=None; Secure; Partitioned (cookies.py)
     # Knobs for tests and operators; the defaults are the production choice.
     password_hash_cost: ScryptCost = field(default_factory=ScryptCost)
     rate_limits: RateLimits = field(default_factory=RateLimits)
@@ -162,6 +165,7 @@ class BackendSettings:
             raise ValueError("namespace must be a non-empty name without '.'")
         if self.passkeys and (not self.rp_id or not self.origins):
             raise ValueError("passkeys need rp_id and at least one origin")
+        object.__setattr__(self, "cors_origins", tuple(check_origin(o) for o in self.cors_origins))
         if self.max_code_attempts < 1 or self.max_body_bytes < 1024:
             raise ValueError("max_code_attempts must be >= 1 and max_body_bytes >= 1024")
 
@@ -257,6 +261,8 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "PATH": _as("path", str),
     "NAMESPACE": _as("namespace", str),
     "DEV": _as("dev", parse_bool),
+    "CORS_ORIGINS": _as("cors_origins", parse_list),
+    "CROSS_SITE_COOKIES": _as("cross_site_cookies", parse_bool),
     "PASSWORD_MIN_LENGTH": _as("policy.min_length", int),
     "PASSWORD_REQUIRE_LOWERCASE": _as("policy.require_lowercase", parse_bool),
     "PASSWORD_REQUIRE_UPPERCASE": _as("policy.require_uppercase", parse_bool),
