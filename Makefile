@@ -26,10 +26,14 @@ install-test: $(BIN)/python axe
 axe:
 	@if [ ! -f node_modules/axe-core/axe.min.js ]; then npm ci --no-audit --no-fund; fi
 
+# Chromium and the fonts every shipped language needs on screen (CJK, Devanagari,
+# Thai, Arabic, Hebrew): without them the screenshots show empty boxes.
+BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-dejavu-core; \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; \
 	fi
 
 run: install

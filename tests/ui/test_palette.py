@@ -114,5 +114,5 @@ def test_the_stylesheet_defaults_are_the_default_palette() -> None:
     """The CSS fallbacks (an embedded card with no brand set) are what the palette computes."""
     css = (Path(__file__).resolve().parents[2] / "assets" / "authenticator.css").read_text()
     palette = brand_palette()
-    assert f"--na-brand: var(--na-brand-color, {palette.light});" in css
-    assert f"--na-brand: var(--na-brand-color-dark, {palette.dark});" in css
+    assert f"--na-color-brand: var(--na-brand-color, {palette.light});" in css
+    assert f"--na-color-brand: var(--na-brand-color-dark, {palette.dark});" in css

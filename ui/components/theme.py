@@ -4,8 +4,8 @@ Styles live in ``assets/authenticator.css`` (class names prefixed ``na-``) so a
 host app can restyle the card with ordinary CSS; Quasar props handle the rest.
 Every colour there is a custom property with a light and a dark value (the
 comment block at the top of the stylesheet lists them); :func:`brand_style`
-sets the two brand ones from a colour a host chose, after
-:func:`.palette.brand_palette` made them readable.
+and :func:`theme_style` set the two brand inputs from a colour a host chose,
+after :func:`.palette.brand_palette` made them readable.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Final
 
 from nicegui import app, ui
 
-from .palette import brand_palette
+from .palette import BrandPalette, brand_palette
+from .theme_tokens import Theme
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,18 @@ def brand_style(color: str) -> str:
     ``serve`` checks its colour once at start and passes the adjusted one).
     """
     palette = brand_palette(color)
+    _report(palette)
+    return f"--na-brand-color: {palette.light}; --na-brand-color-dark: {palette.dark}"
+
+
+def theme_style(theme: Theme) -> str:
+    """Inline style setting ``theme``'s tokens, its brand made readable like :func:`brand_style`'s."""
+    palette = theme.palette()
+    if palette is not None:
+        _report(palette)
+    return theme.css_declarations()
+
+
+def _report(palette: BrandPalette) -> None:
     for warning in palette.warnings:
         log.warning("%s", warning)
-    return f"--na-brand-color: {palette.light}; --na-brand-color-dark: {palette.dark}"

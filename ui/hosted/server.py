@@ -82,7 +82,6 @@ def start(plan: ServePlan) -> None:
         port=plan.port,
         title=plan.config.title or "Sign in",
         favicon="🔐",
-        language="en-US",  # the catalog's language: <html lang> for screen readers and spell checkers
         reload=False,
         show=False,
         storage_secret=secret,
