@@ -73,6 +73,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
         tmp_path_factory.mktemp("readme"),
         "--mfa", "optional", "--mfa-types", "TOTP,EMAIL", "--sign-in-with", "username",
         "--title", "Acme Analytics",
+        # One language, so no switcher above the card: its edge showed in every crop (the
+        # switcher has its own shots in the languages section).
+        "--language", "en",
     )  # fmt: skip
     yield serve
     serve.process.stop()
