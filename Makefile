@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 # (which cannot follow setuptools' import hook) type-checks the installed names.
 EDITABLE := --config-settings editable_mode=strict
 
-.PHONY: run test install install-test chromium lint typecheck pytest bench clean
+.PHONY: run test install install-test install-bench chromium lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,11 @@ pytest:
 test: install-test chromium lint typecheck
 	$(BIN)/pytest --cov=nicegui_authenticator --cov-report=term $(PYTEST_ARGS)
 
-bench: install-test
+install-bench: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,bench]' $(EDITABLE)
+
+# Every bench bounds its own time and needs no input; bench/apps/ holds the servers they start.
+bench: install-bench chromium
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
