@@ -17,14 +17,17 @@ def bare() -> None:
     ui.label("Sign in")
     ui.input("Username").props("data-testid=bare-input")
 
+    clicks = [0]
+
     def next_screen() -> None:
+        # A new input each click (data-round tells them apart), as a new screen of the card would be.
+        clicks[0] += 1
         box.clear()
         with box:
-            ui.input("Code").props("data-testid=bare-next-input")
+            ui.input("Code").props(f"data-testid=bare-next-input data-round={clicks[0]}")
 
+    ui.button("Next", on_click=next_screen).props("data-testid=bare-next")
     box = ui.column()
-    with box:
-        ui.button("Next", on_click=next_screen).props("data-testid=bare-next")
 
 
 if __name__ in {"__main__", "__mp_main__"}:
