@@ -1,6 +1,8 @@
 """One ``serve`` process under many visitors: memory per session, sign-ins under load, a probe's wait.
 
-Run: ``python bench/capacity.py [MAX_SESSIONS]`` (default 1000; a few minutes).
+Run: ``python bench/capacity.py [MAX_SESSIONS] [HASHING_SLOTS]`` (default 1000
+sessions and the backend's default slots; a few minutes). ``HASHING_SLOTS`` 64
+shows the process as it was before hashing was bounded.
 Visitors are emulated browsers (``benchkit/emulated.py``: NiceGUI's own
 socket.io protocol, one connection and one cookie jar each), not Chromium tabs,
 so a thousand fit on this machine. Everything is measured in this one run:
@@ -302,15 +304,20 @@ async def unknown_sign_ins(serve: Server, bare: Server, probe: Probe, rounds: in
 
 async def main() -> int:
     max_sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    env = {"NICEGUI_AUTHENTICATOR_HASHING_SLOTS": sys.argv[2]} if len(sys.argv) > 2 else {}
     levels = [n for n in (100, 500, 1000) if n < max_sessions] + [max_sessions]
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         users = [f"user{n}" for n in range(sum(SIGN_IN_LEVELS))]
         add_users(workdir / "serve" / "auth.sqlite3", users, [])
-        serve = start_serve(workdir / "serve")
+        serve = start_serve(workdir / "serve", env=env)
         bare = start_bare(workdir / "bare")
         try:
-            print(f"serve pid {serve.process.pid}, bare pid {bare.process.pid}; {os.cpu_count()} cores")
+            slots = env.get("NICEGUI_AUTHENTICATOR_HASHING_SLOTS", "default (one per core)")
+            print(
+                f"serve pid {serve.process.pid}, bare pid {bare.process.pid}; {os.cpu_count()} cores; "
+                f"hashing slots {slots}"
+            )
             probe = Probe(serve.url)
             await probe.open()
             await probe.measure(asyncio.sleep(0.5))  # warm up
