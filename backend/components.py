@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
-from .delivery import CodeDelivery, CodeMessage, Purpose
+from .delivery import CodeDelivery
 from .hashing import HashingGate
 from .passkeys import Passkeys
 from .passwords import PasswordHasher

@@ -18,38 +18,14 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Final, Literal
+from typing import Final
 
+from .code_message import CodeMessage
 from .settings import BackendSettings
 from .store import Store
 
-Purpose = Literal["sign-up", "password-reset", "sign-in", "mfa-setup"]
-
 OUTBOX_RETENTION_SECONDS: Final = 24 * 3600
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class CodeMessage:
-    """One code on its way to a person. ``to`` is an email, a phone number or the username."""
-
-    to: str
-    username: str
-    purpose: Purpose
-    code: str
-    ts: float
-
-    def record(self) -> dict[str, str]:
-        """The public outbox shape ``{to, purpose, code, ts}``."""
-        return {"to": self.to, "purpose": self.purpose, "code": self.code, "ts": iso_timestamp(self.ts)}
-
-
-def iso_timestamp(ts: float) -> str:
-    """JavaScript's ``toISOString()`` form, as the AWS Blocks servers print dates."""
-    moment = datetime.fromtimestamp(ts, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 class CodeDelivery:
