@@ -60,3 +60,13 @@ async def test_an_allowed_host_is_followed_after_sign_in(user: User, tmp_path: P
     await user.open("/?redirect=http://test/after")
     await sign_in(user, name)
     await user.should_see("arrived", retries=100)
+
+
+async def test_the_first_screen_is_in_the_first_html(user: User, tmp_path: Path) -> None:
+    """Issue 15: the sign-in form arrives with the page, not over the websocket after hydration."""
+    add_hosted_pages(in_process_client(reference_backend(tmp_path)), HostedConfig())
+
+    response = await user.http_client.get("/")
+    assert '"data-screen":"sign_in"' in response.text
+    assert '"data-screen":"loading"' not in response.text
+    assert '"data-testid":"authenticator-username"' in response.text

@@ -83,7 +83,7 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
     """Register the login page at ``/`` for ``api`` with the given look and redirect policy."""
 
     @ui.page("/", title=config.title or "Sign in")
-    def login_page(redirect: str | None = None) -> None:
+    async def login_page(redirect: str | None = None) -> None:
         ui.add_css(_PAGE_CSS)
         if config.brand_color:
             ui.colors(primary=config.brand_color)
@@ -92,7 +92,7 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
             if config.dev_outbox:
                 _dev_banner(config.dev_outbox)
             with ui.column().classes("w-full items-center px-4 py-10"):
-                sign_in_page(
+                authenticator = sign_in_page(
                     api,
                     redirect=redirect,
                     policy=config.redirect_policy,
@@ -101,3 +101,6 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
                     logo=config.logo,
                     **config.authenticator_options,
                 )
+        # The first screen goes out in this HTML, not over the websocket after hydration:
+        # "first input visible" then needs no second round trip (issue 15).
+        await authenticator.ready()
