@@ -18,6 +18,7 @@ from nicegui import ui
 from nicegui.elements.mixins.disableable_element import DisableableElement
 
 from ...state_machine import FieldKind, FormField, Msg, translate
+from . import svg_icons
 from .choice_radio import ChoiceRadio
 from .hooks import field_hook, hook
 from .password_rules import PasswordChecklist
@@ -94,7 +95,6 @@ def _input(
         translate(spec.label, catalog),
         value=value,
         password=password,
-        password_toggle_button=password,
     ).props("outlined no-error-icon")
     element.without_auto_validation()  # errors are ours (machine + live checks), not NiceGUI's
     element.props["name"] = spec.name
@@ -122,7 +122,7 @@ def _input(
     hook(element, field_hook(spec.name))
     element.on("keydown.enter", on_enter)
     if password:
-        _accessible_toggle(element, translate(Msg("action.show_password"), catalog))
+        _password_toggle(element, translate(Msg("action.show_password"), catalog))
 
     handle = FieldHandle(spec, element, read=lambda: element.value or "")
     if spec.kind is FieldKind.NEW_PASSWORD and spec.policy is not None:
@@ -132,16 +132,29 @@ def _input(
     return handle
 
 
-def _accessible_toggle(element: ui.input, label: str) -> None:
-    """Make NiceGUI's show/hide icon a keyboard-reachable, labelled button."""
-    for icon in element.slots["append"].children:
-        icon.props["role"] = "button"
-        icon.props["tabindex"] = "0"
-        icon.props["aria-label"] = label
-        hook(icon, f"{field_hook(element.props.get('name', ''))}-toggle")
-        # Enter/Space toggle like a click; .stop keeps Enter from submitting the form.
-        icon.on("keydown.enter.stop.prevent", js_handler="(e) => e.target.click()")
-        icon.on("keydown.space.stop.prevent", js_handler="(e) => e.target.click()")
+def _password_toggle(element: ui.input, label: str) -> None:
+    """A show/hide button for a password: keyboard-reachable, labelled, drawn in SVG.
+
+    NiceGUI's own toggle draws a font glyph, which costs the whole icon font on
+    the first screen (see ``svg_icons``); this one behaves the same way.
+    """
+
+    def toggle() -> None:
+        hidden = element.props.get("type") == "password"
+        element.props["type"] = "text" if hidden else "password"
+        icon.props["name"] = svg_icons.EYE if hidden else svg_icons.EYE_SLASHED
+        element.update()
+        icon.update()
+
+    with element.add_slot("append"):
+        icon = ui.icon(svg_icons.EYE_SLASHED).style("cursor: pointer").on("click", toggle)
+    icon.props["role"] = "button"
+    icon.props["tabindex"] = "0"
+    icon.props["aria-label"] = label
+    hook(icon, f"{field_hook(element.props.get('name', ''))}-toggle")
+    # Enter/Space toggle like a click; .stop keeps Enter from submitting the form.
+    icon.on("keydown.enter.stop.prevent", js_handler="(e) => e.target.click()")
+    icon.on("keydown.space.stop.prevent", js_handler="(e) => e.target.click()")
 
 
 def build_field(

@@ -19,6 +19,7 @@ from nicegui.elements.mixins.text_element import TextElement
 from nicegui.events import ValueChangeEventArguments
 
 from ....state_machine import FieldKind, Form, FormRole, Link, LinkKind, Msg, Screen, Text, translate
+from .. import svg_icons
 from ..form_view import ButtonStyle, FormView
 from ..hooks import hook
 from ..messages import effective_catalog
@@ -99,14 +100,14 @@ def banners(ctx: ScreenContext) -> None:
     screen = ctx.screen
     if screen.notice is not None:
         with ui.element("div").classes("na-banner na-notice"):
-            ui.icon("info").props('aria-hidden="true"')
+            ui.icon(svg_icons.INFO).props('aria-hidden="true"')
             text = ui.label(ctx.t(screen.notice)).classes("na-banner-text")
         text.props["role"] = "status"
         hook(text, "authenticator-notice")
     if screen.error is not None:
         with ui.element("div").classes("na-banner na-error"):
             with ui.element("div").classes("na-banner-main"):
-                ui.icon("error_outline").props('aria-hidden="true"')
+                ui.icon(svg_icons.ALERT).props('aria-hidden="true"')
                 alert = ui.label(ctx.t(screen.error)).classes("na-banner-text")
             if screen.can_retry:
                 retry = ui.button(ctx.t(Msg("action.retry")), on_click=ctx.on_retry)
