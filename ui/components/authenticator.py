@@ -134,7 +134,7 @@ class Authenticator(ui.element):
         on_same_browser(self._other_tab_changed, ignore_source=self._source)
         self._started = background_tasks.create(self._dispatch(Start()), name="authenticator-start")
 
-    async def ready(self, timeout: float = 2.0) -> bool:
+    async def ready(self, timeout: float = 1.0) -> bool:
         """Wait (at most ``timeout`` s) until the first server state is on screen; True if it is.
 
         A page function that awaits this before returning sends the first

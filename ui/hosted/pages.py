@@ -82,7 +82,9 @@ _PAGE_CSS: Final = """
 def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> None:
     """Register the login page at ``/`` for ``api`` with the given look and redirect policy."""
 
-    @ui.page("/", title=config.title or "Sign in")
+    # An async page gets NiceGUI's response timeout (3 s by default, then a 500); the
+    # wait below is bounded well inside the larger one given here, even on a busy loop.
+    @ui.page("/", title=config.title or "Sign in", response_timeout=10)
     async def login_page(redirect: str | None = None) -> None:
         ui.add_css(_PAGE_CSS)
         if config.brand_color:
@@ -103,4 +105,4 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
                 )
         # The first screen goes out in this HTML, not over the websocket after hydration:
         # "first input visible" then needs no second round trip (issue 15).
-        await authenticator.ready()
+        await authenticator.ready(timeout=1.0)
