@@ -46,7 +46,7 @@ test: install-test chromium lint typecheck
 install-bench: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test,bench]' $(EDITABLE)
 
-# Every bench bounds its own time and needs no input; bench/apps/ holds the servers they start.
+# Every bench bounds its own time and needs no input; bench/benchkit/ holds their shared plumbing.
 bench: install-bench chromium
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 

@@ -219,8 +219,9 @@ async def _sign_in_batch(
             t for t, b in zip(outcomes, browsers, strict=True) if t is not None and b.screen() == "signed_in"
         ]
     if expect_error:
-        # The backend's failure budget per address (all page visitors share the page's) can answer
-        # "too many attempts" before hashing: counted and shown, since those cost no scrypt.
+        # Counted and shown, since those cost no scrypt: the retriable "busy" past the hashing
+        # deadline (the page words TooManyRequestsException as "Too many attempts"), or the
+        # per-address failure budget, which all page visitors share (the page's own address).
         limited = [
             b for b in browsers if b.sio.connected and "Incorrect" not in b.text_of("authenticator-error")
         ]
