@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 # (which cannot follow setuptools' import hook) type-checks the installed names.
 EDITABLE := --config-settings editable_mode=strict
 
-.PHONY: run test install install-test install-bench chromium lint typecheck pytest bench clean
+.PHONY: run test test-floors install install-test install-bench chromium lint typecheck pytest docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,16 @@ install: $(BIN)/python
 	$(BIN)/pip install -q -e . $(EDITABLE)
 
 install-test: $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]' $(EDITABLE)
+	$(BIN)/pip install -q -e '.[test,docs]' $(EDITABLE)
 
+# Chromium and the fonts every shipped language needs on screen (CJK, Devanagari,
+# Thai, Arabic, Hebrew): without them the screenshots show empty boxes.
+BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-dejavu-core; \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; \
 	fi
 
 run: install
@@ -36,19 +40,40 @@ lint:
 
 typecheck:
 	$(BIN)/mypy --strict -p nicegui_authenticator
+	$(BIN)/mypy --strict tools
 
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: install-test chromium lint typecheck
+# The documentation site, strict: a broken link, a missing include or a docstring
+# mkdocstrings cannot read fails the build (mkdocs.yml says strict: true).
+docs:
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+test: install-test chromium lint typecheck docs
 	$(BIN)/pytest --cov=nicegui_authenticator --cov-report=term $(PYTEST_ARGS)
 
+# Every runtime dependency at exactly its declared floor (tools/floors.py reads
+# pyproject.toml), in a venv of its own, running the suites that need no browser:
+# a lower bound that is not tested is only a hope. Installed editable like .venv,
+# so tests/test_packaging.py sees the same layout in both runs.
+FLOORS_VENV := .venv-floors
+test-floors:
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/pip install -q --upgrade pip packaging
+	$(FLOORS_VENV)/bin/python tools/floors.py > $(FLOORS_VENV)/constraints.txt
+	cat $(FLOORS_VENV)/constraints.txt
+	$(FLOORS_VENV)/bin/pip install -q -c $(FLOORS_VENV)/constraints.txt -e '.[test]' $(EDITABLE)
+	$(FLOORS_VENV)/bin/pip check
+	$(FLOORS_VENV)/bin/pytest -m "not browser" -p no:cacheprovider $(PYTEST_ARGS)
+
 install-bench: $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,bench]' $(EDITABLE)
+	$(BIN)/pip install -q -e '.[test,docs,bench]' $(EDITABLE)
 
 # Every bench bounds its own time and needs no input; bench/benchkit/ holds their shared plumbing.
 bench: install-bench chromium
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(FLOORS_VENV) build site *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts

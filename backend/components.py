@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
 from .delivery import CodeDelivery
+from .groups import Groups
 from .hashing import HashingGate
 from .passkeys import Passkeys
 from .passwords import PasswordHasher
@@ -28,6 +29,7 @@ class Components:
     settings: BackendSettings
     store: Store
     users: Users
+    groups: Groups
     codes: CodeBook
     delivery: CodeDelivery
     web_sessions: WebSessions
@@ -45,6 +47,7 @@ class Components:
             settings=settings,
             store=store,
             users=Users(store),
+            groups=Groups(store),
             codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts),
             delivery=CodeDelivery(settings, store),
             web_sessions=WebSessions(store, settings.session_lifetime),

@@ -9,8 +9,9 @@ mode exists for quick experiments and is the one deliberate exception to "no
 secret in any log line": it is the delivery channel the operator asked for.
 
 ``outbox_file`` additionally appends every message as a JSON line
-``{to, purpose, code, ts}`` whatever the mode, so a test harness or a shell
-``tail -f`` can follow codes of a standalone server.
+``{to, purpose, code, ts, username}`` whatever the mode, so a test harness, a
+shell ``tail -f`` or ``nicegui-authenticator check --codes-file`` can follow
+codes of a standalone server (``username`` finds them when ``to`` is an address).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class CodeDelivery:
             except Exception as exc:  # the application's code; never let it break the flow
                 _log.error("code delivery callback failed (%s)", type(exc).__name__)
         if self._settings.outbox_file:
-            line = json.dumps(message.record(), ensure_ascii=False)
+            line = json.dumps({**message.record(), "username": message.username}, ensure_ascii=False)
             with self._file_lock, open(self._settings.outbox_file, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
 

@@ -102,6 +102,17 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             "CREATE INDEX failures_key_ts ON failures(key, ts)",
         ),
     ),
+    Migration(
+        2,
+        "user groups (reported in user.groups, checked by app methods)",
+        (
+            """CREATE TABLE user_groups (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                group_name TEXT NOT NULL,
+                PRIMARY KEY (user_id, group_name)
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION: Final = MIGRATIONS[-1].version

@@ -2,7 +2,7 @@
 
 Every reply the backend sends is built here, so the wire vocabulary (state
 names, action order, labels, hidden fields) lives in one file that can be read
-side by side with ``shared/fixtures``. Handlers decide *which* reply; this
+side by side with ``tests/fixtures``. Handlers decide *which* reply; this
 module decides *what it looks like*.
 """
 
@@ -180,13 +180,14 @@ class Replies:
 
     def user(self, user: User) -> AuthUser:
         if not self._cognito:
-            return AuthUser.model_validate(
-                {
-                    "userId": user.username,
-                    "username": user.username,
-                    "createdAt": iso_timestamp(user.created_at),
-                }
-            )
+            basic: dict[str, object] = {
+                "userId": user.username,
+                "username": user.username,
+                "createdAt": iso_timestamp(user.created_at),
+            }
+            if user.groups:  # AuthBasic has no groups; the key appears only once an admin adds one
+                basic["groups"] = list(user.groups)
+            return AuthUser.model_validate(basic)
         attributes: dict[str, str] = {}
         if user.email:
             attributes["email"] = user.email
@@ -200,7 +201,7 @@ class Replies:
                 "userId": user.username,
                 "username": user.username,
                 "userSub": user.sub,
-                "groups": [],
+                "groups": list(user.groups),
                 "attributes": attributes,
             }
         )

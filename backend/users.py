@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from .errors import AuthError, Problem
+from .groups import groups_of
 from .store import Store
 
 Status = Literal["UNCONFIRMED", "CONFIRMED", "FORCE_CHANGE_PASSWORD"]
@@ -47,6 +48,7 @@ class User:
     email_mfa: bool
     sms_mfa: bool
     preferred_mfa: str | None
+    groups: tuple[str, ...] = ()
 
     @property
     def username_key(self) -> str:
@@ -68,7 +70,7 @@ class User:
         return self.email or self.phone or self.username
 
 
-def _user(row: sqlite3.Row) -> User:
+def _user(row: sqlite3.Row, groups: tuple[str, ...] = ()) -> User:
     return User(
         id=int(row["id"]),
         sub=row["sub"],
@@ -87,6 +89,7 @@ def _user(row: sqlite3.Row) -> User:
         email_mfa=bool(row["email_mfa"]),
         sms_mfa=bool(row["sms_mfa"]),
         preferred_mfa=row["preferred_mfa"],
+        groups=groups,
     )
 
 
@@ -260,4 +263,4 @@ class Users:
     def _one(self, query: str, args: tuple[object, ...]) -> User | None:
         with self._store.read() as db:
             row = db.execute(query, args).fetchone()
-        return None if row is None else _user(row)
+            return None if row is None else _user(row, groups_of(db, int(row["id"])))

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from backend_support import MakeBackend, RpcClient
+from backend_support import STRONG, MakeBackend, RpcClient
 from nicegui_authenticator.backend import passwords
 from nicegui_authenticator.backend.errors import AuthError
 from nicegui_authenticator.backend.hashing import HashingBusy, HashingGate
@@ -100,16 +100,16 @@ async def test_a_sign_in_that_waits_past_the_deadline_answers_busy_and_retriable
     make_backend: MakeBackend,
 ) -> None:
     backend = make_backend(hashing_slots=1, hashing_deadline=0.05)
-    backend.add_user("alice", "Passw0rd!", temporary=False)
+    backend.add_user("alice", STRONG, temporary=False)
     async with RpcClient(backend) as client:
         gate = backend._parts.hasher._gate
         assert gate._free.acquire(blocking=False)  # the one slot: a hash in progress
         try:
-            state = await client.set("signIn", username="alice", password="Passw0rd!")
+            state = await client.set("signIn", username="alice", password=STRONG)
         finally:
             gate._free.release()
         assert state["retriable"] is True
         assert state["errorName"] == "TooManyRequestsException"
         assert "busy" in state["error"]
-        state = await client.set("signIn", username="alice", password="Passw0rd!")
+        state = await client.set("signIn", username="alice", password=STRONG)
         assert state["state"] == "signedIn", state

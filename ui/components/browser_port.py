@@ -4,7 +4,9 @@ The runner (:mod:`nicegui_authenticator.client.driver`) runs the machine and its
 setAuthState calls; this port supplies what needs the element's browser tab:
 the WebAuthn ceremony, a federated form post, the clipboard, and redrawing the
 element when the machine moves. The transport is the element's
-:class:`AuthStateApi` (today the browser's cookie jar kept in this process).
+:class:`AuthStateApi`: the browser's cookie jar kept in this process
+(``session="server"``), or the browser's own ``fetch`` (``session="browser"``,
+``ui/session/browser_fetch.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ...state_machine import (
     RunWebAuthn,
     Screen,
     SubmitExternalForm,
+    Template,
     WebAuthnFailed,
     WebAuthnResult,
     translate,
@@ -38,7 +41,7 @@ class BrowserPort:
         element: ui.element,
         api: AuthStateApi,
         *,
-        catalog: Mapping[str, str],
+        catalog: Mapping[str, Template],
         redraw: Callable[[], None],
         auth_changed: AuthChangedHandler,
     ) -> None:
@@ -47,6 +50,10 @@ class BrowserPort:
         self._catalog = catalog
         self._redraw = redraw
         self._auth_changed = auth_changed
+
+    def use_catalog(self, catalog: Mapping[str, Template]) -> None:
+        """Word the port's own notices from ``catalog`` (the element changed language)."""
+        self._catalog = catalog
 
     @property
     def api(self) -> AuthStateApi:

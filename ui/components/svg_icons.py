@@ -28,3 +28,11 @@ EYE_SLASHED: Final = _ALMOND + "&&" + _PUPIL + "&&" + _SLASH + _VIEW
 # The error and information banners.
 ALERT: Final = _RING + "&&M11 7h2v6.5h-2zm0 8.5h2v2h-2z" + _VIEW
 INFO: Final = _RING + "&&M11 10.5h2V17h-2zm0-3.5h2v2h-2z" + _VIEW
+# The language switcher: a globe (ring, meridian, equator) and the select's drop-down arrow.
+GLOBE: Final = (
+    _RING
+    + "&&M12 2a4.5 10 0 1 0 0 20 4.5 10 0 1 0 0-20zm0 2a2.5 8 0 1 1 0 16 2.5 8 0 1 1 0-16z"
+    + "&&M2.5 11h19v2h-19z"
+    + _VIEW
+)
+DROP_DOWN: Final = "M7 10l5 5 5-5z" + _VIEW

@@ -30,6 +30,8 @@ from typing import Final
 from ...backend import command_line
 from ...backend.cookies import is_loopback
 from ...backend.settings import ENV_PREFIX, BackendSettings
+from ...state_machine.languages import SUPPORTED_TAGS, canonical_tags
+from ..components.theme_tokens import load_theme
 from .config import HostedConfig, check_brand_color
 from .redirects import RedirectPolicy
 
@@ -55,6 +57,8 @@ _EMBEDDED_ONLY: Final = {
     "path": "--path",
     "dev": "--dev",
     "outbox_file": "--outbox-file",
+    "cors_origin": "--cors-origin",
+    "cross_site_cookies": "--cross-site-cookies",
 }
 
 DESCRIPTION: Final = """\
@@ -100,12 +104,38 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     page.add_argument("--brand-color", metavar="COLOR", help="primary colour, e.g. '#0f766e'")
     page.add_argument("--issuer", help="name authenticator apps show for TOTP codes (default: --title)")
     page.add_argument(
+        "--theme",
+        metavar="FILE",
+        type=Path,
+        help="design tokens for the sign-in card, a .toml or .json file of names and values "
+        '(e.g. color-brand = "#0f766e"; the names are listed in assets/authenticator.css)',
+    )
+    page.add_argument(
+        "--language",
+        metavar="TAG",
+        help="always show this language, no switcher (default: each browser's Accept-Language, "
+        f"or its choice in the switcher); one of: {' '.join(SUPPORTED_TAGS)}",
+    )
+    page.add_argument(
+        "--languages",
+        metavar="TAG,TAG",
+        help="offer only these languages (comma-separated) in negotiation and the switcher",
+    )
+    page.add_argument(
         "--allow-redirect",
         metavar="HOST",
         action="append",
         default=[],
         help="host (or host:port) an absolute ?redirect= URL may name (repeatable); "
         "paths on this site are always allowed",
+    )
+    page.add_argument(
+        "--session",
+        choices=["server", "browser"],
+        default="server",
+        help="who calls the backend: this server, keeping each browser's cookies (default), or the "
+        "browser itself, so the session cookie lands in the browser and signs it into other apps "
+        "on the backend's site (a backend on another origin needs --cors-origin for this page)",
     )
     page.add_argument(
         "--data-dir",
@@ -190,8 +220,15 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
     try:
         policy = RedirectPolicy.allowing(ns.allow_redirect)
         brand_color = check_brand_color(ns.brand_color) if ns.brand_color else None
+        languages = canonical_tags(ns.languages.split(",")) if ns.languages else None
+        language = canonical_tags([ns.language])[0] if ns.language else None
+        theme = load_theme(ns.theme) if ns.theme else None
+    except OSError as error:
+        raise UsageError(f"--theme: {error}") from error
     except ValueError as error:
         raise UsageError(str(error)) from error
+    if language is not None and languages is not None and language not in languages:
+        raise UsageError(f"--language {language} is not among --languages {','.join(languages)}")
     if not 0 < ns.port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, not {ns.port}")
     logo, logo_file = _logo(ns.logo)
@@ -224,6 +261,10 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         issuer=ns.issuer or ns.title or "nicegui-authenticator",
         redirect_policy=policy,
         dev_outbox="/dev/outbox" if settings is not None else None,
+        language=language,
+        languages=languages,
+        theme=theme,
+        authenticator_options=_session_options(getattr(ns, "session", "server"), settings),
     )
     return ServePlan(
         host=ns.host,
@@ -235,6 +276,16 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         settings=settings,
         logo_file=logo_file,
     )
+
+
+def _session_options(session: str, settings: BackendSettings | None) -> dict[str, str]:
+    """The Authenticator's session mode; an embedded backend is reached by the browser on this site."""
+    if session == "server":
+        return {}
+    options = {"session": "browser"}
+    if settings is not None:
+        options["browser_endpoint"] = settings.path
+    return options
 
 
 def banner(plan: ServePlan) -> str:
