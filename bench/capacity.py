@@ -222,7 +222,7 @@ async def _sign_in_batch(
         ]
     if expect_error:
         # Counted and shown, since those cost no scrypt: the retriable "busy" past the hashing
-        # deadline (the page words TooManyRequestsException as "Too many attempts"), or the
+        # deadline (ServiceBusyException, "The server is busy..."), or the
         # per-address failure budget, which all page visitors share (the page's own address).
         limited = [
             b for b in browsers if b.sio.connected and "Incorrect" not in b.text_of("authenticator-error")

@@ -109,7 +109,7 @@ async def test_a_sign_in_that_waits_past_the_deadline_answers_busy_and_retriable
         finally:
             gate._free.release()
         assert state["retriable"] is True
-        assert state["errorName"] == "TooManyRequestsException"
+        assert state["errorName"] == "ServiceBusyException"
         assert "busy" in state["error"]
         state = await client.set("signIn", username="alice", password=STRONG)
         assert state["state"] == "signedIn", state
