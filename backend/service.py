@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from . import account, challenges, mfa_setup, password_reset, sign_in, sign_up
+from . import account, challenges, mfa_setup, password_change, password_reset, sign_in, sign_up
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem, wording
@@ -55,6 +55,7 @@ COGNITO_ACTIONS: Final[Mapping[str, Handler]] = MappingProxyType(
         "setPreferredMfa": mfa_setup.set_preferred_mfa,
         "disableMfa": mfa_setup.disable_mfa,
         "cancelSetup": mfa_setup.cancel_setup,
+        "changePassword": password_change.change_password,
     }
 )
 

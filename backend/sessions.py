@@ -81,6 +81,11 @@ class WebSessions:
         with self._store.transaction() as db:
             db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (token_hash(token),))
 
+    def revoke_others(self, user_id: int, *, keep: str) -> None:
+        """End every session of the account but the one hashed ``keep`` (after a password change)."""
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM web_sessions WHERE user_id = ? AND token_hash != ?", (user_id, keep))
+
     def revoke_all(self, user_id: int) -> None:
         """Sign the account out everywhere (after a password reset)."""
         with self._store.transaction() as db:

@@ -240,6 +240,14 @@ class Replies:
             )
             if s.mfa_mode != "required":
                 actions.append(action("disableMfa", "Turn off MFA"))
+        actions.append(
+            action(
+                "changePassword",
+                "Change password",
+                field("currentPassword", "Current Password", "password"),
+                new_password_field("newPassword", "New Password", s.policy),
+            )
+        )
         return actions
 
     def passkey_list(self, user: User, passkeys: Sequence[Passkey]) -> AuthState:

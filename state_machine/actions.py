@@ -23,6 +23,7 @@ from .labels import CodeVariant
 from .protocol import (
     AUTO_SIGN_IN,
     CANCEL_SETUP,
+    CHANGE_PASSWORD,
     COMPLETE_EMAIL_MFA_SETUP,
     COMPLETE_PASSKEY_REGISTRATION,
     COMPLETE_TOTP_SETUP,
@@ -50,6 +51,7 @@ class ActionRole(StrEnum):
     RESEND = "resend"  # asks the server to send the code again
     ITEM = "item"  # one form per item (a passkey), told apart by the server's label
     BACK = "back"  # the server's own way back (cancel a setup)
+    ACCOUNT = "account"  # a form of its own among the signed-in card's account actions
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,13 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
     ActionRow(COMPLETE_TOTP_SETUP, ActionRole.PRIMARY, ScreenName.SETUP_TOTP),
     ActionRow(COMPLETE_EMAIL_MFA_SETUP, ActionRole.PRIMARY, ScreenName.CONFIRM_CODE, code_variant="email"),
     ActionRow(CANCEL_SETUP, ActionRole.BACK),
+    ActionRow(
+        CHANGE_PASSWORD,
+        ActionRole.ACCOUNT,
+        ScreenName.SIGNED_IN,
+        notice="notice.password_changed",
+        resubmittable=True,
+    ),
 )
 
 ROWS: Final[Mapping[str, ActionRow]] = {row.name: row for row in ACTIONS}

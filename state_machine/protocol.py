@@ -57,6 +57,7 @@ DELETE_PASSKEY: Final = "deletePasskey"
 COMPLETE_TOTP_SETUP: Final = "completeTotpSetup"
 COMPLETE_EMAIL_MFA_SETUP: Final = "completeEmailMfaSetup"
 CANCEL_SETUP: Final = "cancelSetup"
+CHANGE_PASSWORD: Final = "changePassword"  # additive (docs/protocol.md): current + new password
 
 WEBAUTHN_GET: Final = "webauthn-get"
 WEBAUTHN_CREATE: Final = "webauthn-create"

@@ -88,9 +88,9 @@ DIVERGENCES: tuple[Divergence, ...] = (
     ),
     Divergence(
         "D2",
-        r"actions\+: ours adds \[('(startTotpSetup|startEmailMfaSetup|setPreferredMfa|disableMfa)'(, )?)+\]",
+        r"actions\+: ours adds \[('(startTotpSetup|startEmailMfaSetup|setPreferredMfa|disableMfa|changePassword)'(, )?)+\]",
         ANY,
-        "Additive: MFA self-service actions after the recorded signed-in actions (issue 4, point 5).",
+        "Additive: MFA self-service and changePassword after the recorded signed-in actions (issues 4 and 11).",
     ),
     Divergence(
         "D3",

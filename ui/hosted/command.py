@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -34,6 +34,7 @@ from ...state_machine.languages import SUPPORTED_TAGS, canonical_tags
 from ..components.theme_tokens import load_theme
 from .config import HostedConfig, check_brand_color
 from .redirects import RedirectPolicy
+from .security_headers import SecurityPolicy, check_frame_ancestor, origin_of
 
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8080
@@ -150,6 +151,18 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         help="let the embedded development backend bind a non-loopback --host "
         "(anyone who can reach it can read sign-in codes)",
     )
+    page.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="proxies (e.g. nginx) whose X-Forwarded-For names the visitor (default 127.0.0.1)",
+    )
+    page.add_argument(
+        "--frame-ancestors",
+        metavar="ORIGIN",
+        action="append",
+        default=[],
+        help="origin allowed to embed the page in a frame (repeatable; default: no one)",
+    )
     command_line.add_backend_options(parser)
     parser.set_defaults(serve_parser=parser)  # so run_serve reports bad combinations like argparse
 
@@ -166,6 +179,8 @@ class ServePlan:
     namespace: str
     settings: BackendSettings | None
     logo_file: Path | None
+    forwarded_allow_ips: str | None = None
+    security: SecurityPolicy = field(default_factory=SecurityPolicy)
 
     @property
     def embedded(self) -> bool:
@@ -275,6 +290,32 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         namespace=namespace,
         settings=settings,
         logo_file=logo_file,
+        forwarded_allow_ips=getattr(ns, "forwarded_allow_ips", None),
+        security=_security_policy(ns, config, settings),
+    )
+
+
+def _security_policy(
+    ns: argparse.Namespace, config: HostedConfig, settings: BackendSettings | None
+) -> SecurityPolicy:
+    """The page's security headers: who may frame it, what else it may reach, whether it is https.
+
+    The embedded backend's WebAuthn origins are the page's public origins; when
+    every one is https the page is, whatever a request's own scheme says.
+    """
+    try:
+        ancestors = tuple(check_frame_ancestor(value) for value in getattr(ns, "frame_ancestors", []))
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    browser_calls = config.authenticator_options.get("session") == "browser"
+    endpoint_origin = origin_of(ns.endpoint) if browser_calls else None
+    logo_origin = origin_of(config.logo)
+    origins = settings.origins if settings is not None else ()
+    return SecurityPolicy(
+        frame_ancestors=ancestors,
+        connect_origins=(endpoint_origin,) if endpoint_origin else (),
+        image_origins=(logo_origin,) if logo_origin else (),
+        always_https=bool(origins) and all(origin.startswith("https://") for origin in origins),
     )
 
 

@@ -10,15 +10,19 @@ endpoint are reachable by a browser or a test as well.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
-from nicegui import app, ui
+from nicegui import app, background_tasks, ui
 from nicegui.storage import Storage
+from starlette.middleware.sessions import SessionMiddleware
 
 from ...backend.app import ReferenceBackend
 from ...client import AuthClient
 from .command import ServePlan
 from .pages import add_hosted_pages
+from .security_headers import SecurityHeadersMiddleware
+from .storage_pruning import prune_periodically
 from .storage_secret import load_storage_secret
 
 # The in-process client's URL: any loopback name, so the backend's cookies are
@@ -60,7 +64,11 @@ def start(plan: ServePlan) -> None:
     # Owner-only when we create it: it holds the database (password hashes, TOTP
     # secrets), the storage secret and every browser's session cookies.
     plan.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _use_storage_dir(plan.data_dir / "sessions")
+    sessions = plan.data_dir / "sessions"
+    _use_storage_dir(sessions)
+    app.on_startup(
+        lambda: background_tasks.create(prune_periodically(sessions), name="prune browser storage")
+    )
     secret = load_storage_secret(plan.secret_dir)
     backend: ReferenceBackend | None = None
     if plan.embedded:
@@ -77,6 +85,15 @@ def start(plan: ServePlan) -> None:
             backend.close()
 
     app.on_shutdown(close)
+    # NiceGUI's storage cookie first, the headers second: middleware added later
+    # runs outside, so the headers middleware sees that cookie (to make it Secure
+    # over https) and sits inside NiceGUI's gzip (to put its nonce into the HTML).
+    app.add_middleware(SessionMiddleware, secret_key=secret)
+    app.add_middleware(SecurityHeadersMiddleware, policy=plan.security)
+    # Behind nginx, uvicorn takes the visitor's address and scheme from these proxies only.
+    proxies: dict[str, Any] = {}
+    if plan.forwarded_allow_ips is not None:
+        proxies["forwarded_allow_ips"] = plan.forwarded_allow_ips
     ui.run(
         host=plan.host,
         port=plan.port,
@@ -86,4 +103,5 @@ def start(plan: ServePlan) -> None:
         show=False,
         storage_secret=secret,
         show_welcome_message=False,
+        **proxies,
     )

@@ -55,7 +55,12 @@ class BrowserSessionApi:
         return CookieSession()
 
     def _save(self, session: CookieSession) -> None:
-        self._store[self._key] = session.to_json()
+        jar = session.to_json()
+        if jar.get("cookies"):
+            self._store[self._key] = jar
+        else:
+            # No cookie, nothing to keep: a visitor who never signed in leaves no storage file.
+            self._store.pop(self._key, None)
 
     async def get_auth_state(self) -> AuthState:
         session = self._load()

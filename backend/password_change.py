@@ -1,0 +1,54 @@
+"""``changePassword``: a signed-in person replaces their password (issue 11, finding 8).
+
+An additive action of the signed-in state (docs/protocol.md): ``currentPassword``
+proves it is the person and not just their cookie, ``newPassword`` carries the
+``passwordPolicy`` like every other new-password field. A wrong current
+password is a failed sign-in as far as the attempt budget is concerned (same
+subject, same limit), so a stolen cookie cannot be used to guess the password
+faster than the sign-in form allows. Success keeps this session and ends
+every other one: whoever else held a session (perhaps the reason for the
+change) is signed out.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .account import require_signed_in
+from .components import Components
+from .context import Outcome, Params, Request
+from .errors import AuthError, Problem
+from .passwords import policy_message, policy_violations
+from .users import User
+
+_log = logging.getLogger(__name__)
+
+
+def change_password(parts: Components, request: Request, params: Params) -> Outcome:
+    session, user = require_signed_in(parts, request)
+    new_password = params.text("newPassword")
+    missing = policy_violations(new_password, parts.settings.policy)
+    if missing:
+        raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing), retriable=True)
+    subject = parts.subject(user.username, request.address)
+    parts.limiter.check_failures(subject, request.now)
+    if not parts.hasher.verify(params.text("currentPassword"), user.password_hash):
+        parts.limiter.record_failure(subject, request.now)
+        _log.info(
+            "password change refused for %s from %s: wrong current password", user.username, request.address
+        )
+        raise AuthError(Problem.BAD_CREDENTIALS, "Incorrect password", retriable=True)
+    parts.users.set_password(user.id, parts.hasher.hash(new_password))
+    parts.web_sessions.revoke_others(user.id, keep=session.token_hash)
+    parts.limiter.clear_failures(user.username_key)
+    notify_password_changed(parts, request, user)
+    refreshed = parts.users.by_id(user.id) or user
+    return Outcome(parts.replies.signed_in(refreshed))
+
+
+def notify_password_changed(parts: Components, request: Request, user: User) -> None:
+    """The hook for telling the account's owner (their address on file) that the password changed.
+
+    Only logged here; sending the notice belongs with the other security notices.
+    """
+    _log.info("password of %s changed from %s; other sessions ended", user.username, request.address)
