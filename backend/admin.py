@@ -80,7 +80,7 @@ class Admin:
         user = self._require(username)
         if user.status == "UNCONFIRMED":
             self._parts.users.confirm(
-                user.id, enable_email_mfa="EMAIL" in self._parts.settings.active_mfa_types
+                user.id, enable_email_mfa=self._parts.settings.enrols_email_mfa_on_sign_up
             )
 
     def add_to_group(self, username: str, group: str) -> bool:

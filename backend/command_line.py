@@ -36,6 +36,13 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--mfa", choices=["off", "optional", "required"], help="multi-factor authentication")
     group.add_argument("--mfa-types", metavar="TYPES", help="comma-separated: TOTP,EMAIL,SMS")
+    group.add_argument(
+        "--email-mfa-on-sign-up",
+        action="store_true",
+        default=None,
+        help="enrol every confirmed sign-up in email MFA (the AWS Blocks mock's behaviour; "
+        "default: optional MFA is opt-in)",
+    )
     group.add_argument("--sign-in-with", metavar="KINDS", help="comma-separated: username,email,phone")
     group.add_argument(
         "--flow", choices=["password", "choice"], help="password sign-in or first-factor choice"
@@ -127,6 +134,7 @@ def settings_from_args(ns: argparse.Namespace, **overrides: Any) -> BackendSetti
         "namespace": "namespace",
         "dev": "dev",
         "outbox_file": "outbox_file",
+        "email_mfa_on_sign_up": "email_mfa_on_sign_up",
         "cross_site_cookies": "cross_site_cookies",
     }
     for option, setting in simple.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ..state_machine.password_policy import PasswordPolicy
-from ..state_machine.protocol import AuthAction, AuthField
+from ..state_machine.protocol import SIGN_IN_WITH_KEY, AuthAction, AuthField
 from .settings import BackendSettings
 
 # Labels of hidden fields as the AWS Blocks servers print them.
@@ -55,13 +55,29 @@ def pick_one_of(options: tuple[str, ...]) -> str:
     return "Pick one of: " + ", ".join(options)
 
 
-def identifier_field(settings: BackendSettings) -> AuthField:
-    """The sign-in identifier: ``Email`` when only email signs in, ``Username`` otherwise."""
+def identifier_field(settings: BackendSettings, *, names_account: bool = False) -> AuthField:
+    """The sign-in identifier: ``Email`` when only email signs in, ``Username`` otherwise.
+
+    ``names_account``: the field names an existing account (sign in, reset), so
+    it may be any identifier the account signs in with, which the additive
+    ``signInWith`` key says; a new account's username (sign-up) is just that.
+    """
     kinds = settings.identifiers
     if kinds == ("email",):
         return field("username", "Email", "email")
     if kinds == ("phone",):
         return field("username", "Phone Number", "tel")
+    if names_account and kinds != ("username",):
+        # The recorded label stays; the additive key says what else is accepted.
+        return AuthField.model_validate(
+            {
+                "name": "username",
+                "label": "Username",
+                "type": "text",
+                "required": True,
+                SIGN_IN_WITH_KEY: list(kinds),
+            }
+        )
     return field("username", "Username")
 
 

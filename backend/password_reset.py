@@ -7,6 +7,10 @@ spend the code (the recorded mock burns it, ``basic_reset_password.jsonl``
 steps 3-4). A successful reset signs the account out everywhere and forgets
 the preferred MFA type, as the recorded block does
 (``cognito_opt_reset_password.jsonl`` step 4 asks to choose again).
+
+An account whose sign-up was never confirmed gets a reset code too: the code
+reaching its address confirms the account as it sets the new password, so a
+person who lost the confirm screen is not stuck (issue 12: no dead ends).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ def reset_password(parts: Components, request: Request, params: Params) -> Outco
     parts.send_code_within_budget(
         parts.subject(identifier, request.address),
         request.now,
-        user=user if user is not None and user.status != "UNCONFIRMED" else None,
+        user=user,
         key_of=reset_code_key,
         purpose="password-reset",
     )
@@ -58,6 +62,10 @@ def confirm_reset_password(parts: Components, request: Request, params: Params) 
         raise AuthError(
             Problem.ATTEMPTS_EXHAUSTED if result is CodeCheck.EXHAUSTED else Problem.CODE_MISMATCH
         )
+    if user.status == "UNCONFIRMED":
+        # The code reached the sign-up address: that confirms the account too.
+        user = parts.users.confirm(user.id, enable_email_mfa=parts.settings.enrols_email_mfa_on_sign_up)
+        _log.info("sign-up of %s confirmed by a password reset", user.username)
     parts.users.set_password(user.id, parts.hasher.hash(new_password), clear_preferred_mfa=True)
     parts.web_sessions.revoke_all(user.id)
     parts.limiter.clear_failures(user.username_key)

@@ -96,6 +96,10 @@ class BackendSettings:
     password_policy: PasswordPolicy | None = None
     mfa: MfaMode | None = None
     mfa_types: tuple[MfaType, ...] = ("TOTP", "EMAIL")
+    # Optional MFA is opt-in: a confirmed sign-up is enrolled in nothing. True
+    # enrols it in email MFA at confirmation, as the recorded AWS Blocks mock does
+    # (cognito_opt_signup_autosignin_email_mfa.jsonl step 7 asks for an email code).
+    email_mfa_on_sign_up: bool = False
     flow: Flow = "password"
     passkeys: bool | None = None
     rp_id: str = "localhost"
@@ -199,6 +203,11 @@ class BackendSettings:
         """The MFA types a person can use right now (none when MFA is off)."""
         return () if self.mfa_mode == "off" else self.mfa_types
 
+    @property
+    def enrols_email_mfa_on_sign_up(self) -> bool:
+        """Whether confirming a sign-up turns on email MFA (off unless asked: opt-in)."""
+        return self.email_mfa_on_sign_up and "EMAIL" in self.active_mfa_types
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> BackendSettings:
         """Settings from ``NICEGUI_AUTHENTICATOR_*`` variables; ``overrides`` win over them."""
@@ -253,6 +262,7 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "SIGN_UP_ATTRIBUTES": _as("sign_up_attributes", parse_list),
     "MFA": _as("mfa", str),
     "MFA_TYPES": _as("mfa_types", lambda raw: tuple(t.upper() for t in parse_list(raw))),
+    "EMAIL_MFA_ON_SIGN_UP": _as("email_mfa_on_sign_up", parse_bool),
     "FLOW": _as("flow", str),
     "PASSKEYS": _as("passkeys", parse_bool),
     "RP_ID": _as("rp_id", str),

@@ -11,7 +11,9 @@ recorded one that can be replayed (``cognito_ua_signup_autosignin.jsonl``
 step 5). AuthBasic instead asks for the password again and signs in at once.
 
 An abandoned sign-up (unconfirmed, no live code) does not hold its username
-hostage: a new sign-up may take it over.
+hostage: a new sign-up may take it over. Signing up again with the same
+password while the code is still live resends it and shows the confirm
+screen again (issue 12: no dead ends).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from .addresses import check_attribute, check_username
+from .addresses import check_attribute, check_username, mask_email, mask_phone
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -27,7 +29,7 @@ from .errors import AuthError, Problem
 from .forms import sign_up_attribute_names
 from .passwords import policy_message, policy_violations
 from .sign_in import after_first_factor, complete_sign_in
-from .users import identifier_key
+from .users import User, identifier_key
 
 _log = logging.getLogger(__name__)
 
@@ -62,6 +64,11 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
         and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
     )
     if existing is not None and not abandoned:
+        if existing.status == "UNCONFIRMED" and parts.hasher.verify(password, existing.password_hash):
+            # The same person signing up again before confirming: no dead end, a
+            # fresh code and the confirm screen. Only the account's own password
+            # gets this answer, so it tells a stranger nothing new.
+            return _resend_to_unconfirmed(parts, request, existing, username)
         raise AuthError(Problem.USER_EXISTS)  # sends nothing, so it spends no send budget
     subject = parts.subject(username, request.address)
     parts.limiter.check_sends(subject, request.now)
@@ -86,10 +93,28 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     )
     parts.limiter.record_send(subject, request.now)
     _log.info("sign-up of %s from %s", username, request.address)
-    outcome = Outcome(parts.replies.confirming_sign_up(username))
+    outcome = Outcome(parts.replies.confirming_sign_up(username, _masked(user)))
     if settings.mode == "cognito" and settings.auto_sign_in and not params.opts_out("autoSignIn"):
         outcome = dataclasses.replace(outcome, bridge=parts.bridges.create(user.id, request.now))
     return outcome
+
+
+def _resend_to_unconfirmed(parts: Components, request: Request, user: User, username: str) -> Outcome:
+    parts.send_code_within_budget(
+        parts.subject(username, request.address),
+        request.now,
+        user=user,
+        key_of=sign_up_code_key,
+        purpose="sign-up",
+    )
+    return Outcome(parts.replies.confirming_sign_up(username, _masked(user)))
+
+
+def _masked(user: User) -> str | None:
+    """The address a sign-up code went to, masked as sign-in challenges show it (None: no address)."""
+    if user.email:
+        return mask_email(user.email)
+    return mask_phone(user.phone) if user.phone else None
 
 
 def confirm_sign_up(parts: Components, request: Request, params: Params) -> Outcome:
@@ -107,7 +132,7 @@ def confirm_sign_up(parts: Components, request: Request, params: Params) -> Outc
         raise AuthError(
             Problem.ATTEMPTS_EXHAUSTED if result is CodeCheck.EXHAUSTED else Problem.CODE_MISMATCH
         )
-    user = parts.users.confirm(user.id, enable_email_mfa="EMAIL" in settings.active_mfa_types)
+    user = parts.users.confirm(user.id, enable_email_mfa=settings.enrols_email_mfa_on_sign_up)
     _log.info("sign-up of %s confirmed", user.username)
     if settings.mode == "basic":
         # AuthBasic confirms, then signs in with the password sent alongside

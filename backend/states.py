@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import cached_property
 
 from ..state_machine.protocol import (
+    CODE_DESTINATION_KEY,
     CONFIRMING_PASSWORD_RESET,
     CONFIRMING_SIGN_IN,
     CONFIRMING_SIGN_UP,
@@ -55,11 +56,12 @@ class Replies:
         """The base state: sign in, (passkey), sign up, forgot password."""
         s = self._settings
         ident = identifier_field(s)
+        account = identifier_field(s, names_account=True)
         # In the choice flow (USER_AUTH) the password is optional: a sign-in with
         # the identifier alone asks how to sign in (challenge ``firstFactor``).
         choice = s.flow == "choice"
         password = field("password", "Password", "password", required=not choice)
-        actions = [action("signIn", "Sign In", ident, password)]
+        actions = [action("signIn", "Sign In", account, password)]
         if s.passkeys_enabled:
             # The recorded block labels this field "Username" even when sign-in is by email.
             actions.append(action("signInWithPasskey", "Sign in with passkey", field("username", "Username")))
@@ -67,7 +69,7 @@ class Replies:
             attributes = [attribute_field(name) for name in sign_up_attribute_names(s)]
             password = new_password_field("password", "Password", s.policy)
             actions.append(action("signUp", "Create Account", ident, password, *attributes))
-        actions.append(action("resetPassword", "Forgot Password", ident))
+        actions.append(action("resetPassword", "Forgot Password", account))
         return AuthState(state=SIGNED_OUT, actions=tuple(actions))
 
     def with_error(self, state: AuthState, wording: Wording) -> AuthState:
@@ -80,7 +82,8 @@ class Replies:
 
     # -- sign-up and reset ----------------------------------------------------------------
 
-    def confirming_sign_up(self, username: str) -> AuthState:
+    def confirming_sign_up(self, username: str, destination: str | None = None) -> AuthState:
+        """``destination`` (masked) only where the person just typed it: sign-up, not resend."""
         if not self._cognito:
             # AuthBasic asks again for username and password (fixtures README, point 5).
             return AuthState(
@@ -95,15 +98,18 @@ class Replies:
                     ),
                 ),
             )
+        confirm = action(
+            "confirmSignUp",
+            "Confirm Account",
+            hidden("username", username),
+            field("code", "Verification Code"),
+        )
+        if destination:
+            confirm = AuthAction.model_validate({**confirm.to_wire(), CODE_DESTINATION_KEY: destination})
         return AuthState(
             state=CONFIRMING_SIGN_UP,
             actions=(
-                action(
-                    "confirmSignUp",
-                    "Confirm Account",
-                    hidden("username", username),
-                    field("code", "Verification Code"),
-                ),
+                confirm,
                 action("resendSignUpCode", "Resend Code", hidden("username", username)),
             ),
         )
@@ -234,12 +240,12 @@ class Replies:
                     field("email", "Email", "email", defaultValue=user.email),
                 )
             )
-        if enrolled:
+        if len(enrolled) > 1:  # a choice of one is no choice (issue 12, item 8)
             actions.append(
                 action("setPreferredMfa", "Set preferred MFA method", field("mfaType", pick_one_of(enrolled)))
             )
-            if s.mfa_mode != "required":
-                actions.append(action("disableMfa", "Turn off MFA"))
+        if enrolled and s.mfa_mode != "required":
+            actions.append(action("disableMfa", "Turn off MFA"))
         actions.append(
             action(
                 "changePassword",

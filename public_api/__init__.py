@@ -52,6 +52,7 @@ _EXPORTS: dict[str, str] = {
     "PasswordPolicy": "state_machine.password_policy",
     "Screen": "state_machine.screens",
     "ScreenName": "state_machine.screens",
+    "SignUpField": "state_machine.sign_up_fields",
 }
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "RpcError",
     "Screen",
     "ScreenName",
+    "SignUpField",
     "TransportError",
     "current_user",
     "protected",
@@ -116,6 +118,7 @@ if TYPE_CHECKING:
     from .state_machine.password_policy import PasswordPolicy
     from .state_machine.protocol import AuthState, AuthUser
     from .state_machine.screens import Screen, ScreenName
+    from .state_machine.sign_up_fields import SignUpField
     from .ui.components.account_menu import AccountMenu
     from .ui.components.authenticated_content import AuthenticatedContent
     from .ui.components.authenticator import Authenticator

@@ -12,6 +12,7 @@ from .effects import AuthChanged, CallGetAuthState, CallSetAuthState, Effect, Ru
 from .events import (
     CallFailed,
     Cancel,
+    DismissSuggestion,
     Event,
     Navigate,
     Refresh,
@@ -30,6 +31,7 @@ from .otpauth import totp_uri
 from .password_policy import PasswordPolicy
 from .protocol import AuthAction, AuthField, AuthState, AuthUser
 from .screens import Link, LinkKind, Screen, ScreenName
+from .sign_up_fields import SignUpField
 
 __all__ = [
     "CONFIRM_PASSWORD_FIELD",
@@ -46,6 +48,7 @@ __all__ = [
     "Cancel",
     "Catalog",
     "Choice",
+    "DismissSuggestion",
     "Effect",
     "Event",
     "FieldKind",
@@ -67,6 +70,7 @@ __all__ = [
     "Screen",
     "ScreenName",
     "ServerReplied",
+    "SignUpField",
     "Start",
     "Submit",
     "SubmitExternalForm",

@@ -31,13 +31,16 @@ from .protocol import (
     CONFIRM_SIGN_IN,
     CONFIRM_SIGN_UP,
     DELETE_PASSKEY,
+    DISABLE_MFA,
     RESEND_SIGN_UP_CODE,
     RESET_PASSWORD,
+    SET_PREFERRED_MFA,
     SIGN_IN,
     SIGN_IN_WITH_PASSKEY,
     SIGN_OUT,
     SIGN_UP,
     START_PASSKEY_REGISTRATION,
+    START_TOTP_SETUP,
 )
 from .screen_names import ScreenName
 
@@ -67,10 +70,14 @@ class ActionRow:
     holds_password: bool = False  # the password typed here may be asked again by a confirm step
     ends_visit: bool = False  # success forgets the person: the next one at this browser starts blank
     code_variant: CodeVariant | None = None  # where its code comes from, when its label does not say
+    # Signed in by it with no second factor: the signed-in card suggests adding one, once.
+    suggests_second_factor: bool = False
+    # Destructive: the shell asks this catalog question, and submits only on yes.
+    confirm: str | None = None
 
 
 ACTIONS: Final[tuple[ActionRow, ...]] = (
-    ActionRow(SIGN_IN, ActionRole.ENTRY, ScreenName.SIGN_IN),
+    ActionRow(SIGN_IN, ActionRole.ENTRY, ScreenName.SIGN_IN, suggests_second_factor=True),
     ActionRow(SIGN_UP, ActionRole.ENTRY, ScreenName.SIGN_UP, holds_password=True),
     ActionRow(RESET_PASSWORD, ActionRole.ENTRY, ScreenName.FORGOT_PASSWORD),
     ActionRow(SIGN_IN_WITH_PASSKEY, ActionRole.ENTRY, ScreenName.PASSKEY_SIGN_IN),
@@ -89,7 +96,7 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         notice="notice.code_resent",
         resubmittable=True,
     ),
-    ActionRow(AUTO_SIGN_IN, ActionRole.PRIMARY, ScreenName.AUTO_SIGN_IN),
+    ActionRow(AUTO_SIGN_IN, ActionRole.PRIMARY, ScreenName.AUTO_SIGN_IN, suggests_second_factor=True),
     ActionRow(CONFIRM_SIGN_IN, ActionRole.ANSWER),
     ActionRow(
         CONFIRM_RESET_PASSWORD,
@@ -107,10 +114,24 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         ScreenName.PASSKEY_REGISTER,
         notice="notice.passkey_registered",
     ),
-    ActionRow(DELETE_PASSKEY, ActionRole.ITEM, ScreenName.PASSKEY_MANAGE, notice="notice.passkey_deleted"),
+    ActionRow(
+        DELETE_PASSKEY,
+        ActionRole.ITEM,
+        ScreenName.PASSKEY_MANAGE,
+        notice="notice.passkey_deleted",
+        confirm="confirm.delete_passkey",
+    ),
     # The reference backend's signed-in MFA setup reuses the challenge screens.
-    ActionRow(COMPLETE_TOTP_SETUP, ActionRole.PRIMARY, ScreenName.SETUP_TOTP),
-    ActionRow(COMPLETE_EMAIL_MFA_SETUP, ActionRole.PRIMARY, ScreenName.CONFIRM_CODE, code_variant="email"),
+    ActionRow(COMPLETE_TOTP_SETUP, ActionRole.PRIMARY, ScreenName.SETUP_TOTP, notice="notice.totp_enabled"),
+    ActionRow(
+        COMPLETE_EMAIL_MFA_SETUP,
+        ActionRole.PRIMARY,
+        ScreenName.CONFIRM_CODE,
+        notice="notice.email_mfa_enabled",
+        code_variant="email",
+    ),
+    ActionRow(SET_PREFERRED_MFA, ActionRole.ACCOUNT, notice="notice.preferred_mfa_saved"),
+    ActionRow(DISABLE_MFA, ActionRole.ACCOUNT, notice="notice.mfa_disabled", confirm="confirm.disable_mfa"),
     ActionRow(CANCEL_SETUP, ActionRole.BACK),
     ActionRow(
         CHANGE_PASSWORD,
@@ -120,6 +141,9 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         resubmittable=True,
     ),
 )
+
+# What the signed-in card suggests after a sign-in without a second factor, in this order.
+SECOND_FACTOR_SETUPS: Final[tuple[str, ...]] = (START_PASSKEY_REGISTRATION, START_TOTP_SETUP)
 
 ROWS: Final[Mapping[str, ActionRow]] = {row.name: row for row in ACTIONS}
 

@@ -19,6 +19,7 @@ from .messages import Text
 from .password_policy import PasswordPolicy
 from .protocol import AuthState, AuthUser
 from .screens import ScreenName
+from .sign_up_fields import SignUpField
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class MachineConfig:
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     confirm_password: bool = True  # ask for new passwords twice
     sign_up: bool = True  # offer the Create Account tab when the server allows it
+    sign_up_fields: tuple[SignUpField, ...] = ()  # the app's own sign-up fields (sign_up_fields.py)
 
 
 class Phase(StrEnum):
@@ -67,3 +69,5 @@ class Context:
     notice: Text | None = None
     failed: CallSetAuthState | CallGetAuthState | None = None
     user: AuthUser | None = None
+    resume: AuthState | None = None  # a kept confirm screen, shown if the first read says signed out
+    suggest_factor: bool = False  # signed in without a second factor just now: suggest one (once)

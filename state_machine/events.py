@@ -1,6 +1,6 @@
 """Events: what happens to the machine, from the person and from the world.
 
-The person: :class:`Start`, :class:`Navigate`, :class:`Submit`, :class:`Cancel`,
+The person: :class:`Start`, :class:`Navigate`, :class:`Submit`, :class:`Cancel`, :class:`DismissSuggestion`,
 :class:`Retry`, :class:`Refresh`, :class:`WebAuthnResult`, :class:`WebAuthnFailed`.
 The world (outcomes of effects the shell ran): :class:`ServerReplied`,
 :class:`CallFailed`.
@@ -20,7 +20,16 @@ from .screens import ScreenName
 
 @dataclass(frozen=True)
 class Start:
-    """Open the authenticator: read the server's state."""
+    """Open the authenticator: read the server's state.
+
+    ``resume`` is a confirm screen the shell kept across a reload (a
+    ``confirmingSignUp`` state): the server does not remember it, so when the
+    server says "signed out" the machine shows it again instead.
+    """
+
+    resume: AuthState | None = None
+    # The signed-out screen to open on (a link to /?screen=sign-up); ignored when signed in.
+    view: ScreenName | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,11 @@ class Submit:
     action: str | None = None
     extra: Mapping[str, JsonValue] = field(default_factory=dict)
     skip_validation: bool = False
+
+
+@dataclass(frozen=True)
+class DismissSuggestion:
+    """ "Not now" on the signed-in card's suggestion to add a passkey or an authenticator app."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,7 @@ Event = (
     | Navigate
     | Submit
     | Cancel
+    | DismissSuggestion
     | Retry
     | WebAuthnResult
     | WebAuthnFailed

@@ -26,7 +26,7 @@ from .actions import is_item, leads_back
 from .labels import parse_choices
 from .messages import Msg, Text, action_text, choice_text, label_text, msg
 from .password_policy import PasswordPolicy
-from .protocol import PASSWORD_POLICY_KEY, AuthAction, AuthField
+from .protocol import PASSWORD_POLICY_KEY, SIGN_IN_WITH_KEY, AuthAction, AuthField
 from .rules import (
     CodeShape,
     EmailShape,
@@ -212,10 +212,24 @@ def _choices_of(f: AuthField) -> tuple[Choice, ...]:
     return tuple(Choice(o, choice_text(o)) for o in parse_choices(f.label) or ())
 
 
+# A username field that also takes other identifiers (SIGN_IN_WITH_KEY) -> its label.
+_IDENTIFIER_LABELS: Final[Mapping[frozenset[str], str]] = {
+    frozenset({"username", "email"}): "field.username_or_email",
+    frozenset({"username", "phone"}): "field.username_or_phone",
+    frozenset({"username", "email", "phone"}): "field.username_email_or_phone",
+}
+
+
 def _label_of(f: AuthField, kind: FieldKind, choices: tuple[Choice, ...]) -> Text:
-    """A choice whose options were parsed gets our own question; the rest keep their label."""
+    """A choice whose options were parsed gets our own question; an identifier that takes
+    an email too says so ("Username or email"); the rest keep their label."""
     if kind is FieldKind.CHOICE and choices:
         return Msg("field.mfa_type" if f.name != "firstFactor" else "field.first_factor")
+    accepts = (f.model_extra or {}).get(SIGN_IN_WITH_KEY)
+    if kind is FieldKind.USERNAME and isinstance(accepts, list):
+        key = _IDENTIFIER_LABELS.get(frozenset(str(a) for a in accepts))
+        if key is not None:
+            return Msg(key)
     return label_text(f.name, f.label)
 
 

@@ -55,6 +55,15 @@ The rules the recorded servers demand (``tests/fixtures/aws-blocks/``):
    passkey sign-in) stays on that screen with what was typed.
 10. Otherwise the reply is the new state: the screen follows it, and of what
     was typed only the username is kept (rule 4).
+11. A sign-in that meets an unconfirmed account (``UserNotConfirmedException``)
+    is no dead end: the machine asks for a new code (``resendSignUpCode``, sent
+    from ``signedOut``, see :mod:`.unconfirmed`) and shows the confirm screen.
+12. When the server refuses that resend, the confirm form is offered anyway,
+    built from the recorded shape: the first code still works.
+13. A confirm screen the shell kept across a reload (:class:`Start` ``resume``)
+    is shown again when the first read says "signed out".
+14. Removing the last item (passkey) re-reads the state: the reply lists only
+    what the item list offers, and the card would lose its other controls.
 
 Every fact about an action these rules use (its screen, its notice, whether
 it is resubmittable, whether it ends the visit) is one row of the action table
@@ -63,13 +72,17 @@ in :mod:`.actions`; none is spelled here.
 A reply is decided by :data:`REPLY_RULES`, one function per rule, tried in
 this order; the first that decides wins, and ``follow_reply`` always does:
 
+* rule 12, ``offer_confirm_when_resend_refused``: the machine's own resend failed;
 * rule 2, ``keep_form_on_thin_retriable``: a submit got a thin retriable reply;
 * rule 8, ``fail_thin_retriable_without_form``: a thin retriable reply, no form;
 * rule 5, ``resync_error_while_signed_in``: an error while (or on) signed in;
 * rule 6, ``keep_failed_confirm_form``: a resubmittable confirm failed;
+* rule 11, ``resend_code_to_unconfirmed_account``: sign-in met an unconfirmed account;
+* rule 13, ``resume_confirm_after_reload``: the first read after a reload, a kept confirm screen;
 * rule 9, ``stay_on_failed_entry_screen``: a signed-out entry failed;
 * rule 4, ``forget_person_on_sign_out``: sign-out succeeded;
 * rule 3, ``submit_lone_auto_sign_in``: the reply is a lone autoSignIn;
+* rule 14, ``reread_after_last_item_removed``: the last passkey was removed;
 * rule 10, ``follow_reply``: always.
 
 Events that cannot happen in the current phase (a reply with no call pending,
@@ -86,7 +99,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Final
 
-from .actions import SCREEN_OF_ENTRY, ActionRow, row_of
+from .actions import SCREEN_OF_ENTRY, ActionRole, ActionRow, is_item, row_of
 from .classify import classify_screen
 from .context import Context, MachineConfig, Pending, Phase
 from .effects import (
@@ -100,6 +113,7 @@ from .effects import (
 from .events import (
     CallFailed,
     Cancel,
+    DismissSuggestion,
     Event,
     Navigate,
     Refresh,
@@ -111,11 +125,13 @@ from .events import (
     WebAuthnResult,
 )
 from .forms import Form
-from .messages import Text, error_text, msg
+from .messages import Text, error_text, msg, webauthn_error_text
 from .present import build_screen
 from .protocol import (
     AUTO_SIGN_IN,
     CONFIRMING_SIGN_UP,
+    RESEND_SIGN_UP_CODE,
+    SIGN_IN,
     SIGNED_IN,
     SIGNED_OUT,
     WEBAUTHN_CREATE,
@@ -125,6 +141,7 @@ from .protocol import (
 )
 from .screens import LOCAL_SCREENS, Screen, ScreenName
 from .submission import field_text, normalize_value, payload_of, validate_form
+from .unconfirmed import NOT_CONFIRMED_ERROR, confirm_sign_up_state, resend_payload
 
 
 class InvalidTransition(Exception):
@@ -198,9 +215,14 @@ class AuthMachine:
 
     # ------------------------------------------------------------- person side
 
-    def _start(self, _: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
+    def _start(self, event: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         call = CallGetAuthState()
-        return self._call(call, None, keep_message=True), (call,)
+        if not isinstance(event, Start):
+            return self._call(call, None, keep_message=True), (call,)
+        view = event.view if event.view in LOCAL_SCREENS else self.ctx.view
+        if view is ScreenName.SIGN_UP and not self.config.sign_up:
+            view = self.ctx.view
+        return self._call(call, None, keep_message=True, resume=event.resume, view=view), (call,)
 
     def _ignore(self, _: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         return self, ()
@@ -232,6 +254,9 @@ class AuthMachine:
             call, None, view=ScreenName.SIGN_IN, sign_up_password=None, **_cleared_messages()
         )
         return changed, (call,)
+
+    def _dismiss_suggestion(self, _: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
+        return self._with(suggest_factor=False), ()
 
     def _retry(self, _: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         failed = self.ctx.failed
@@ -295,8 +320,11 @@ class AuthMachine:
     def _webauthn_failed(self, event: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         assert isinstance(event, WebAuthnFailed)
         text: Text
+        named = webauthn_error_text(event.detail)
         if event.reason == "cancelled":
             text = msg("error.passkey_cancelled")
+        elif named is not None:
+            text = named
         elif event.reason == "unavailable":
             text = msg("error.passkey_unavailable")
         else:
@@ -429,7 +457,9 @@ class ReplyFacts:
             error=error,
             error_field=error_field,
             new_user=reply.user if reply.state == SIGNED_IN else None,
-            idle=machine._with(pending=None, phase=Phase.IDLE, failed=None),
+            idle=machine._with(
+                pending=None, phase=Phase.IDLE, failed=None, resume=None, suggest_factor=False
+            ),
         )
 
     @property
@@ -456,6 +486,31 @@ class ReplyFacts:
         ):
             notice = msg(row.notice)
         return {"error": None, "error_name": None, "error_field": None, "notice": notice}
+
+
+def offer_confirm_when_resend_refused(facts: ReplyFacts) -> Decision | None:
+    """Rule 12: the server would not resend an unconfirmed account's code: the confirm form still works.
+
+    Only for the resend the machine sent on its own (rule 11), from a signed-out
+    screen. The code of the first message still confirms the account, so the
+    person gets the confirm screen with a plain explanation, not a dead end.
+    """
+    before = facts.machine.ctx.state
+    if facts.action != RESEND_SIGN_UP_CODE or before is None or before.state != SIGNED_OUT:
+        return None
+    if facts.error is None or not facts.machine.ctx.username:
+        return None
+    changed = facts.idle._with(
+        state=confirm_sign_up_state(facts.machine.ctx.username),
+        view=None,
+        values={"username": facts.machine.ctx.username},
+        field_errors={},
+        error=msg("error.unconfirmed_resend_refused"),
+        error_name=facts.reply.error_name,
+        error_field=None,
+        notice=None,
+    )
+    return changed, ()
 
 
 def keep_form_on_thin_retriable(facts: ReplyFacts) -> Decision | None:
@@ -502,6 +557,52 @@ def keep_failed_confirm_form(facts: ReplyFacts) -> Decision | None:
     return facts.idle._with(user=facts.new_user, field_errors={}, **facts.messages()), facts.user_effects
 
 
+def resend_code_to_unconfirmed_account(facts: ReplyFacts) -> Decision | None:
+    """Rule 11: a sign-in that meets an unconfirmed account asks for a new code and shows the confirm screen.
+
+    The server said the password is right but the sign-up was never confirmed
+    (:data:`.unconfirmed.NOT_CONFIRMED_ERROR`). Rather than a message with
+    nothing to click, the machine sends ``resendSignUpCode`` itself; the reply
+    is the confirm screen, and the notice says why it is there.
+    """
+    username = facts.machine.ctx.username
+    if facts.action != SIGN_IN or facts.reply.error_name != NOT_CONFIRMED_ERROR or not username:
+        return None
+    if facts.reply.state != SIGNED_OUT:
+        return None
+    call = CallSetAuthState(resend_payload(username))
+    waiting = facts.idle._with(
+        state=facts.reply,
+        values={"username": username},
+        field_errors={},
+        error=None,
+        error_name=None,
+        error_field=None,
+        notice=msg("notice.unconfirmed_code_sent"),
+    )
+    return waiting._call(call, RESEND_SIGN_UP_CODE, keep_message=True), (call,)
+
+
+def resume_confirm_after_reload(facts: ReplyFacts) -> Decision | None:
+    """Rule 13: the first read after a reload says "signed out": show the confirm screen kept across it.
+
+    The server holds no memory of a pending confirmation (``confirmSignUp`` is
+    stateless, see :mod:`.unconfirmed`), so the shell keeps the confirm state
+    and hands it to :class:`Start`; any other answer (signed in, an error)
+    wins over it.
+    """
+    resume = facts.machine.ctx.resume
+    if resume is None or facts.was_set or facts.reply.state != SIGNED_OUT or facts.error is not None:
+        return None
+    changed = facts.idle._with(
+        state=resume,
+        view=None,
+        values={"username": facts.machine.ctx.username} if facts.machine.ctx.username else {},
+        field_errors={},
+    )
+    return changed, ()
+
+
 def stay_on_failed_entry_screen(facts: ReplyFacts) -> Decision | None:
     """Rule 9: a failed signed-out entry (sign in, sign up, ...) stays on its screen, typing kept."""
     screen = SCREEN_OF_ENTRY.get(facts.action or "")
@@ -532,6 +633,24 @@ def submit_lone_auto_sign_in(facts: ReplyFacts) -> Decision | None:
     return changed._call(call, auto.action), (*effects, call)
 
 
+def reread_after_last_item_removed(facts: ReplyFacts) -> Decision | None:
+    """Rule 14: removing the last passkey re-reads the state, so the card stays complete.
+
+    Both servers answer a ``deletePasskey`` with the passkey list's actions only
+    (``cognito_req_passkey_register_list_delete.jsonl`` step 9: add a passkey,
+    sign out). With no passkey left that list is empty, and the signed-in card
+    would lose its other controls until a reload; ``getAuthState`` has them all.
+    """
+    row = facts.row
+    if row is None or row.role is not ActionRole.ITEM or facts.error is not None:
+        return None
+    if facts.reply.state != SIGNED_IN or any(is_item(a.name) for a in facts.reply.actions):
+        return None
+    changed, effects = follow_reply(facts)
+    call = CallGetAuthState()
+    return changed._call(call, None, keep_message=True), (*effects, call)
+
+
 def follow_reply(facts: ReplyFacts) -> Decision:
     """Rule 10: otherwise show what the server says, keeping only the username (rule 4)."""
     ctx = facts.machine.ctx
@@ -556,12 +675,17 @@ def _adopt(
     # The sign-up password lives only while a confirm step may still ask for it (rule 4).
     screen = classify_screen(facts.reply, view)
     keep_password = screen in (ScreenName.CONFIRM_SIGN_UP, ScreenName.AUTO_SIGN_IN)
+    row = facts.row
+    suggest = (
+        row is not None and row.suggests_second_factor and facts.error is None and facts.new_user is not None
+    )
     changed = facts.idle._with(
         state=facts.reply,
         view=view,
         values=values,
         username=username,
         user=facts.new_user,
+        suggest_factor=suggest,
         sign_up_password=facts.machine.ctx.sign_up_password if keep_password else None,
         field_errors={},
         **facts.messages(),
@@ -573,13 +697,17 @@ ReplyRule = Callable[[ReplyFacts], "Decision | None"]
 
 # Tried in this order; the first decision wins (the module docstring lists them).
 REPLY_RULES: Final[tuple[ReplyRule, ...]] = (
+    offer_confirm_when_resend_refused,  # rule 12
     keep_form_on_thin_retriable,  # rule 2
     fail_thin_retriable_without_form,  # rule 8
     resync_error_while_signed_in,  # rule 5
     keep_failed_confirm_form,  # rule 6
+    resend_code_to_unconfirmed_account,  # rule 11
+    resume_confirm_after_reload,  # rule 13
     stay_on_failed_entry_screen,  # rule 9
     forget_person_on_sign_out,  # rule 4
     submit_lone_auto_sign_in,  # rule 3
+    reread_after_last_item_removed,  # rule 14
     follow_reply,  # rule 10
 )
 
@@ -601,6 +729,7 @@ _TABLE: Final[dict[tuple[Phase, type], Handler]] = {
     (Phase.IDLE, Submit): AuthMachine._submit,
     (Phase.IDLE, Cancel): AuthMachine._cancel,
     (Phase.IDLE, Retry): AuthMachine._retry,
+    (Phase.IDLE, DismissSuggestion): AuthMachine._dismiss_suggestion,
     (Phase.CALLING, ServerReplied): AuthMachine._replied,
     (Phase.CALLING, CallFailed): AuthMachine._failed,
     (Phase.CALLING, Submit): AuthMachine._ignore,
@@ -609,6 +738,7 @@ _TABLE: Final[dict[tuple[Phase, type], Handler]] = {
     (Phase.CALLING, Refresh): AuthMachine._ignore,
     (Phase.CALLING, Start): AuthMachine._ignore,
     (Phase.CALLING, Retry): AuthMachine._ignore,
+    (Phase.CALLING, DismissSuggestion): AuthMachine._ignore,
     (Phase.CEREMONY, WebAuthnResult): AuthMachine._webauthn_result,
     (Phase.CEREMONY, WebAuthnFailed): AuthMachine._webauthn_failed,
     (Phase.CEREMONY, Submit): AuthMachine._ignore,
@@ -617,4 +747,5 @@ _TABLE: Final[dict[tuple[Phase, type], Handler]] = {
     (Phase.CEREMONY, Refresh): AuthMachine._ignore,
     (Phase.CEREMONY, Start): AuthMachine._ignore,
     (Phase.CEREMONY, Retry): AuthMachine._ignore,
+    (Phase.CEREMONY, DismissSuggestion): AuthMachine._ignore,
 }

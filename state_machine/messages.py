@@ -196,6 +196,9 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "action.hide_password": "Hide password",
         # Field labels and hints
         "field.username": "Username",
+        "field.username_or_email": "Username or email",
+        "field.username_or_phone": "Username or phone number",
+        "field.username_email_or_phone": "Username, email or phone number",
         "field.email": "Email",
         "field.phone": "Phone number",
         "field.password": "Password",
@@ -256,20 +259,43 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "policy.digit": "A number",
         "policy.symbol": "A special character",
         "policy.not_common": "Must not be a commonly used password",
+        # The one-time suggestion after a sign-in without a second factor
+        "suggest.second_factor.title": "Protect your account",
+        "suggest.second_factor.body": (
+            "Add a passkey or an authenticator app, so that a stolen password is not enough to sign in."
+        ),
+        "action.dismiss_suggestion": "Not now",
+        "action.resend_in": "{label} (wait {count} s)",
         # Notices (information, not errors)
         "notice.account_confirmed": "Your account is confirmed. Sign in to continue.",
         "notice.password_reset": "Your password was changed. Sign in with your new password.",
         "notice.code_resent": "We sent you a new code.",
+        "notice.unconfirmed_code_sent": "Your account is not confirmed yet. We sent you a new code to confirm it.",
         "notice.signed_out": "You are signed out.",
         "notice.passkey_registered": "Your passkey was added.",
         "notice.passkey_deleted": "The passkey was removed.",
         "notice.password_changed": "Your password was changed. Other devices were signed out.",
         "subform.changePassword.title": "Change password",
         "subform.changePassword.hint": "Devices signed in with the old password will be signed out.",
+        "notice.totp_enabled": "Your authenticator app is set up. Sign-ins will ask for its code.",
+        "notice.email_mfa_enabled": "Email codes are set up. Sign-ins will ask for a code we email you.",
+        "notice.preferred_mfa_saved": "Your preferred verification method was saved.",
+        "notice.mfa_disabled": "Multi-factor authentication is turned off.",
+        # Questions asked before a destructive account action
+        "confirm.delete_passkey": "Remove this passkey? You will no longer be able to sign in with it.",
+        "confirm.disable_mfa": (
+            "Turn off multi-factor authentication? Signing in will then need only your password."
+        ),
+        "confirm.yes": "Yes, continue",
+        "confirm.no": "Cancel",
         # Errors (server error names map here; unknown names show the server text)
         "error.invalid_credentials": "Incorrect username or password.",
         "error.username_exists": "An account with this username already exists.",
         "error.user_not_confirmed": "Your account is not confirmed yet.",
+        "error.unconfirmed_resend_refused": (
+            "Your account is not confirmed yet, and a new code could not be sent now. "
+            "Enter the code from the message we sent when you signed up."
+        ),
         "error.user_not_found": "We could not find that account.",
         "error.code_mismatch": "The code is not correct. Try again.",
         "error.code_expired": "The code has expired. Start again.",
@@ -283,6 +309,14 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "error.passkey_failed": "The passkey request did not complete: {reason}",
         "error.passkey_cancelled": "The passkey request was cancelled.",
         "error.passkey_unavailable": "Passkeys are not available here.",
+        "error.webauthn.InvalidStateError": "This device already has a passkey for this account.",
+        "error.webauthn.ConstraintError": "This device cannot create the kind of passkey this site asks for.",
+        "error.webauthn.NotSupportedError": "This device does not support the kind of passkey this site asks for.",
+        "error.webauthn.SecurityError": "Passkeys cannot be used at this web address.",
+        "error.webauthn.TimeoutError": "The passkey request timed out. Try again.",
+        "error.webauthn.UnknownError": "Your device could not complete the passkey request. Try again.",
+        "error.webauthn.EncodingError": "The passkey request could not be read. Try again.",
+        "error.webauthn.DataError": "The passkey request could not be read. Try again.",
         "error.network": "We could not reach the sign-in service. Check your connection and try again.",
         "error.timeout": "The sign-in service took too long to answer. Try again.",
         "error.server": "The sign-in service had a problem ({detail}). Try again.",
@@ -383,6 +417,31 @@ LABEL_KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "Shared Secret": "field.shared_secret",
     }
 )
+
+
+# WebAuthn DOMException names (the browser's ``e.name``) -> catalog key. NotAllowedError
+# and AbortError are a cancelled ceremony and keep their own message.
+WEBAUTHN_ERROR_KEYS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        name: f"error.webauthn.{name}"
+        for name in (
+            "InvalidStateError",
+            "ConstraintError",
+            "NotSupportedError",
+            "SecurityError",
+            "TimeoutError",
+            "UnknownError",
+            "EncodingError",
+            "DataError",
+        )
+    }
+)
+
+
+def webauthn_error_text(detail: str) -> Msg | None:
+    """A readable message for a ceremony failure whose detail starts ``<ErrorName>: ...``."""
+    key = WEBAUTHN_ERROR_KEYS.get(detail.split(":", 1)[0].strip())
+    return Msg(key) if key is not None else None
 
 
 def error_text(error: str | None, error_name: str | None) -> tuple[Text | None, str | None]:

@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from .actions import is_item, row_of
+from .actions import SECOND_FACTOR_SETUPS, is_item, row_of
 from .classify import Classified, classify
 from .context import Context, MachineConfig, Phase
 from .forms import CONFIRM_PASSWORD_FIELD, FieldKind, Form, FormRole, Known, build_form
 from .labels import CodeVariant, code_variant, parse_destination
 from .messages import Msg, Raw, Text, msg
 from .otpauth import totp_uri
-from .protocol import SIGN_IN, SIGN_UP, SIGNED_IN, AuthAction, AuthState
+from .protocol import CODE_DESTINATION_KEY, SIGN_IN, SIGN_UP, SIGNED_IN, AuthAction, AuthState
 from .screens import CHALLENGE_SCREENS, LOCAL_SCREENS, Link, LinkKind, Screen, ScreenName
+from .sign_up_fields import with_sign_up_fields
 
 _TITLES_WITH_VARIANT: Final = frozenset({ScreenName.CONFIRM_CODE})
 
@@ -45,15 +46,14 @@ def _signed_out_forms(
     forms: list[Form] = []
     if action is not None:
         sign_up = screen is ScreenName.SIGN_UP
-        forms.append(
-            build_form(
-                action,
-                known,
-                new_password=sign_up,
-                confirm_password=sign_up and config.confirm_password,
-                policy=config.password_policy,
-            )
+        form = build_form(
+            action,
+            known,
+            new_password=sign_up,
+            confirm_password=sign_up and config.confirm_password,
+            policy=config.password_policy,
         )
+        forms.append(with_sign_up_fields(form, config.sign_up_fields, known.values) if sign_up else form)
     if screen in (ScreenName.SIGN_IN, ScreenName.SIGN_UP):
         forms.extend(build_form(a, known) for a in state.actions if a.is_external)
     return forms
@@ -216,10 +216,19 @@ def _details(
         secret = secret_field.value
         account = ctx.username or (state.user.display_name if state.user else "") or "user"
         uri = totp_uri(secret, account, config.issuer)
-    return _Details(parse_destination(primary.server_label), variant, secret, uri)
+    return _Details(parse_destination(primary.server_label) or _sent_to(state, primary), variant, secret, uri)
+
+
+def _sent_to(state: AuthState, primary: Form) -> str | None:
+    """The masked address an action's additive ``codeDestination`` key names, if any."""
+    action = state.action(primary.action)
+    value = (action.model_extra or {}).get(CODE_DESTINATION_KEY) if action is not None else None
+    return value if isinstance(value, str) and value else None
 
 
 def _hint(name: ScreenName, destination: str | None) -> Text | None:
+    if name is ScreenName.CONFIRM_SIGN_UP and destination:
+        return msg("hint.code.sent_to", destination=destination)
     if name is ScreenName.CONFIRM_CODE:
         return msg("hint.code.sent_to", destination=destination) if destination else msg("hint.code")
     return msg(_HINTS[name]) if name in _HINTS else None
@@ -255,7 +264,16 @@ def build_screen(ctx: Context, config: MachineConfig) -> Screen:
         pending=ctx.phase is not Phase.IDLE,
         can_retry=ctx.failed is not None,
         server_state=state.state if state is not None else None,
+        suggested=_suggested(name, forms, ctx),
     )
+
+
+def _suggested(name: ScreenName, forms: list[Form], ctx: Context) -> tuple[Form, ...]:
+    """The set-ups to suggest on the signed-in card, in :data:`SECOND_FACTOR_SETUPS` order."""
+    if not ctx.suggest_factor or name is not ScreenName.SIGNED_IN:
+        return ()
+    by_action = {f.action: f for f in forms if f.role is FormRole.SECONDARY and not f.visible_fields}
+    return tuple(by_action[a] for a in SECOND_FACTOR_SETUPS if a in by_action)
 
 
 __all__ = ["CONFIRM_PASSWORD_FIELD", "build_screen"]

@@ -54,10 +54,13 @@ SIGN_OUT: Final = "signOut"
 START_PASSKEY_REGISTRATION: Final = "startPasskeyRegistration"
 COMPLETE_PASSKEY_REGISTRATION: Final = "completePasskeyRegistration"
 DELETE_PASSKEY: Final = "deletePasskey"
+START_TOTP_SETUP: Final = "startTotpSetup"
 COMPLETE_TOTP_SETUP: Final = "completeTotpSetup"
 COMPLETE_EMAIL_MFA_SETUP: Final = "completeEmailMfaSetup"
 CANCEL_SETUP: Final = "cancelSetup"
 CHANGE_PASSWORD: Final = "changePassword"  # additive (docs/protocol.md): current + new password
+SET_PREFERRED_MFA: Final = "setPreferredMfa"
+DISABLE_MFA: Final = "disableMfa"
 
 WEBAUTHN_GET: Final = "webauthn-get"
 WEBAUTHN_CREATE: Final = "webauthn-create"
@@ -299,6 +302,18 @@ class AuthState(_WireModel):
 # key of the AuthField (additive: AWS Blocks renderers ignore it). The reference
 # backend writes it; the client's forms read it.
 PASSWORD_POLICY_KEY: Final = "passwordPolicy"
+
+# What a sign-in identifier field accepts, as an extra key of the AuthField
+# (additive): ``["username", "email"]``. The recorded blocks label the field
+# "Username" even when an email signs in too; a client that reads this key can
+# say "Username or email".
+SIGN_IN_WITH_KEY: Final = "signInWith"
+
+# Where a code went, masked (``c***@e***.com``), as an extra key of the action
+# that takes the code (additive). ``confirmSignIn`` says it in its label, as
+# recorded; ``confirmSignUp`` has no such label, so the reference backend adds
+# this key when the person just typed that address.
+CODE_DESTINATION_KEY: Final = "codeDestination"
 
 
 def password_policy_wire(

@@ -11,11 +11,11 @@ reference backend so that the two never disagree.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from .messages import Msg, msg
+from .messages import ENGLISH, Msg, Raw, Text, msg
 from .password_policy import PasswordPolicy
 
 # An address is at most 254 characters (RFC 5321). Checked before any shape
@@ -71,10 +71,22 @@ class OneOf:
     options: tuple[str, ...]
 
 
-Rule = Required | EmailShape | PhoneShape | CodeShape | MatchesField | MeetsPolicy | OneOf
+@dataclass(frozen=True)
+class Satisfies:
+    """The host app's own check: ``test(value)`` answers None (fine), a catalog key, or its own text.
+
+    The test must be pure (no I/O, same answer for the same value): the machine
+    calls it while handling a Submit. Like the shape rules it is skipped for an
+    empty value; pair it with :class:`Required` to refuse blanks.
+    """
+
+    test: Callable[[str], str | None]
 
 
-def check(rule: Rule, value: str, values: Mapping[str, str]) -> Msg | None:
+Rule = Required | EmailShape | PhoneShape | CodeShape | MatchesField | MeetsPolicy | OneOf | Satisfies
+
+
+def check(rule: Rule, value: str, values: Mapping[str, str]) -> Text | None:
     """The message for ``value`` breaking ``rule``, or None.
 
     Shape rules pass on empty input: emptiness is :class:`Required`'s business,
@@ -98,6 +110,11 @@ def check(rule: Rule, value: str, values: Mapping[str, str]) -> Msg | None:
     if isinstance(rule, MeetsPolicy):
         unmet = rule.policy.unmet(value)
         return unmet[0] if unmet else None
+    if isinstance(rule, Satisfies):
+        answer = rule.test(value)
+        if answer is None:
+            return None
+        return Msg(answer) if answer in ENGLISH else Raw(answer)  # a catalog key, else the caller's text
     return None if value in rule.options else msg("validation.choice")
 
 

@@ -60,6 +60,8 @@ class Screen:
     pending: bool = False
     can_retry: bool = False
     server_state: str | None = None
+    # Set-up forms the signed-in card suggests after a sign-in without a second factor.
+    suggested: tuple[Form, ...] = ()
 
     @property
     def primary(self) -> Form | None:

@@ -41,6 +41,7 @@ SERVERS: dict[str, dict[str, Any]] = {
         "mfa": "optional",
         "mfa_types": ("TOTP", "EMAIL"),
         "passkeys": False,
+        "email_mfa_on_sign_up": True,  # the recorded mock enrols sign-ups in email MFA
     },
     "cognito-required": {
         "password_policy": COGNITO_PASSWORDS,
@@ -161,6 +162,13 @@ DIVERGENCES: tuple[Divergence, ...] = (
         "Security: the auto sign-in bridge is single use and short-lived; the recorded one can be replayed.",
     ),
     Divergence(
+        "D13",
+        r"field (signIn|resetPassword)\.username: ours adds keys \['signInWith'\]",
+        ANY,
+        "Additive: the identifier field says which identifiers it accepts, so a client can label it "
+        '"Username or email" (the recorded label stays "Username").',
+    ),
+    Divergence(
         "D12",
         r"field signIn\.password\.required: recorded True, ours False",
         (
@@ -186,7 +194,9 @@ def _settings(server: str, tmp_path: Path, clock: FakeClock) -> BackendSettings:
     )
 
 
-ADDITIVE = frozenset({"D1", "D2"})  # extra keys or actions only: an AWS Blocks client sees the recorded reply
+ADDITIVE = frozenset(
+    {"D1", "D2", "D13"}
+)  # extra keys or actions only: an AWS Blocks client sees the recorded reply
 
 
 def classify(result: StepResult) -> tuple[str, list[str], list[str]]:

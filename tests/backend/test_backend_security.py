@@ -806,7 +806,7 @@ async def test_no_secret_in_any_log_line(
     import logging
 
     caplog.set_level(logging.DEBUG)
-    backend = make_backend()
+    backend = make_backend(email_mfa_on_sign_up=True)  # walks the email MFA code too
     device = SoftAuthenticator()
     secrets_seen: list[str] = [STRONG, STRONGER, "Wrong-Passw0rd!"]
     async with RpcClient(backend) as client:

@@ -78,7 +78,7 @@ async def test_mfa_required_enrols_totp_then_signs_in_with_it(make_backend, clie
 
 
 async def test_emailed_code_comes_from_the_callback(make_backend, client_for) -> None:
-    backend = make_backend(mfa="optional", mfa_types=("EMAIL",))
+    backend = make_backend(mfa="optional", mfa_types=("EMAIL",), email_mfa_on_sign_up=True)
     signup = HeadlessAuthenticator(client_for(backend))
     await signup.sign_up(
         "fay",

@@ -230,7 +230,9 @@ DETAILS: dict[tuple[str, int], dict[str, Any]] = {
     (OPT_MFA, 15): {"error": Msg("error.invalid_credentials"), "field_error": "password"},
     (OPT_MFA, 17): EMAIL_CODE,
     (OPT_MFA, 18): {"error": Msg("error.code_expired")},
-    (OPT_NOAUTO, 2): {"error": Msg("error.user_not_confirmed")},
+    # Issue 12 item 1: no dead end. The machine asks for a new code itself (rule 11)
+    # and the server's confirmingSignUp answer (step 1's shape) opens the confirm screen.
+    (OPT_NOAUTO, 2): {"resend_unconfirmed": (OPT_NOAUTO, 1)},
     (OPT_NOAUTO, 3): {"notice": "notice.account_confirmed"},
     (OPT_TOTP, 6): TOTP_CODE,
     (OPT_TOTP, 7): {**TOTP_CODE, "error": Msg("error.code_mismatch"), "keeps": "session"},
@@ -239,7 +241,8 @@ DETAILS: dict[tuple[str, int], dict[str, Any]] = {
     (REQ_PASSKEY, 2): {"notice": "notice.passkey_registered", "secondary": ("deletePasskey", "signOut")},
     (REQ_PASSKEY, 6): {"error": Msg("error.invalid_credentials"), "field_error": None},
     (REQ_PASSKEY, 7): TOTP_CODE,
-    (REQ_PASSKEY, 9): {"notice": "notice.passkey_deleted"},
+    # Issue 12 item 8: the last passkey gone, the reply lists no other control: re-read (rule 14).
+    (REQ_PASSKEY, 9): {"notice": "notice.passkey_deleted", "reread": True},
     (REQ_RESET, 3): TOTP_CODE,
     (REQ_TOTP, 3): {"auto_sign_in": (REQ_TOTP, 4)},
     (REQ_TOTP, 4): {"choices": ("TOTP", "EMAIL"), "fields": ("mfaType",)},
@@ -390,12 +393,21 @@ def _check_screen(machine: AuthMachine, s: Step, effects: list[Any]) -> None:
         assert len(changes) == 1
     if "secondary" in details:
         assert tuple(f.action for f in screen.secondary) == details["secondary"]
-    if "auto_sign_in" in details:
+    if "resend_unconfirmed" in details:
+        calls = [e for e in effects if isinstance(e, CallSetAuthState)]
+        assert calls == [CallSetAuthState({"action": "resendSignUpCode", "username": s.payload["username"]})]
+        assert screen.notice == Msg("notice.unconfirmed_code_sent") and screen.error is None
+        machine, _ = machine.handle(ServerReplied(step(*details["resend_unconfirmed"]).reply))
+        assert machine.screen.name is ScreenName.CONFIRM_SIGN_UP
+        assert machine.screen.notice == Msg("notice.unconfirmed_code_sent")
+    elif "auto_sign_in" in details:
         # A lone autoSignIn goes out at once, with no input: exactly the next recorded request.
         following = step(*details["auto_sign_in"])
         calls = [e for e in effects if isinstance(e, CallSetAuthState)]
         assert calls == [CallSetAuthState(following.payload)]
         assert machine.phase is Phase.CALLING
+    elif details.get("reread"):
+        assert effects[-1] == CallGetAuthState() and machine.phase is Phase.CALLING
     elif not details.get("resync"):
         assert machine.phase is Phase.IDLE
 

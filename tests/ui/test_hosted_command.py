@@ -13,16 +13,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from nicegui_authenticator.state_machine import ScreenName
 from nicegui_authenticator.ui.hosted.cli import build_parser
 from nicegui_authenticator.ui.hosted.command import DB_FILE, UsageError, banner, plan_from_args
 
 SERVE_OPTIONS = [
     "--endpoint", "--host", "--port", "--title", "--logo", "--brand-color", "--issuer", "--theme", "--language",
     "--languages", "--allow-redirect",
-    "--data-dir", "--allow-non-loopback",
+    "--data-dir", "--allow-non-loopback", "--initial-screen",
     # every backend option, from backend.command_line.add_backend_options
     "--db", "--mode", "--mfa", "--mfa-types", "--sign-in-with", "--flow", "--no-self-sign-up", "--passkeys",
     "--no-passkeys", "--rp-id", "--origin", "--path", "--namespace", "--dev", "--outbox-file",
+    "--email-mfa-on-sign-up",
 ]  # fmt: skip
 
 
@@ -178,3 +180,14 @@ def test_serve_comes_up_with_no_arguments_and_keeps_its_secret(tmp_path: Path) -
         process.terminate()
         process.communicate(timeout=20)
     assert secret_file.read_text() == secret  # kept across restarts: sessions survive them
+
+
+def test_initial_screen_and_email_mfa_on_sign_up_reach_the_page_and_the_backend(tmp_path: Path) -> None:
+    plan = plan_from_args(parse("--data-dir", str(tmp_path), "--initial-screen", "sign-up"))
+    assert plan.config.initial_screen is ScreenName.SIGN_UP
+    assert plan.settings is not None and not plan.settings.email_mfa_on_sign_up  # opt-in by default
+    plan = plan_from_args(parse("--data-dir", str(tmp_path), "--email-mfa-on-sign-up"))
+    assert plan.config.initial_screen is None
+    assert plan.settings is not None and plan.settings.enrols_email_mfa_on_sign_up
+    with pytest.raises(SystemExit):
+        parse("--initial-screen", "signed-in")

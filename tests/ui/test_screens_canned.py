@@ -251,6 +251,10 @@ async def test_passkey_manage_deletes_the_chosen_passkey(user: User) -> None:
     assert [b.props["aria-label"] for b in buttons] == ["Delete passkey cred-2e…", "Delete passkey cred-77…"]
     second = buttons[1]
     UserInteraction(user, {second}, None).click()
+    # Removing a passkey asks first (issue 12, item 8); nothing is sent before the yes.
+    await user.should_see(marker="authenticator-confirm-yes")
+    assert not any(call.get("action") == "deletePasskey" for call in backend.calls)
+    user.find(marker="authenticator-confirm-yes").click()
     await eventually(lambda: bool(backend.calls))
     assert backend.calls[-1] == {"action": "deletePasskey", "credentialId": "cred-77aa01b2c3d4"}
 

@@ -23,8 +23,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 from nicegui import background_tasks, ui
 
@@ -35,6 +36,7 @@ from ...state_machine import (
     AuthMachine,
     AuthUser,
     Cancel,
+    DismissSuggestion,
     Event,
     Link,
     LinkKind,
@@ -47,28 +49,34 @@ from ...state_machine import (
     Retry,
     Screen,
     ScreenName,
+    SignUpField,
     Start,
     Submit,
     Template,
     translate,
 )
+from ...state_machine.actions import row_of
 from ...state_machine.languages import canonical_tags, language_for
 from ...state_machine.screens import LOCAL_SCREENS
 from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from ..session.browser_calls import ensure_assets
 from ..session.browser_fetch import SessionMode, session_api
+from ..session.kept_confirmation import keep_or_forget_confirmation, kept_confirmation
 from ..session.language import browser_language
 from .browser_port import BrowserPort
+from .confirm_dialog import confirmed
 from .field_overrides import FormFieldOverrides, parse_overrides
 from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
+from .resend_cooldown import ResendCooldown, is_resend
 from .screen_slots import ScreenSlots
 from .screens import ScreenContext, renderer_for
 from .theme import ensure_styles
 from .theme_tokens import Theme
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
+Variation = Literal["default", "modal"]
 
 # Person events: their effects may change who is signed in, which the other tabs must learn.
 _PERSON_EVENTS = (Submit, Cancel, Retry, Navigate)
@@ -92,12 +100,18 @@ class Authenticator(ui.element):
     :param form_fields: per screen and field, how it is shown (``{"sign_up": {"email": {"label":
         "Work email", "placeholder": ..., "hint": ..., "order": 1, "hidden": False, "default": ...}}}``);
         what is sent stays the server's fields (see :mod:`.field_overrides`)
+    :param sign_up_fields: fields the app adds to sign-up, with ``required`` and a ``validate``
+        check (:class:`~nicegui_authenticator.state_machine.sign_up_fields.SignUpField`); one the
+        server's signUp does not list is checked but never sent
+    :param variation: ``"default"`` (in the page) or ``"modal"``: in a dialog that :meth:`open`
+        shows and that closes itself after sign-in
     :param initial_screen: the signed-out screen to open on (``sign_up``, ``forgot_password``,
         ``passkey_sign_in``; default ``sign_in``), when the server offers it
     :param catalog: message overrides on top of the language's catalog (keys of
         ``state_machine.messages.ENGLISH``), e.g. a reworded sentence
     :param on_auth_change: called with the user after sign-in and None after sign-out
     :param show_signed_in: show the signed-in card (else the element is empty while signed in)
+    :param resend_cooldown: seconds a Resend button waits after a code was sent
     :param session: ``"server"`` (default: this process calls the server, cookies kept per browser
         in ``app.storage.user``) or ``"browser"`` (the browser makes every call, so the session
         cookie lives in the browser; needs an :class:`AuthClient`, see ``browser_fetch.py``)
@@ -118,10 +132,13 @@ class Authenticator(ui.element):
         languages: Sequence[str] | None = None,
         theme: Theme | Mapping[str, str] | None = None,
         form_fields: FormFieldOverrides | None = None,
+        sign_up_fields: Sequence[SignUpField] = (),
+        variation: Variation = "default",
         initial_screen: str | None = None,
         catalog: Mapping[str, Template] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
+        resend_cooldown: float = 30.0,
         session: SessionMode = "server",
         browser_endpoint: str | None = None,
     ) -> None:
@@ -130,9 +147,16 @@ class Authenticator(ui.element):
         tokens = theme if isinstance(theme, Theme) or theme is None else Theme.from_mapping(theme)
         overrides = parse_overrides(form_fields)
         first = _initial_screen(initial_screen)
-        super().__init__("div")
+        if variation not in ("default", "modal"):
+            raise ValueError(f"variation {variation!r} is not 'default' or 'modal'")
+        self._dialog = ui.dialog() if variation == "modal" else None
+        with self._dialog or nullcontext():
+            super().__init__("div")
         config = MachineConfig(
-            issuer=issuer, password_policy=password_policy or PasswordPolicy(), sign_up=not hide_sign_up
+            issuer=issuer,
+            password_policy=password_policy or PasswordPolicy(),
+            sign_up=not hide_sign_up,
+            sign_up_fields=tuple(sign_up_fields),
         )
         self._title = title
         self._logo = logo
@@ -149,6 +173,7 @@ class Authenticator(ui.element):
         self._drafts: dict[str, str] = {}
         self._active_view: FormView | None = None
         self._refresh_wanted = False
+        self._cooldown = ResendCooldown(resend_cooldown)
         self._source = uuid.uuid4().hex  # who announced a change (element ids repeat across clients)
         self._port = BrowserPort(
             self,
@@ -215,6 +240,20 @@ class Authenticator(ui.element):
         """The state machine as it is now (read-only value)."""
         return self._machine
 
+    async def go_to(self, name: ScreenName) -> None:
+        """Show the signed-out screen ``name`` (browser Back and Forward on the hosted page).
+
+        From a signed-out screen it is a Navigate; from a code screen of a
+        signed-out flow, Back to Sign In first. Anything the machine does not
+        accept now (signed in, a call in flight) is dropped.
+        """
+        if self._machine.phase is not Phase.IDLE or name not in LOCAL_SCREENS:
+            return
+        if self._machine.screen.name not in LOCAL_SCREENS and self._machine.user is None:
+            await self._dispatch(Cancel())
+        if self._machine.screen.name is not name:
+            await self._dispatch(Navigate(name))
+
     def slot(self, name: str) -> ui.element:
         """A container of your own in the card: ``"sign_in.footer"``, ``"sign_up.header"``, ``"*.footer"``.
 
@@ -225,6 +264,16 @@ class Authenticator(ui.element):
         if new and self._rendered is not None and self._slots.applies(name, self._rendered.name):
             self._render(relabel=True)  # the screen shown now gets it at once
         return container
+
+    def open(self) -> None:
+        """Show the modal variation's dialog (focus moves into it); nothing for the default one."""
+        if self._dialog is not None:
+            self._dialog.open()
+
+    def close(self) -> None:
+        """Hide the modal variation's dialog."""
+        if self._dialog is not None:
+            self._dialog.close()
 
     @property
     def language(self) -> str:
@@ -269,7 +318,8 @@ class Authenticator(ui.element):
 
     async def _start(self, first: ScreenName | None) -> None:
         """Ask the server where we are; signed out, open ``first`` if the server offers it."""
-        await self._dispatch(Start())
+        # A confirm screen kept across a reload comes back when the server says "signed out".
+        await self._dispatch(Start(resume=kept_confirmation()))
         if (
             first is not None
             and first is not ScreenName.SIGN_IN
@@ -281,6 +331,8 @@ class Authenticator(ui.element):
         # Person events may change who is signed in, which the other tabs must learn.
         if isinstance(cause, _PERSON_EVENTS):
             notify_auth_changed(user, source=self._source, browser_id=self._browser_id)
+        if user is not None:
+            self.close()  # the modal variation has done its job
         if self._on_auth_change is not None:
             await call_handler(self._on_auth_change, user)
 
@@ -292,7 +344,14 @@ class Authenticator(ui.element):
 
     async def _submit(self, view: FormView) -> None:
         duplicates = sum(1 for f in self._machine.screen.forms if f.action == view.form.action) > 1
+        row = row_of(view.form.action)
+        if row is not None and row.confirm is not None:
+            with self:
+                if not await confirmed(row.confirm, self._catalog):
+                    return
         self._active_view = view
+        if is_resend(view.form.action):
+            self._cooldown.start()
         await self._dispatch(Submit(view.values(with_hidden=duplicates), action=view.form.action))
 
     async def _link(self, link: Link) -> None:
@@ -303,6 +362,12 @@ class Authenticator(ui.element):
 
     async def _back(self) -> None:
         await self._dispatch(Cancel())
+
+    async def _bare_submit(self, action: str) -> None:
+        await self._dispatch(Submit({}, action=action))
+
+    async def _dismiss_suggestion(self) -> None:
+        await self._dispatch(DismissSuggestion())
 
     async def _retry(self) -> None:
         await self._dispatch(Retry())
@@ -318,6 +383,8 @@ class Authenticator(ui.element):
         """``lang`` for screen readers and fonts, ``dir`` so right-to-left scripts lay out mirrored."""
         self.props["lang"] = self._language
         self.props["dir"] = language_for(self._language).direction.value
+        if self._dialog is not None:  # the dialog's accessible name, in the reader's language
+            self._dialog.props["aria-label"] = self._title or translate(Msg("tab.sign_in"), self._catalog)
 
     def _render(self, *, relabel: bool = False) -> None:
         if self.is_deleted:
@@ -326,12 +393,15 @@ class Authenticator(ui.element):
         before = self._rendered
         self._rendered = screen
         self.props["data-screen"] = screen.name.value
+        keep_or_forget_confirmation(screen, self._machine.state)
         self._content.set_visibility(screen.user is not None)
         if before is not None and not relabel and _layout(before) == _layout(screen):
             self._show_pending(screen.pending)
             return
         if not relabel and (before is None or before.name is not screen.name):
             self._drafts.clear()
+            if any(is_resend(f.action) for f in screen.forms):
+                self._cooldown.start()  # the screen appears because a code was just sent
         self._slots.park()
         self._region.clear()
         self._views = []
@@ -346,6 +416,8 @@ class Authenticator(ui.element):
             on_retry=self._retry,
             on_copy=self._copy,
             on_back=self._back,
+            on_dismiss=self._dismiss_suggestion,
+            on_bare_submit=self._bare_submit,
             drafts=self._drafts,
             field_overrides=self._field_overrides.get(screen.name.value, {}),
         )
@@ -365,10 +437,16 @@ class Authenticator(ui.element):
         self._views = ctx.views
         if screen.pending:
             self._show_pending(True)
+        else:
+            with self._region:
+                self._cooldown.apply(self._views, self._catalog)
 
     def _show_pending(self, pending: bool) -> None:
         for view in self._views:
             view.set_pending(pending, active=view is self._active_view)
+        if not pending:
+            with self._region:
+                self._cooldown.apply(self._views, self._catalog)
 
 
 def _initial_screen(name: str | None) -> ScreenName | None:

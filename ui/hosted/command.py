@@ -34,6 +34,7 @@ from ...state_machine.languages import SUPPORTED_TAGS, canonical_tags
 from ..components.theme_tokens import load_theme
 from .config import HostedConfig, check_brand_color
 from .redirects import RedirectPolicy
+from .screen_urls import SCREENS_BY_URL_NAME, screen_of
 from .security_headers import SecurityPolicy, check_frame_ancestor, origin_of
 
 DEFAULT_HOST: Final = "127.0.0.1"
@@ -49,6 +50,7 @@ _EMBEDDED_ONLY: Final = {
     "mode": "--mode",
     "mfa": "--mfa",
     "mfa_types": "--mfa-types",
+    "email_mfa_on_sign_up": "--email-mfa-on-sign-up",
     "sign_in_with": "--sign-in-with",
     "flow": "--flow",
     "self_sign_up": "--no-self-sign-up",
@@ -129,6 +131,11 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="host (or host:port) an absolute ?redirect= URL may name (repeatable); "
         "paths on this site are always allowed",
+    )
+    page.add_argument(
+        "--initial-screen",
+        choices=sorted(SCREENS_BY_URL_NAME),
+        help="the screen / opens on (default sign-in); each also has its URL, /?screen=NAME",
     )
     page.add_argument(
         "--session",
@@ -280,6 +287,7 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         languages=languages,
         theme=theme,
         authenticator_options=_session_options(getattr(ns, "session", "server"), settings),
+        initial_screen=screen_of(getattr(ns, "initial_screen", None)),
     )
     return ServePlan(
         host=ns.host,

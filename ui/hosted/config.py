@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ...state_machine.screen_names import ScreenName
 from ..components.theme_tokens import Theme
 from .redirects import RedirectPolicy
 
@@ -46,3 +47,4 @@ class HostedConfig:
     languages: tuple[str, ...] | None = None
     theme: Theme | None = None
     authenticator_options: Mapping[str, Any] = field(default_factory=dict)
+    initial_screen: ScreenName | None = None  # the screen / opens on without ?screen=

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from nicegui import ui
+from nicegui.events import GenericEventArguments
 
 from ...client import AuthClient, AuthStateApi
 from ...client.callbacks import call_handler
-from ...state_machine import AuthUser, Msg, translate
+from ...state_machine import AuthUser, Msg, ScreenName, translate
 from ...state_machine.catalogs import catalog_for
 from ...state_machine.languages import language_for
 from ..components.authenticator import Authenticator
@@ -27,6 +28,7 @@ from ..components.hooks import hook
 from ..components.language_switcher import LanguageSwitcher
 from .config import HostedConfig
 from .redirects import RedirectPolicy
+from .screen_urls import POPSTATE_EVENT, history_script, screen_of
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
 
@@ -61,7 +63,8 @@ def sign_in_page(
             with page:
                 ui.navigate.to(target)
 
-    return Authenticator(api, on_auth_change=after_change, **authenticator_options)
+    element = Authenticator(api, on_auth_change=after_change, **authenticator_options)
+    return element
 
 
 def _dev_banner(outbox: str) -> None:
@@ -95,6 +98,21 @@ _PAGE_CSS: Final = """
 """
 
 
+def follow_screens_in_history(authenticator: Authenticator) -> None:
+    """Give each signed-out screen its URL and let Back/Forward move between them (:mod:`.screen_urls`)."""
+
+    async def popped(event: GenericEventArguments) -> None:
+        try:
+            screen = ScreenName(str(event.args))
+        except ValueError:
+            return  # not a screen name: a stale or hand-made history entry
+        if not authenticator.is_deleted:
+            await authenticator.go_to(screen)
+
+    ui.on(POPSTATE_EVENT, popped)
+    ui.timer(0, lambda: ui.run_javascript(history_script(authenticator.id)), once=True)
+
+
 def _mark_page_language(tag: str, *, title: str | None) -> None:
     """The document's ``lang``, ``dir`` and title: the whole page, menus included, follows the language."""
     ui.query("html").props(f"lang={tag} dir={language_for(tag).direction.value}")
@@ -107,7 +125,7 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
     # An async page gets NiceGUI's response timeout (3 s by default, then a 500); the
     # wait below is bounded well inside the larger one given here, even on a busy loop.
     @ui.page("/", title=config.title or "Sign in", response_timeout=10)
-    async def login_page(redirect: str | None = None) -> None:
+    async def login_page(redirect: str | None = None, screen: str | None = None) -> None:
         ui.add_css(_PAGE_CSS)
         if config.brand_color:
             ui.colors(primary=config.brand_color)
@@ -129,6 +147,7 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
                     language=config.language,
                     languages=config.languages,
                     theme=config.theme,
+                    initial_screen=screen_of(screen) or config.initial_screen,
                     **config.authenticator_options,
                 )
                 _mark_page_language(authenticator.language, title=config.title)
@@ -137,6 +156,7 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
                         LanguageSwitcher(
                             authenticator, on_change=lambda tag: _mark_page_language(tag, title=config.title)
                         )
+        follow_screens_in_history(authenticator)
         # The first screen goes out in this HTML, not over the websocket after hydration:
         # "first input visible" then needs no second round trip (issue 15).
         await authenticator.ready(timeout=1.0)

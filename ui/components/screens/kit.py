@@ -55,6 +55,9 @@ class ScreenContext:
     on_retry: Callable[[], Awaitable[None]]
     on_copy: Callable[[str], Awaitable[None]]
     on_back: Callable[[], Awaitable[None]]
+    on_dismiss: Callable[[], Awaitable[None]] | None = None  # "Not now" on a suggestion
+    # Submit a form that takes no input by its action name (a suggestion's button).
+    on_bare_submit: Callable[[str], Awaitable[None]] | None = None
     drafts: MutableMapping[str, str] = field(default_factory=dict)
     views: list[FormView] = field(default_factory=list)
     field_overrides: Mapping[str, FieldOverride] = field(default_factory=dict)

@@ -13,6 +13,7 @@ from nicegui import ui
 from ....state_machine import Msg
 from ..form_view import ButtonStyle
 from .kit import ScreenContext, banners, heading, signed_in_as, subform
+from .suggestion import second_factor_suggestion
 
 
 def render(ctx: ScreenContext) -> None:
@@ -20,6 +21,7 @@ def render(ctx: ScreenContext) -> None:
     heading(ctx)
     banners(ctx)
     signed_in_as(ctx)
+    second_factor_suggestion(ctx)
     account = screen.secondary
     if account:
         ui.label(ctx.t(Msg("section.account"))).classes("na-section-title")
