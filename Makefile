@@ -1,6 +1,7 @@
 # The README's two commands are `make run` and `make test`. Both set up a fresh
 # machine themselves: a virtual environment in .venv, the Python packages, and
-# (for the browser tests) Debian's chromium.
+# (for the browser tests) Debian's chromium and axe-core from the npm registry
+# (package-lock.json pins it; the accessibility checks inject it into each page).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 # (which cannot follow setuptools' import hook) type-checks the installed names.
 EDITABLE := --config-settings editable_mode=strict
 
-.PHONY: run test test-floors install install-test install-bench chromium lint typecheck pytest docs bench clean
+.PHONY: run test test-floors install install-test install-bench chromium axe lint typecheck pytest docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +19,12 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -q -e . $(EDITABLE)
 
-install-test: $(BIN)/python
+install-test: $(BIN)/python axe
 	$(BIN)/pip install -q -e '.[test,docs]' $(EDITABLE)
+
+# The browser suite runs axe-core on every screen state it reaches.
+axe:
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then npm ci --no-audit --no-fund; fi
 
 # Chromium and the fonts every shipped language needs on screen (CJK, Devanagari,
 # Thai, Arabic, Hebrew): without them the screenshots show empty boxes.
@@ -76,4 +81,4 @@ bench: install-bench chromium
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(FLOORS_VENV) build site *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(FLOORS_VENV) node_modules build site *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts

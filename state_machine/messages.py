@@ -335,6 +335,11 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "subform.startEmailMfaSetup.submit": "Send code",
         "subform.setPreferredMfa.title": "Preferred verification method",
         "external.refused": "This sign-in option is not available.",
+        # Read by screen readers after each password rule (the icon is decoration)
+        "password_rule.met": "(met)",
+        "password_rule.unmet": "(not met)",
+        # The name of Quasar's page loading bar (role=progressbar)
+        "page.loading": "Loading",
         "account_menu.sign_in": "Sign In",
         "account_menu.sign_out": "Sign Out",
         "account_menu.close": "Close",

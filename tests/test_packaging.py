@@ -122,6 +122,8 @@ def test_sdist_holds_the_tests_their_data_and_the_docs(tmp_path: Path) -> None:
         "LICENSE",
         "README.md",
         "Makefile",
+        "package.json",
+        "package-lock.json",
         "tools/floors.py",
         "tests/fixtures/README.md",
         "tests/fixtures/aws-blocks.sha256",

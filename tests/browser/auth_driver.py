@@ -7,10 +7,15 @@ repeat per action, so every lookup is scoped through the action's wrapper.
 
 from __future__ import annotations
 
+from accessibility import assert_accessible
 from browser_harness import PASSWORD, Outbox
 from playwright.sync_api import Locator, Page, expect
 
 TIMEOUT = 15_000
+
+# Screen states axe-core has checked in this run: (screen, error shown, colour scheme, width).
+# Each new one met by expect_screen is checked once; the named screenshots are checked always.
+_CHECKED: set[tuple[str, bool, bool, int]] = set()
 
 
 class AuthUI:
@@ -42,6 +47,21 @@ class AuthUI:
 
     def expect_screen(self, name: str, timeout: int = TIMEOUT) -> None:
         expect(self.root).to_have_attribute("data-screen", name, timeout=timeout)
+        self.check_accessible(name)
+
+    def check_accessible(self, name: str) -> None:
+        """axe-core on this screen state, unless the run has checked the same state already."""
+        key = (
+            name,
+            self.error.count() > 0,
+            bool(self.page.evaluate("() => document.body.classList.contains('body--dark')")),
+            (self.page.viewport_size or {"width": 0})["width"],
+        )
+        if key in _CHECKED:
+            return
+        _CHECKED.add(key)
+        state = f"screen-{name}{'-error' if key[1] else ''}{'' if key[3] >= 600 else '-phone'}"
+        assert_accessible(self.page, state)
 
     def screen(self) -> str:
         return self.root.get_attribute("data-screen") or ""

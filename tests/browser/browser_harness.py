@@ -28,6 +28,7 @@ from typing import Any
 
 import pyotp
 import zxingcpp
+from accessibility import assert_accessible
 from PIL import Image
 from playwright.sync_api import BrowserContext, CDPSession, Locator, Page
 
@@ -280,7 +281,9 @@ def fresh_totp_code(otp: pyotp.TOTP, used: Sequence[str] = ()) -> str:
 
 
 def screenshot(page: Page, name: str, *, readme: bool = False, locator: Locator | None = None) -> Path:
-    """Save ``name.png`` under test-artifacts/screenshots (and docs/screenshots for the README set)."""
+    """Check ``page`` with axe-core, then save ``name.png`` under test-artifacts/screenshots
+    (and docs/screenshots for the README set): every named state is also an accessibility check."""
+    assert_accessible(page, name)
     target_dir = README_SCREENSHOTS if readme else SCREENSHOTS
     target_dir.mkdir(parents=True, exist_ok=True)
     path = target_dir / f"{name}.png"

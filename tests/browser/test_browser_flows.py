@@ -72,6 +72,10 @@ def test_wrong_password_shows_the_error_and_keeps_the_username(page: Page, serve
     expect(auth.error).to_have_attribute("role", "alert")
     auth.expect_screen("sign_in")
     expect(auth.field("signIn", "username")).to_have_value(name)
+    # Announced once: the banner is the card's one live region (the field's error is tied to the
+    # input with aria-describedby, not a second role=alert).
+    expect(auth.root.locator("[role=alert], [role=status], [aria-live]")).to_have_count(1)
+    expect(auth.field("signIn", "password")).to_have_attribute("aria-invalid", "true")
     screenshot(page, "flows-sign_in_error")
 
     auth.fill("signIn", password=PASSWORD)

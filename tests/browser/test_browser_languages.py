@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from accessibility import assert_accessible
 from auth_driver import AuthUI
 from browser_harness import README_SCREENSHOTS, SCREENSHOTS, ContextFactory, Serve, start_serve, unique
 from playwright.sync_api import Page, expect
@@ -53,7 +54,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
 
 
 def card_shot(page: Page, name: str) -> Path:
-    """The card and a margin of page around it, settled."""
+    """The card and a margin of page around it, settled; every shot is also an axe-core check
+    (in the page's own language and direction: the suite-wide check sees each screen once)."""
+    assert_accessible(page, f"language-{name}")
     page.mouse.move(0, 0)
     page.wait_for_timeout(400)
     box = page.locator(".na-card").first.bounding_box()

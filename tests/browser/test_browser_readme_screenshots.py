@@ -1,8 +1,11 @@
 """The README's screenshots, taken from one walk through the hosted page.
 
 Each image is the sign-in card with a margin of the page around it, so the set
-looks the same whatever the window size. Every run writes the set to
-test-artifacts/screenshots/readme/ to look at. The committed copies in
+looks the same whatever the window size. Every step is taken four times: light
+and dark colour scheme (``serve --dark auto`` follows the browser's
+``prefers-color-scheme``, switched here with ``emulate_media``), desktop and
+phone width (390x844), and axe-core checks it in both schemes. Every run writes
+the set to test-artifacts/screenshots/readme/ to look at. The committed copies in
 docs/screenshots/ (the README shows them) are replaced when one is missing,
 when a screen's size changed (its layout did), or on request with
 ``NICEGUI_AUTHENTICATOR_UPDATE_SCREENSHOTS=1``. Not on every run: the TOTP
@@ -13,11 +16,13 @@ working tree changed.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from accessibility import assert_accessible
 from auth_driver import AuthUI
 from browser_harness import (
     README_SCREENSHOTS,
@@ -33,13 +38,15 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
 MARGIN = 24
+DESKTOP = {"width": 1000, "height": 820}
+PHONE = {"width": 390, "height": 844}
 FRESH = SCREENSHOTS / "readme"
 UPDATE = os.environ.get("NICEGUI_AUTHENTICATOR_UPDATE_SCREENSHOTS") == "1"
 NAME = "ada"
 EMAIL = "ada@example.com"
 PASSWORD = "Analytical-Engine1"
 
-README_SET = (
+STEPS = (
     "sign_in",
     "sign_up",
     "confirm_sign_up",
@@ -50,6 +57,14 @@ README_SET = (
     "confirm_code",
     "error",
 )
+# What the README shows: every step in light and dark at desktop width, a few at phone width.
+PHONE_STEPS = ("sign_in", "sign_up", "setup_totp")
+README_SET = (
+    *STEPS,
+    *(f"{step}-dark" for step in STEPS),
+    *(f"{step}-phone" for step in PHONE_STEPS),
+    *(f"{step}-dark-phone" for step in PHONE_STEPS),
+)
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +73,34 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
         tmp_path_factory.mktemp("readme"),
         "--mfa", "optional", "--mfa-types", "TOTP,EMAIL", "--sign-in-with", "username",
         "--title", "Acme Analytics",
+        # One language, so no switcher above the card: its edge showed in every crop (the
+        # switcher has its own shots in the languages section).
+        "--language", "en",
     )  # fmt: skip
     yield serve
     serve.process.stop()
 
 
-def card_shot(page: Page, name: str) -> Path:
-    """The card and a margin around it, settled (no ripple, caret or focus animation)."""
+def card_shot(page: Page, name: str) -> None:
+    """The card and a margin around it in light and dark, desktop and phone width, each checked by axe-core."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        expect(page.locator("body")).to_have_class(
+            re.compile(r"\bbody--dark\b") if scheme == "dark" else re.compile(r"^(?!.*\bbody--dark\b)")
+        )
+        assert_accessible(page, f"readme-{name}")  # the phone layout has the same elements and colours
+        suffix = "" if scheme == "light" else "-dark"
+        _shot(page, f"{name}{suffix}")
+        page.set_viewport_size(PHONE)
+        _shot(page, f"{name}{suffix}-phone")
+        page.set_viewport_size(DESKTOP)
+    page.emulate_media(color_scheme="light")
+
+
+def _shot(page: Page, name: str) -> Path:
+    """One settled picture (no ripple, caret or focus animation) of the card with a margin."""
     page.mouse.move(0, 0)
-    page.wait_for_timeout(400)
+    page.wait_for_timeout(300)
     card = page.locator(".na-card").first
     box = card.bounding_box()
     assert box is not None
@@ -88,6 +122,7 @@ def card_shot(page: Page, name: str) -> Path:
 
 
 def test_readme_screenshots(context: BrowserContext, server: Serve) -> None:
+    shutil.rmtree(FRESH, ignore_errors=True)  # the set below is exactly what this run took
     page = context.new_page()
     cdp, authenticator_id = virtual_authenticator(context, page)
     auth = AuthUI(page)
@@ -159,7 +194,9 @@ def test_readme_screenshots(context: BrowserContext, server: Serve) -> None:
     auth.submit("confirmSignIn")
     auth.expect_signed_in(NAME)
 
-    assert sorted(p.stem for p in FRESH.glob("*.png")) == sorted(README_SET)
+    taken = {p.stem for p in FRESH.glob("*.png")}
+    assert taken >= set(README_SET), set(README_SET) - taken
+    assert len(taken) == 4 * len(STEPS)  # light, dark, desktop, phone of every step
     README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for name in README_SET:
         fresh, committed = FRESH / f"{name}.png", README_SCREENSHOTS / f"{name}.png"

@@ -20,7 +20,7 @@ from nicegui_authenticator.ui.hosted.command import DB_FILE, UsageError, banner,
 SERVE_OPTIONS = [
     "--endpoint", "--host", "--port", "--title", "--logo", "--brand-color", "--issuer", "--theme", "--language",
     "--languages", "--allow-redirect",
-    "--data-dir", "--allow-non-loopback", "--initial-screen",
+    "--data-dir", "--allow-non-loopback", "--initial-screen", "--dark",
     # every backend option, from backend.command_line.add_backend_options
     "--db", "--mode", "--mfa", "--mfa-types", "--sign-in-with", "--flow", "--no-self-sign-up", "--passkeys",
     "--no-passkeys", "--rp-id", "--origin", "--path", "--namespace", "--dev", "--outbox-file",
@@ -191,3 +191,26 @@ def test_initial_screen_and_email_mfa_on_sign_up_reach_the_page_and_the_backend(
     assert plan.settings is not None and plan.settings.enrols_email_mfa_on_sign_up
     with pytest.raises(SystemExit):
         parse("--initial-screen", "signed-in")
+
+
+@pytest.mark.parametrize(
+    ("given", "dark"), [((), None), (("--dark", "on"), True), (("--dark", "off"), False)]
+)
+def test_dark_follows_the_browser_unless_forced(
+    tmp_path: Path, given: tuple[str, ...], dark: bool | None
+) -> None:
+    plan = plan_from_args(parse("--data-dir", str(tmp_path), *given))
+    assert plan.config.dark is dark
+
+
+def test_a_brand_colour_with_too_little_contrast_is_adjusted_and_reported(tmp_path: Path) -> None:
+    plan = plan_from_args(parse("--data-dir", str(tmp_path), "--brand-color", "#5898d4"))
+    assert plan.config.brand_color == "#5898d4"  # what was asked stays on record
+    assert plan.config.palette.light != "#5898d4"
+    assert "warning: brand colour #5898d4 has 3.06:1" in banner(plan)
+
+
+def test_a_readable_brand_colour_is_used_as_given(tmp_path: Path) -> None:
+    plan = plan_from_args(parse("--data-dir", str(tmp_path), "--brand-color", "#0f766e"))
+    assert plan.config.palette.light == "#0f766e"
+    assert "warning" not in banner(plan)

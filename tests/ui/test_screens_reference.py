@@ -73,7 +73,12 @@ async def test_wrong_password_keeps_values_then_signs_in(user: User, serve: Setu
     assert element_in(user, "signIn", "authenticator-username").value == "alice"
     password = element_in(user, "signIn", "authenticator-password")
     assert password.error == "Incorrect username or password."  # also under the field
+    # ... tied to the input, and not a second live region (the banner is the one that announces it)
+    assert password.props["aria-invalid"] == "true"
+    assert "error-message" not in password.props
+    assert password.props["aria-describedby"].startswith("na-error-")
     password.value = STRONG
+    assert "aria-invalid" not in password.props
     await submit(user, "signIn")
     await wait_for_screen(user, "signed_in")
     assert text_of(user, "authenticator-signed-in") == "Signed in as: alice"
@@ -186,6 +191,11 @@ async def test_new_password_for_admin_created_user(user: User, serve: Setup) -> 
     await sign_in(user, "frank", STRONG)
     await wait_for_screen(user, "new_password")
     await user.should_see(marker="authenticator-newPassword-rules")
+    rules = user.find(marker="authenticator-newPassword-rules").elements.pop()
+    new_password = element_in(user, "confirmSignIn", "authenticator-newPassword")
+    assert new_password.props["aria-describedby"] == rules.props["id"]  # the rules describe the input
+    assert "aria-live" not in rules.props  # the banner is the screen's one live region
+    await user.should_see("(not met)")  # each rule's state in text, not only an icon
     await fill(user, "confirmSignIn", {"newPassword": NEWER, "confirmPassword": "different"})
     confirm = element_in(user, "confirmSignIn", "authenticator-confirmPassword")
     assert confirm.error == "Passwords do not match."  # live, before any submit

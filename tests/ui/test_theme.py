@@ -11,15 +11,14 @@ from nicegui import ui
 from nicegui.testing import User
 from nicegui_authenticator.client import InProcessApi
 from nicegui_authenticator.ui.components.authenticator import Authenticator
-from nicegui_authenticator.ui.components.theme_tokens import (
-    DERIVED,
-    TOKENS,
-    Theme,
-    brand_shades,
+from nicegui_authenticator.ui.components.palette import (
+    DARK_SURFACE,
+    WHITE,
+    brand_palette,
     contrast_ratio,
-    load_theme,
-    relative_luminance,
+    parse_hex,
 )
+from nicegui_authenticator.ui.components.theme_tokens import DERIVED, TOKENS, Theme, load_theme
 from nicegui_authenticator.ui.hosted.cli import build_parser
 from nicegui_authenticator.ui.hosted.command import UsageError, plan_from_args
 from nicegui_authenticator.ui.hosted.config import HostedConfig
@@ -33,7 +32,7 @@ THEMES = ROOT / "examples" / "themes"
 
 
 def _declared_defaults() -> dict[str, str]:
-    block = re.search(r"\.na-root \{(?P<body>[^}]*)\}", CSS)
+    block = re.search(r"\.na-root, \.na-account-menu-modal \{(?P<body>[^}]*)\}", CSS)
     assert block is not None
     return dict(re.findall(r"--na-([\w-]+):\s*([^;]+);", block["body"]))
 
@@ -44,38 +43,39 @@ def test_every_token_is_declared_in_the_stylesheet_with_its_default() -> None:
 
 
 def test_the_stylesheet_uses_tokens_not_literal_colours_or_radii() -> None:
-    rules = CSS[CSS.index("}") + 1 :]  # everything after the token block
+    dark_tokens = CSS.index(".body--dark .na-root, .body--dark .na-account-menu-modal {")
+    rules = CSS[CSS.index("}", dark_tokens) + 1 :]  # everything after the light and dark token blocks
     assert re.findall(r"#[0-9a-fA-F]{3,6}\b", rules) == []
     assert re.findall(r"border-radius:\s*[0-9.]+(?:rem|px)", rules) == []
     used = set(re.findall(r"var\(--na-([\w-]+)\)", rules))
     assert used >= set(TOKENS) - {"color-background"} and used >= set(DERIVED)
 
 
+def _hex_contrast(first: str, second: tuple[int, int, int]) -> float:
+    rgb = parse_hex(first)
+    assert rgb is not None
+    return contrast_ratio(rgb, second)
+
+
 @pytest.mark.parametrize(
     "brand", ["#1d4ed8", "#166534", "#f5b301", "#ffffff", "#000000", "#808080", "#5898d4"]
 )
-def test_the_brand_derives_visible_shades_and_the_more_legible_text(brand: str) -> None:
-    shades = brand_shades(brand)
-    assert (
-        shades["color-brand-hover"] != brand and shades["color-brand-active"] != shades["color-brand-hover"]
-    )
-    # hover and pressed move the same way, pressed further
-    step = relative_luminance(shades["color-brand-hover"]) - relative_luminance(brand)
-    further = relative_luminance(shades["color-brand-active"]) - relative_luminance(brand)
-    assert abs(further) > abs(step) > 0 and step * further > 0
-    on_brand = shades["color-on-brand"]
-    other = "#111111" if on_brand == "#ffffff" else "#ffffff"
-    assert contrast_ratio(brand, on_brand) >= contrast_ratio(brand, other)
-    assert shades["color-brand-focus"].startswith("rgba(")
-    assert contrast_ratio(shades["color-brand-text"], "#ffffff") >= 4.5
+def test_a_theme_brand_reads_on_the_light_and_the_dark_card(brand: str) -> None:
+    """The theme's brand goes through the palette: white text on it and it on white (light card),
+    it on the dark card; the stylesheet derives hover, pressed and focus from it per scheme."""
+    css = Theme.from_mapping({"color-brand": brand}).css_declarations()
+    light = re.search(r"--na-brand-color: (#[0-9a-f]{6});", css)
+    dark = re.search(r"--na-brand-color-dark: (#[0-9a-f]{6});", css)
+    assert light is not None and dark is not None
+    assert _hex_contrast(light[1], WHITE) >= 4.5
+    assert _hex_contrast(dark[1], DARK_SURFACE) >= 4.5
 
 
-def test_a_yellow_brand_gets_dark_text_and_a_blue_one_white() -> None:
-    assert brand_shades("#f5b301")["color-on-brand"] == "#111111"
-    assert brand_shades("#f5b301")["color-brand-text"] != "#f5b301"  # yellow links would not read on white
-    assert brand_shades("#166534")["color-brand-text"] == "#166534"
-    assert brand_shades("#1d4ed8")["color-on-brand"] == "#ffffff"
-    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+def test_a_yellow_brand_is_darkened_for_white_text_and_a_green_one_kept() -> None:
+    sunrise = brand_palette("#f5b301")
+    assert sunrise.light != "#f5b301" and sunrise.warnings  # yellow links would not read on white
+    assert brand_palette("#166534").light == "#166534" and brand_palette("#166534").warnings == ()
+    assert contrast_ratio((0, 0, 0), WHITE) == pytest.approx(21.0)
 
 
 @pytest.mark.parametrize(
@@ -96,13 +96,14 @@ def test_values_that_are_not_what_the_token_takes_are_refused(
         Theme.from_mapping(values)
 
 
-def test_a_theme_declares_what_it_sets_and_the_brand_its_shades() -> None:
+def test_a_theme_declares_what_it_sets_and_the_brand_its_two_variants() -> None:
     theme = Theme.from_mapping({"color-brand": "#166534", "radius-card": "0", "color-on-brand": "#fefefe"})
-    declared = theme.declared()
-    assert declared["color-on-brand"] == "#fefefe"  # set explicitly: kept over the derivation
-    assert declared["color-brand-hover"] == brand_shades("#166534")["color-brand-hover"]
     css = theme.css_declarations()
-    assert "--na-radius-card: 0;" in css and "--q-primary: #166534;" in css
+    assert "--na-color-on-brand: #fefefe;" in css  # set explicitly: kept over the derivation
+    assert "--na-color-brand-hover" not in css  # derived by the stylesheet, per scheme
+    palette = brand_palette("#166534")
+    assert f"--na-brand-color: {palette.light};" in css and f"--na-brand-color-dark: {palette.dark};" in css
+    assert "--na-radius-card: 0;" in css
     assert Theme.from_mapping({"radius-card": "0"}).css_declarations() == "--na-radius-card: 0;"
 
 
@@ -127,8 +128,8 @@ async def test_the_element_carries_its_theme(user: User) -> None:
     await user.open("/")
     await wait_for_screen(user, "sign_in")
     style = root(user).style
-    assert style["--na-color-brand"] == "#f5b301" and style["--q-primary"] == "#f5b301"
-    assert style["--na-color-on-brand"] == "#111111"
+    palette = brand_palette("#f5b301")  # too light for white text or links: darkened, with a warning
+    assert style["--na-brand-color"] == palette.light and style["--na-brand-color-dark"] == palette.dark
 
 
 async def test_without_a_theme_the_element_sets_no_tokens(user: User) -> None:

@@ -148,6 +148,7 @@ class AccountMenu(ui.element):
             ui.add_css(_MODAL_CSS)
             with self, ui.dialog() as dialog, ui.card().classes("na-account-menu-modal") as card:
                 hook(card, "account-menu-modal")
+                dialog.props["aria-label"] = self._say("account_menu.sign_in")  # role=dialog needs a name
                 close = ui.button(icon="close", on_click=dialog.close, color=None)
                 close.props("flat round dense").classes("na-account-menu-close")
                 close.props["aria-label"] = self._say("account_menu.close")

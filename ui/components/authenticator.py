@@ -72,7 +72,7 @@ from .messages import effective_catalog
 from .resend_cooldown import ResendCooldown, is_resend
 from .screen_slots import ScreenSlots
 from .screens import ScreenContext, renderer_for
-from .theme import ensure_styles
+from .theme import brand_style, ensure_styles, theme_style
 from .theme_tokens import Theme
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
@@ -117,6 +117,10 @@ class Authenticator(ui.element):
         cookie lives in the browser; needs an :class:`AuthClient`, see ``browser_fetch.py``)
     :param browser_endpoint: in browser mode, the endpoint as the browser reaches it
         (default: the AuthClient's endpoint)
+    :param brand_color: hex colour for buttons, links and focus rings; one with too little contrast
+        is adjusted (a warning is logged), and a lighter variant is derived for dark mode
+    :param heading_level: 1 when the card is the page's main content (each screen's title is then
+        the page's ``<h1>``), else 2
     """
 
     def __init__(
@@ -141,6 +145,8 @@ class Authenticator(ui.element):
         resend_cooldown: float = 30.0,
         session: SessionMode = "server",
         browser_endpoint: str | None = None,
+        brand_color: str | None = None,
+        heading_level: int = 2,
     ) -> None:
         offered = canonical_tags(languages)
         forced = _offered(language, offered) if language else None  # refused before any element exists
@@ -167,6 +173,7 @@ class Authenticator(ui.element):
         self._catalog = effective_catalog(catalog, self._language)
         self._on_auth_change = on_auth_change
         self._show_signed_in = show_signed_in
+        self._heading_level = heading_level
         self._browser_id = current_browser_id()
         self._rendered: Screen | None = None
         self._views: list[FormView] = []
@@ -187,8 +194,10 @@ class Authenticator(ui.element):
         ensure_assets()
         ensure_styles()
         self.classes("na-root")
+        if brand_color is not None:
+            self.style(brand_style(brand_color))
         if tokens is not None and tokens.values:
-            self.style(tokens.css_declarations())
+            self.style(theme_style(tokens))  # after brand_color: the theme's brand wins
         self._mark_language()
         hook(self, "authenticator")
         with self.default_slot:
@@ -419,6 +428,7 @@ class Authenticator(ui.element):
             on_dismiss=self._dismiss_suggestion,
             on_bare_submit=self._bare_submit,
             drafts=self._drafts,
+            heading_level=self._heading_level,
             field_overrides=self._field_overrides.get(screen.name.value, {}),
         )
         with self._region, ui.card().classes("na-card").props("flat bordered"):

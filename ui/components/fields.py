@@ -47,16 +47,42 @@ class FieldHandle:
         return self.read()
 
     def set_error(self, message: str | None) -> None:
+        """Show ``message`` under the field and tie it to the input (or clear both).
+
+        The text goes in our own element in Quasar's ``error`` slot, not in
+        ``error-message``: Quasar renders that with ``role=alert``, a second
+        announcement of what the screen's one live region (the error banner)
+        already says. ``aria-invalid`` and ``aria-describedby`` let a screen
+        reader read the error when the person returns to the field.
+        """
+        if self.error_label is not None:
+            self.error_label.text = message or ""
         if isinstance(self.element, ui.input):
             self.element.error = message
+            self.element.props.pop("error-message", None)
+            if message:
+                self.element.props["aria-invalid"] = "true"
+            else:
+                self.element.props.pop("aria-invalid", None)
+            self.element.props["aria-describedby"] = _described_by(self, with_error=bool(message))
+            self.element.update()
         elif self.error_label is not None:
-            self.error_label.text = message or ""
             self.error_label.set_visibility(bool(message))
 
     def set_enabled(self, enabled: bool) -> None:
         for element in (self.element, *self.extras):
             if isinstance(element, DisableableElement | ChoiceRadio):
                 element.set_enabled(enabled)
+
+
+def _described_by(handle: FieldHandle, *, with_error: bool) -> str | None:
+    """The ids that describe the input: its error (when shown), then the password rules."""
+    ids = []
+    if with_error and handle.error_label is not None:
+        ids.append(str(handle.error_label.props["id"]))
+    if handle.checklist is not None:
+        ids.append(str(handle.checklist.element.props["id"]))
+    return " ".join(ids) or None
 
 
 def _hidden(spec: FormField, value: str) -> FieldHandle:
@@ -91,11 +117,9 @@ def _input(
     on_change: OnChange,
 ) -> FieldHandle:
     password = spec.is_password
-    element = ui.input(
-        translate(spec.label, catalog),
-        value=value,
-        password=password,
-    ).props("outlined no-error-icon")
+    element = ui.input(translate(spec.label, catalog), value=value, password=password).props(
+        "outlined no-error-icon"
+    )
     element.without_auto_validation()  # errors are ours (machine + live checks), not NiceGUI's
     element.props["name"] = spec.name
     if spec.input_type in ("email", "tel", "number"):
@@ -122,39 +146,50 @@ def _input(
     hook(element, field_hook(spec.name))
     element.on("keydown.enter", on_enter)
     if password:
-        _password_toggle(element, translate(Msg("action.show_password"), catalog))
+        _password_toggle(element, catalog)
+    with element.add_slot("error"):
+        error_label = ui.label("").classes("na-input-error")
+    error_label.props["id"] = f"na-error-{element.id}"
 
-    handle = FieldHandle(spec, element, read=lambda: element.value or "")
+    handle = FieldHandle(spec, element, read=lambda: element.value or "", error_label=error_label)
     if spec.kind is FieldKind.NEW_PASSWORD and spec.policy is not None:
         handle.checklist = PasswordChecklist(spec.policy, spec.name, catalog)
         handle.checklist.update(value)
+        element.props["aria-describedby"] = _described_by(handle, with_error=False)
     element.on_value_change(lambda _: on_change(handle))
     return handle
 
 
-def _password_toggle(element: ui.input, label: str) -> None:
-    """A show/hide button for a password: keyboard-reachable, labelled, drawn in SVG.
+def _password_toggle(element: ui.input, catalog: Mapping[str, Template] | None) -> None:
+    """A real button after the input that shows or hides the password.
 
-    NiceGUI's own toggle draws a font glyph, which costs the whole icon font on
-    the first screen (see ``svg_icons``); this one behaves the same way.
+    Its name says what it will do ("Show password" / "Hide password") and
+    changes with it; it is in the tab order and never ``aria-hidden`` (Quasar's
+    own toggle is an icon, which is). Enter on it toggles rather than submitting
+    the form the field belongs to.
     """
+    show, hide = (
+        translate(Msg("action.show_password"), catalog),
+        translate(Msg("action.hide_password"), catalog),
+    )
 
     def toggle() -> None:
         hidden = element.props.get("type") == "password"
         element.props["type"] = "text" if hidden else "password"
-        icon.props["name"] = svg_icons.EYE if hidden else svg_icons.EYE_SLASHED
         element.update()
-        icon.update()
+        button.props["aria-label"] = hide if hidden else show
+        button.props["icon"] = svg_icons.EYE if hidden else svg_icons.EYE_SLASHED
+        button.update()
 
     with element.add_slot("append"):
-        icon = ui.icon(svg_icons.EYE_SLASHED).style("cursor: pointer").on("click", toggle)
-    icon.props["role"] = "button"
-    icon.props["tabindex"] = "0"
-    icon.props["aria-label"] = label
-    hook(icon, f"{field_hook(element.props.get('name', ''))}-toggle")
-    # Enter/Space toggle like a click; .stop keeps Enter from submitting the form.
-    icon.on("keydown.enter.stop.prevent", js_handler="(e) => e.target.click()")
-    icon.on("keydown.space.stop.prevent", js_handler="(e) => e.target.click()")
+        button = ui.button(
+            icon=svg_icons.EYE_SLASHED, on_click=toggle, color=None
+        )  # inline SVG, no icon font
+    button.props("flat round dense").classes("na-password-toggle")
+    button.props["type"] = "button"
+    button.props["aria-label"] = show
+    button.on("keydown.enter.stop", js_handler="() => {}")
+    hook(button, f"{field_hook(element.props.get('name', ''))}-toggle")
 
 
 def build_field(

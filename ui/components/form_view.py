@@ -38,11 +38,12 @@ class ButtonStyle(StrEnum):
 _POINTING_ICONS = frozenset({"login", "logout", "arrow_back", "arrow_forward"})
 
 _BUTTON_PROPS: Mapping[ButtonStyle, str] = {
-    ButtonStyle.PRIMARY: "unelevated no-caps color=primary",
+    # The text colour is a token: white on the light card's brand, near-black on the dark one.
+    ButtonStyle.PRIMARY: "unelevated no-caps color=primary text-color=na-on-brand",
     ButtonStyle.SECONDARY: "outline no-caps color=primary",
     ButtonStyle.LINK: "flat no-caps dense color=primary",
     ButtonStyle.DANGER: "flat no-caps dense color=negative",
-    ButtonStyle.PROVIDER: "outline no-caps color=grey-9",
+    ButtonStyle.PROVIDER: "outline no-caps",  # the card's text colour, in light and dark
 }
 
 

@@ -42,6 +42,7 @@ DEFAULT_PORT: Final = 8080
 DEFAULT_DATA_DIR: Final = Path(".nicegui-authenticator")
 DB_FILE: Final = "nicegui-authenticator.sqlite3"
 LOGO_ROUTE: Final = "/_nicegui_authenticator/logo"
+DARK_CHOICES: Final[dict[str, bool | None]] = {"auto": None, "on": True, "off": False}
 
 # Options of add_backend_options that only configure the embedded backend
 # (``--namespace`` is shared: it also names the remote endpoint's namespace).
@@ -104,7 +105,17 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     page.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     page.add_argument("--title", help="name shown above the sign-in card and as the page title")
     page.add_argument("--logo", metavar="URL_OR_FILE", help="logo image: a URL, or a local image file")
-    page.add_argument("--brand-color", metavar="COLOR", help="primary colour, e.g. '#0f766e'")
+    page.add_argument(
+        "--brand-color",
+        metavar="COLOR",
+        help="primary colour, e.g. '#0f766e' (adjusted, with a warning, when its contrast is too low)",
+    )
+    page.add_argument(
+        "--dark",
+        choices=sorted(DARK_CHOICES),
+        default="auto",
+        help="colour scheme: auto follows the browser's setting (default), on or off forces dark or light",
+    )
     page.add_argument("--issuer", help="name authenticator apps show for TOTP codes (default: --title)")
     page.add_argument(
         "--theme",
@@ -280,6 +291,7 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         title=ns.title,
         logo=logo,
         brand_color=brand_color,
+        dark=DARK_CHOICES[getattr(ns, "dark", "auto")],
         issuer=ns.issuer or ns.title or "nicegui-authenticator",
         redirect_policy=policy,
         dev_outbox="/dev/outbox" if settings is not None else None,
@@ -338,7 +350,12 @@ def _session_options(session: str, settings: BackendSettings | None) -> dict[str
 
 
 def banner(plan: ServePlan) -> str:
-    """What ``serve`` prints at start; loud in development mode."""
+    """What ``serve`` prints at start; loud in development mode. Brand colour adjustments come first."""
+    adjusted = "".join(f"nicegui-authenticator: warning: {w}\n" for w in plan.config.palette.warnings)
+    return adjusted + _start_banner(plan)
+
+
+def _start_banner(plan: ServePlan) -> str:
     url = plan.public_url
     if plan.settings is None:
         return f"nicegui-authenticator: login page on {url} (backend: {plan.endpoint})"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ...state_machine.screen_names import ScreenName
+from ..components.palette import BrandPalette, brand_palette
 from ..components.theme_tokens import Theme
 from .redirects import RedirectPolicy
 
@@ -32,14 +33,16 @@ class HostedConfig:
     """The hosted page's branding, TOTP issuer and redirect policy.
 
     ``dev_outbox`` is the path of the development outbox page; when set the
-    page carries a development-mode banner linking to it. ``language`` forces
-    one language; otherwise each browser gets its own among ``languages`` (all
-    shipped ones by default) and a switcher offers them.
+    page carries a development-mode banner linking to it. ``dark`` is the
+    colour scheme: None follows the browser's ``prefers-color-scheme``.
+    ``language`` forces one language; otherwise each browser gets its own among
+    ``languages`` (all shipped ones by default) and a switcher offers them.
     """
 
     title: str | None = None
     logo: str | None = None
     brand_color: str | None = None
+    dark: bool | None = None
     issuer: str = "nicegui-authenticator"
     redirect_policy: RedirectPolicy = field(default_factory=RedirectPolicy)
     dev_outbox: str | None = None
@@ -48,3 +51,15 @@ class HostedConfig:
     theme: Theme | None = None
     authenticator_options: Mapping[str, Any] = field(default_factory=dict)
     initial_screen: ScreenName | None = None  # the screen / opens on without ?screen=
+
+    @property
+    def palette(self) -> BrandPalette:
+        """The brand colour made readable on the light and the dark card (the default brand without one).
+
+        A theme's ``color-brand`` wins over ``brand_color``, as it does on the card
+        (the element's own style beats the page's ``:root``).
+        """
+        themed = self.theme.palette() if self.theme is not None else None
+        if themed is not None:
+            return themed
+        return brand_palette(self.brand_color) if self.brand_color else brand_palette()

@@ -12,6 +12,7 @@ page next to :func:`~..components.protected.protected` pages.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -67,6 +68,12 @@ def sign_in_page(
     return element
 
 
+def _name_the_loading_bar(tag: str) -> None:
+    """Give Quasar's page loading bar (``role=progressbar``, shown while a request runs) a name in ``tag``."""
+    label = json.dumps(translate(Msg("page.loading"), catalog_for(tag)))
+    ui.run_javascript(f"Quasar.LoadingBar.setDefaults({{'aria-label': {label}}})")
+
+
 def _dev_banner(outbox: str) -> None:
     """The on-page half of "loud": the command prints the other half at start.
 
@@ -85,16 +92,22 @@ def _dev_banner(outbox: str) -> None:
         ui.label(". Not for real accounts.").classes("inline")
 
 
+# The page around the card, with light and dark values like the card's tokens
+# (assets/authenticator.css): --na-page-bg behind the card, --na-dev-* for the banner.
 _PAGE_CSS: Final = """
-.na-dev-banner { padding: .6rem 1rem; background: #fef3c7; color: #78350f;
-  border-bottom: 2px solid #f59e0b; font-size: .9rem; text-align: center; line-height: 1.5; }
+.na-hosted-main { --na-page-bg: #f3f4f6; --na-dev-bg: #fef3c7; --na-dev-text: #78350f;
+  --na-dev-border: #f59e0b; --na-dev-link: #92400e; }
+.body--dark .na-hosted-main { --na-page-bg: #111418; --na-dev-bg: #3b2a06; --na-dev-text: #fde7b0;
+  --na-dev-border: #b7791f; --na-dev-link: #fcd57a; }
+.na-dev-banner { padding: .6rem 1rem; background: var(--na-dev-bg); color: var(--na-dev-text);
+  border-bottom: 2px solid var(--na-dev-border); font-size: .9rem; text-align: center; line-height: 1.5; }
 .na-dev-banner-title { display: inline; font-weight: 700; text-transform: uppercase; letter-spacing: .04em;
   margin-right: .5rem; }
-.na-dev-banner-link { color: #92400e; font-weight: 600; text-decoration: underline; }
-.na-hosted-main { min-height: 100vh; background: var(--na-color-background, #f3f4f6);
+.na-dev-banner-link { color: var(--na-dev-link); font-weight: 600; text-decoration: underline; }
+.na-hosted-main { min-height: 100vh; background: var(--na-color-background, var(--na-page-bg));
   font-family: var(--na-font-family, inherit); }
 .na-hosted-languages { display: flex; justify-content: flex-end; width: 100%; max-width: var(--na-width-card, 28rem); }
-.na-hosted-languages .na-language-switcher { min-width: 11rem; background: #fff; }
+.na-hosted-languages .na-language-switcher { min-width: 11rem; background: var(--na-page-bg); }
 """
 
 
@@ -117,18 +130,21 @@ def _mark_page_language(tag: str, *, title: str | None) -> None:
     """The document's ``lang``, ``dir`` and title: the whole page, menus included, follows the language."""
     ui.query("html").props(f"lang={tag} dir={language_for(tag).direction.value}")
     ui.page_title(title or translate(Msg("tab.sign_in"), catalog_for(tag)))
+    _name_the_loading_bar(tag)
 
 
 def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> None:
     """Register the login page at ``/`` for ``api`` with the given look and redirect policy."""
 
+    palette = config.palette  # checked (and any adjustment reported) once, at start
+
     # An async page gets NiceGUI's response timeout (3 s by default, then a 500); the
     # wait below is bounded well inside the larger one given here, even on a busy loop.
-    @ui.page("/", title=config.title or "Sign in", response_timeout=10)
+    @ui.page("/", title=config.title or "Sign in", dark=config.dark, response_timeout=10)
     async def login_page(redirect: str | None = None, screen: str | None = None) -> None:
         ui.add_css(_PAGE_CSS)
-        if config.brand_color:
-            ui.colors(primary=config.brand_color)
+        ui.add_css(f":root {{ --na-brand-color: {palette.light}; --na-brand-color-dark: {palette.dark}; }}")
+        ui.colors(primary=palette.light)
         ui.query(".nicegui-content").classes("p-0 gap-0")
         with ui.column().classes("na-hosted-main w-full items-center gap-0") as main:
             if config.theme is not None and config.theme.values:
@@ -144,6 +160,7 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
                     issuer=config.issuer,
                     title=config.title,
                     logo=config.logo,
+                    heading_level=1,  # the card is the page: each screen's title is its h1
                     language=config.language,
                     languages=config.languages,
                     theme=config.theme,

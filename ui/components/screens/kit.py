@@ -38,10 +38,14 @@ from ..messages import effective_catalog
 
 
 class Heading(TextElement):
-    """A real ``<h2>``, so screen readers announce each screen."""
+    """A real heading (``<h2>`` unless told), so screen readers announce each screen.
 
-    def __init__(self, text: str) -> None:
-        super().__init__(tag="h2", text=text)
+    A page whose main content is the card (the hosted login page) asks for
+    ``<h1>``: the screen's title is then the page's one top-level heading.
+    """
+
+    def __init__(self, text: str, level: int = 2) -> None:
+        super().__init__(tag=f"h{min(max(level, 1), 6)}", text=text)
 
 
 @dataclass(eq=False)
@@ -60,6 +64,7 @@ class ScreenContext:
     on_bare_submit: Callable[[str], Awaitable[None]] | None = None
     drafts: MutableMapping[str, str] = field(default_factory=dict)
     views: list[FormView] = field(default_factory=list)
+    heading_level: int = 2
     field_overrides: Mapping[str, FieldOverride] = field(default_factory=dict)
 
     def t(self, text: Text) -> str:
@@ -104,7 +109,7 @@ class ScreenContext:
 
 
 def heading(ctx: ScreenContext) -> None:
-    hook(Heading(ctx.t(ctx.screen.title)).classes("na-heading"), "authenticator-heading")
+    hook(Heading(ctx.t(ctx.screen.title), ctx.heading_level).classes("na-heading"), "authenticator-heading")
 
 
 def hint(ctx: ScreenContext) -> None:
@@ -113,13 +118,19 @@ def hint(ctx: ScreenContext) -> None:
 
 
 def banners(ctx: ScreenContext) -> None:
-    """The notice (information) and the one error region (``role=alert``)."""
+    """The notice (information) and the error: the screen's one live region.
+
+    The error is ``role=alert``; the notice is ``role=status`` only when no
+    error is shown, so one event is announced once (field errors are tied to
+    their inputs instead, see :meth:`..fields.FieldHandle.set_error`).
+    """
     screen = ctx.screen
     if screen.notice is not None:
         with ui.element("div").classes("na-banner na-notice"):
             ui.icon(svg_icons.INFO).props('aria-hidden="true"')
             text = ui.label(ctx.t(screen.notice)).classes("na-banner-text")
-        text.props["role"] = "status"
+        if screen.error is None:
+            text.props["role"] = "status"
         hook(text, "authenticator-notice")
     if screen.error is not None:
         with ui.element("div").classes("na-banner na-error"):
@@ -243,7 +254,7 @@ def signed_in_as(ctx: ScreenContext) -> None:
     if user is None:
         return
     with ui.element("div").classes("na-signed-in"):
-        ui.icon("account_circle", size="1.75rem", color="primary")
+        ui.icon("account_circle", size="1.75rem", color="primary").props('aria-hidden="true"')
         text = ctx.t(Msg("signed_in.as", MappingProxyType({"username": user.display_name})))
         hook(ui.label(text), "authenticator-signed-in")
 
