@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # (which cannot follow setuptools' import hook) type-checks the installed names.
 EDITABLE := --config-settings editable_mode=strict
 
-.PHONY: run test test-floors install install-test chromium axe lint typecheck pytest docs bench clean
+.PHONY: run test test-floors install install-test install-bench chromium axe lint typecheck pytest docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,7 +73,11 @@ test-floors:
 	$(FLOORS_VENV)/bin/pip check
 	$(FLOORS_VENV)/bin/pytest -m "not browser" -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: install-test
+install-bench: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,docs,bench]' $(EDITABLE)
+
+# Every bench bounds its own time and needs no input; bench/benchkit/ holds their shared plumbing.
+bench: install-bench chromium
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:

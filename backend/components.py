@@ -13,6 +13,7 @@ from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
 from .delivery import CodeDelivery
 from .groups import Groups
+from .hashing import HashingGate
 from .passkeys import Passkeys
 from .passwords import PasswordHasher
 from .rate_limit import RateLimiter, Subject
@@ -54,7 +55,9 @@ class Components:
             bridges=AutoSignInBridges(store, settings.auto_sign_in_lifetime, settings.challenge_lifetime),
             passkeys=Passkeys(store, settings),
             limiter=RateLimiter(store, settings.rate_limits),
-            hasher=PasswordHasher(settings.password_hash_cost),
+            hasher=PasswordHasher(
+                settings.password_hash_cost, HashingGate(settings.hashing_slots, settings.hashing_deadline)
+            ),
             replies=Replies(settings),
         )
 

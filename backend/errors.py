@@ -32,6 +32,7 @@ class Problem(enum.Enum):
     PASSWORD_REQUIRED_TO_CONFIRM = "password-required-to-confirm"
     TOO_MANY_FAILURES = "too-many-failures"
     TOO_MANY_REQUESTS = "too-many-requests"
+    BUSY = "busy"
     UNKNOWN_PASSKEY = "unknown-passkey"
     PASSKEY_REJECTED = "passkey-rejected"
     PASSKEY_NOT_FOUND = "passkey-not-found"
@@ -91,6 +92,9 @@ _COGNITO: Final[dict[Problem, Wording]] = {
     Problem.TOO_MANY_REQUESTS: Wording(
         "TooManyRequestsException", "Too many requests, please try after some time"
     ),
+    # Not in the recordings: every hashing slot stayed taken (hashing.py); retriable. A name
+    # of its own, so the client says "busy", not "too many attempts" (the person did nothing wrong).
+    Problem.BUSY: Wording("ServiceBusyException", "The server is busy, please try again"),
     Problem.UNKNOWN_PASSKEY: Wording("WebAuthnCredentialNotSupportedException", "Unknown passkey credential"),
     Problem.PASSKEY_REJECTED: Wording("NotAuthorizedException", "Passkey verification failed"),
     Problem.PASSKEY_NOT_FOUND: Wording("ResourceNotFoundException", "Passkey not found"),

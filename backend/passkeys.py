@@ -18,24 +18,12 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.cose import COSEAlgorithmIdentifier
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
+# py_webauthn (and the cryptography it pulls in) is imported by the ceremonies
+# that use it, not here: every `serve` start paid for it, most never need it.
+if TYPE_CHECKING:
+    from webauthn.helpers.cose import COSEAlgorithmIdentifier
 
 from .errors import AuthError, Problem
 from .settings import BackendSettings
@@ -43,11 +31,16 @@ from .store import Store
 
 CHALLENGE_BYTES: Final = 32
 TIMEOUT_MS: Final = 60_000
-ALGORITHMS: Final = [
-    COSEAlgorithmIdentifier.ECDSA_SHA_256,
-    COSEAlgorithmIdentifier.EDDSA,
-    COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256,
-]
+
+
+def _algorithms() -> list[COSEAlgorithmIdentifier]:
+    from webauthn.helpers.cose import COSEAlgorithmIdentifier
+
+    return [
+        COSEAlgorithmIdentifier.ECDSA_SHA_256,
+        COSEAlgorithmIdentifier.EDDSA,
+        COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256,
+    ]
 
 
 @dataclass(frozen=True)
@@ -110,6 +103,15 @@ class Passkeys:
         self, *, user_sub: str, username: str, existing: list[Passkey]
     ) -> tuple[str, str]:
         """``(options JSON, challenge base64url)`` for ``navigator.credentials.create``."""
+        from webauthn import generate_registration_options, options_to_json
+        from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
+        from webauthn.helpers.structs import (
+            AuthenticatorSelectionCriteria,
+            PublicKeyCredentialDescriptor,
+            ResidentKeyRequirement,
+            UserVerificationRequirement,
+        )
+
         challenge = secrets.token_bytes(CHALLENGE_BYTES)
         options = generate_registration_options(
             rp_id=self._settings.rp_id,
@@ -126,19 +128,23 @@ class Passkeys:
             exclude_credentials=[
                 PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id)) for p in existing
             ],
-            supported_pub_key_algs=ALGORITHMS,
+            supported_pub_key_algs=_algorithms(),
         )
         return options_to_json(options), bytes_to_base64url(challenge)
 
     def register(self, *, user_id: int, credential: dict[str, Any], challenge: str, now: float) -> Passkey:
         """Verify an attestation against the server-held ``challenge`` and store the key."""
+        from webauthn import verify_registration_response
+        from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
+        from webauthn.helpers.exceptions import WebAuthnException
+
         try:
             verified = verify_registration_response(
                 credential=credential,
                 expected_challenge=base64url_to_bytes(challenge),
                 expected_rp_id=self._settings.rp_id,
                 expected_origin=list(self._settings.origins),
-                supported_pub_key_algs=ALGORITHMS,
+                supported_pub_key_algs=_algorithms(),
             )
         except (WebAuthnException, ValueError, KeyError, TypeError):
             raise AuthError(Problem.PASSKEY_REJECTED, "Passkey registration could not be verified") from None
@@ -167,6 +173,10 @@ class Passkeys:
 
     def authentication_options(self, *, require_user_verification: bool) -> tuple[str, str]:
         """``(options JSON, challenge base64url)`` for ``navigator.credentials.get``."""
+        from webauthn import generate_authentication_options, options_to_json
+        from webauthn.helpers import bytes_to_base64url
+        from webauthn.helpers.structs import UserVerificationRequirement
+
         challenge = secrets.token_bytes(CHALLENGE_BYTES)
         options = generate_authentication_options(
             rp_id=self._settings.rp_id,
@@ -191,6 +201,10 @@ class Passkeys:
         now: float,
     ) -> None:
         """Verify an assertion by ``user_id``'s passkey and advance its signature counter."""
+        from webauthn import verify_authentication_response
+        from webauthn.helpers import base64url_to_bytes
+        from webauthn.helpers.exceptions import WebAuthnException
+
         passkey = self.get(credential["id"])
         if passkey is None or user_id is None or passkey.user_id != user_id:
             raise AuthError(Problem.UNKNOWN_PASSKEY)

@@ -21,6 +21,7 @@ are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
     MODE  DB  SELF_SIGN_UP  SIGN_IN_WITH  SIGN_UP_ATTRIBUTES  MFA  MFA_TYPES
     FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  AUTO_SIGN_IN  SESSION_LIFETIME
     CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  CORS_ORIGINS  CROSS_SITE_COOKIES
+    HASHING_SLOTS
     PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
     PASSWORD_REQUIRE_DIGITS  PASSWORD_REQUIRE_SYMBOLS  PASSWORD_REJECT_COMMON
 """
@@ -116,6 +117,9 @@ class BackendSettings:
     cross_site_cookies: bool = False  # SameSite=None; Secure; Partitioned (cookies.py)
     # Knobs for tests and operators; the defaults are the production choice.
     password_hash_cost: ScryptCost = field(default_factory=ScryptCost)
+    # Concurrent password hashes (None: one per core) and how long a hash may wait for a slot.
+    hashing_slots: int | None = None
+    hashing_deadline: float = 10.0
     rate_limits: RateLimits = field(default_factory=RateLimits)
     clock: Callable[[], float] = time.time
     code_lifetime: float = 10 * 60
@@ -273,6 +277,7 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "DEV": _as("dev", parse_bool),
     "CORS_ORIGINS": _as("cors_origins", parse_list),
     "CROSS_SITE_COOKIES": _as("cross_site_cookies", parse_bool),
+    "HASHING_SLOTS": _as("hashing_slots", int),
     "PASSWORD_MIN_LENGTH": _as("policy.min_length", int),
     "PASSWORD_REQUIRE_LOWERCASE": _as("policy.require_lowercase", parse_bool),
     "PASSWORD_REQUIRE_UPPERCASE": _as("policy.require_uppercase", parse_bool),

@@ -301,6 +301,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "error.code_expired": "The code has expired. Start again.",
         "error.session_expired": "Your session has expired. Start again.",
         "error.too_many_attempts": "Too many attempts. Wait a moment and try again.",
+        "error.server_busy": "The server is busy. Please try again in a moment.",
         "error.code_delivery": "We could not send the code. Try again in a moment.",
         "error.not_authenticated": "You need to sign in again.",
         "error.invalid_password": "The password does not meet the requirements.",
@@ -368,6 +369,8 @@ ERROR_KEYS: Final[Mapping[str, tuple[str, str | None]]] = MappingProxyType(
         "TooManyRequestsException": ("error.too_many_attempts", None),
         "LimitExceededException": ("error.too_many_attempts", None),
         "TooManyFailedAttemptsException": ("error.too_many_attempts", None),
+        # Our reference backend's answer when every password-hashing slot stays taken.
+        "ServiceBusyException": ("error.server_busy", None),
         "NotAuthenticatedException": ("error.not_authenticated", None),
         "WebAuthnCredentialNotSupportedException": ("error.passkey_unknown", None),
         "CodeDeliveryFailureException": ("error.code_delivery", None),

@@ -167,6 +167,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "انتهت صلاحية الرمز. ابدأ من جديد.",
         "error.session_expired": "انتهت صلاحية الجلسة. ابدأ من جديد.",
         "error.too_many_attempts": "محاولات كثيرة جدًا. انتظر قليلًا ثم حاول مرة أخرى.",
+        "error.server_busy": "الخادم مشغول. حاول مرة أخرى بعد قليل.",
         "error.code_delivery": "تعذّر إرسال الرمز. حاول مرة أخرى بعد قليل.",
         "error.not_authenticated": "يجب أن تسجّل الدخول مرة أخرى.",
         "error.invalid_password": "كلمة المرور لا تستوفي المتطلبات.",

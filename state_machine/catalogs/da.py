@@ -147,6 +147,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Koden er udløbet. Start forfra.",
         "error.session_expired": "Din session er udløbet. Start forfra.",
         "error.too_many_attempts": "For mange forsøg. Vent lidt, og prøv igen.",
+        "error.server_busy": "Serveren er optaget. Prøv igen om et øjeblik.",
         "error.code_delivery": "Vi kunne ikke sende koden. Prøv igen om lidt.",
         "error.not_authenticated": "Du skal logge ind igen.",
         "error.invalid_password": "Adgangskoden opfylder ikke kravene.",

@@ -148,6 +148,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Der Code ist abgelaufen. Bitte beginnen Sie von vorn.",
         "error.session_expired": "Ihre Sitzung ist abgelaufen. Bitte beginnen Sie von vorn.",
         "error.too_many_attempts": "Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es erneut.",
+        "error.server_busy": "Der Server ist ausgelastet. Bitte versuchen Sie es gleich noch einmal.",
         "error.code_delivery": "Wir konnten den Code nicht senden. Bitte versuchen Sie es gleich noch einmal.",
         "error.not_authenticated": "Sie müssen sich erneut anmelden.",
         "error.invalid_password": "Das Passwort erfüllt die Anforderungen nicht.",

@@ -145,6 +145,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "اعتبار کد تمام شده است. از نو شروع کنید.",
         "error.session_expired": "نشست شما منقضی شده است. از نو شروع کنید.",
         "error.too_many_attempts": "تلاش‌ها بیش از حد بود. کمی صبر کنید و دوباره تلاش کنید.",
+        "error.server_busy": "سرور مشغول است. لحظه‌ای بعد دوباره تلاش کنید.",
         "error.code_delivery": "نتوانستیم کد را بفرستیم. کمی بعد دوباره تلاش کنید.",
         "error.not_authenticated": "باید دوباره وارد شوید.",
         "error.invalid_password": "گذرواژه شرایط لازم را ندارد.",

@@ -145,6 +145,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Koodi on vanhentunut. Aloita alusta.",
         "error.session_expired": "Istuntosi on vanhentunut. Aloita alusta.",
         "error.too_many_attempts": "Liian monta yritystä. Odota hetki ja yritä uudelleen.",
+        "error.server_busy": "Palvelin on ruuhkautunut. Yritä hetken kuluttua uudelleen.",
         "error.code_delivery": "Emme voineet lähettää koodia. Yritä hetken kuluttua uudelleen.",
         "error.not_authenticated": "Sinun on kirjauduttava uudelleen.",
         "error.invalid_password": "Salasana ei täytä vaatimuksia.",

@@ -157,6 +157,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Le code a expiré. Recommencez.",
         "error.session_expired": "Votre session a expiré. Recommencez.",
         "error.too_many_attempts": "Trop de tentatives. Patientez un instant, puis réessayez.",
+        "error.server_busy": "Le serveur est occupé. Réessayez dans un instant.",
         "error.code_delivery": "Nous n'avons pas pu envoyer le code. Réessayez dans un instant.",
         "error.not_authenticated": "Vous devez vous reconnecter.",
         "error.invalid_password": "Le mot de passe ne respecte pas les exigences.",

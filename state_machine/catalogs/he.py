@@ -154,6 +154,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "תוקף הקוד פג. יש להתחיל מחדש.",
         "error.session_expired": "תוקף ההתחברות פג. יש להתחיל מחדש.",
         "error.too_many_attempts": "יותר מדי ניסיונות. כדאי להמתין רגע ולנסות שוב.",
+        "error.server_busy": "השרת עמוס. כדאי לנסות שוב בעוד רגע.",
         "error.code_delivery": "לא הצלחנו לשלוח את הקוד. אפשר לנסות שוב בעוד רגע.",
         "error.not_authenticated": "יש להיכנס שוב.",
         "error.invalid_password": "הסיסמה אינה עומדת בדרישות.",

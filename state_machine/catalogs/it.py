@@ -156,6 +156,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Il codice è scaduto. Ricomincia.",
         "error.session_expired": "La sessione è scaduta. Ricomincia.",
         "error.too_many_attempts": "Troppi tentativi. Attendi qualche istante e riprova.",
+        "error.server_busy": "Il server è occupato. Riprova tra un momento.",
         "error.code_delivery": "Non siamo riusciti a inviare il codice. Riprova tra un momento.",
         "error.not_authenticated": "Devi accedere di nuovo.",
         "error.invalid_password": "La password non soddisfa i requisiti.",

@@ -147,6 +147,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Koden er utløpt. Start på nytt.",
         "error.session_expired": "Økten din er utløpt. Start på nytt.",
         "error.too_many_attempts": "For mange forsøk. Vent litt og prøv igjen.",
+        "error.server_busy": "Serveren er opptatt. Prøv igjen om et øyeblikk.",
         "error.code_delivery": "Vi kunne ikke sende koden. Prøv igjen om litt.",
         "error.not_authenticated": "Du må logge på igjen.",
         "error.invalid_password": "Passordet oppfyller ikke kravene.",

@@ -157,6 +157,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Срок действия кода истёк. Начните заново.",
         "error.session_expired": "Сеанс истёк. Начните заново.",
         "error.too_many_attempts": "Слишком много попыток. Подождите немного и попробуйте снова.",
+        "error.server_busy": "Сервер занят. Попробуйте ещё раз чуть позже.",
         "error.code_delivery": "Не удалось отправить код. Попробуйте ещё раз чуть позже.",
         "error.not_authenticated": "Нужно войти снова.",
         "error.invalid_password": "Пароль не соответствует требованиям.",

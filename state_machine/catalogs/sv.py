@@ -145,6 +145,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Koden har gått ut. Börja om.",
         "error.session_expired": "Din session har gått ut. Börja om.",
         "error.too_many_attempts": "För många försök. Vänta en stund och försök igen.",
+        "error.server_busy": "Servern är upptagen. Försök igen om en stund.",
         "error.code_delivery": "Vi kunde inte skicka koden. Försök igen om en stund.",
         "error.not_authenticated": "Du måste logga in igen.",
         "error.invalid_password": "Lösenordet uppfyller inte kraven.",

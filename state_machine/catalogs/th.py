@@ -139,6 +139,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "รหัสหมดอายุแล้ว โปรดเริ่มใหม่",
         "error.session_expired": "เซสชันหมดอายุแล้ว โปรดเริ่มใหม่",
         "error.too_many_attempts": "ลองหลายครั้งเกินไป โปรดรอสักครู่แล้วลองอีกครั้ง",
+        "error.server_busy": "เซิร์ฟเวอร์ไม่ว่าง โปรดลองอีกครั้งในอีกสักครู่",
         "error.code_delivery": "ไม่สามารถส่งรหัสได้ โปรดลองอีกครั้งในอีกสักครู่",
         "error.not_authenticated": "คุณต้องลงชื่อเข้าใช้อีกครั้ง",
         "error.invalid_password": "รหัสผ่านไม่ตรงตามข้อกำหนด",

@@ -157,6 +157,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Термін дії коду минув. Почніть спочатку.",
         "error.session_expired": "Термін дії сеансу минув. Почніть спочатку.",
         "error.too_many_attempts": "Забагато спроб. Зачекайте трохи й спробуйте ще раз.",
+        "error.server_busy": "Сервер зайнятий. Спробуйте ще раз трохи згодом.",
         "error.code_delivery": "Не вдалося надіслати код. Спробуйте ще раз трохи згодом.",
         "error.not_authenticated": "Потрібно ввійти ще раз.",
         "error.invalid_password": "Пароль не відповідає вимогам.",

@@ -276,6 +276,7 @@ def test_server_text_is_shown_verbatim(text: str) -> None:
         ("NotAuthenticatedException", "error.not_authenticated", None),
         ("WebAuthnCredentialNotSupportedException", "error.passkey_unknown", None),
         ("LimitExceededException", "error.too_many_attempts", None),
+        ("ServiceBusyException", "error.server_busy", None),
     ],
 )
 def test_known_error_names_map_to_keys_and_fields(name: str, key: str, field_name: str | None) -> None:

@@ -60,3 +60,35 @@ async def test_an_allowed_host_is_followed_after_sign_in(user: User, tmp_path: P
     await user.open("/?redirect=http://test/after")
     await sign_in(user, name)
     await user.should_see("arrived", retries=100)
+
+
+async def test_the_first_screen_is_in_the_first_html(user: User, tmp_path: Path) -> None:
+    """Issue 15: the sign-in form arrives with the page, not over the websocket after hydration."""
+    add_hosted_pages(in_process_client(reference_backend(tmp_path)), HostedConfig())
+
+    response = await user.http_client.get("/")
+    assert '"data-screen":"sign_in"' in response.text
+    assert '"data-screen":"loading"' not in response.text
+    assert '"data-testid":"authenticator-username"' in response.text
+
+
+async def test_no_icon_on_the_first_screen_needs_the_icon_font(user: User, tmp_path: Path) -> None:
+    """Issue 15: one font glyph makes the browser fetch the whole icon font (~129 KB).
+
+    The sign-in card and the language switcher main added draw their icons as
+    inline SVG (``"<path>|<viewBox>"``), which Quasar renders without the font.
+    """
+    add_hosted_pages(in_process_client(reference_backend(tmp_path)), HostedConfig())
+
+    await user.open("/")
+    await user.should_see(marker="language-switcher")
+    await user.should_see(marker="authenticator-username")
+    icons = [
+        (element.tag, prop, element.props[prop])
+        for element in user.client.elements.values()
+        for prop in ("name", "icon", "dropdown-icon")
+        if (element.tag == "q-icon" or prop != "name") and isinstance(element.props.get(prop), str)
+    ]
+    drawn = {(tag, prop) for tag, prop, _ in icons}
+    assert {("nicegui-select", "dropdown-icon"), ("q-icon", "name")} <= drawn  # the switcher and the eye
+    assert [(tag, name) for tag, _, name in icons if "|" not in name] == []

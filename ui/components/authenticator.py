@@ -20,6 +20,7 @@ Children added with ``with Authenticator(...):`` are shown only while signed in.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
@@ -207,7 +208,18 @@ class Authenticator(ui.element):
         self._content.set_visibility(False)
         self._render()
         on_same_browser(self._other_tab_changed, ignore_source=self._source)
-        background_tasks.create(self._start(first), name="authenticator-start")
+        self._started = background_tasks.create(self._start(first), name="authenticator-start")
+
+    async def ready(self, timeout: float = 1.0) -> bool:
+        """Wait (at most ``timeout`` s) until the first server state is on screen; True if it is.
+
+        A page function that awaits this before returning sends the first
+        screen (the sign-in form) in its HTML instead of a loading screen that
+        the websocket replaces after hydration. Past the timeout the page goes
+        out with the loading screen, and the start goes on in the background.
+        """
+        done, _ = await asyncio.wait({self._started}, timeout=timeout)
+        return bool(done)
 
     @property
     def _machine(self) -> AuthMachine:

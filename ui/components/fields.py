@@ -18,6 +18,7 @@ from nicegui import ui
 from nicegui.elements.mixins.disableable_element import DisableableElement
 
 from ...state_machine import FieldKind, FormField, Msg, Template, translate
+from . import svg_icons
 from .choice_radio import ChoiceRadio
 from .hooks import field_hook, hook
 from .password_rules import PasswordChecklist
@@ -177,11 +178,13 @@ def _password_toggle(element: ui.input, catalog: Mapping[str, Template] | None) 
         element.props["type"] = "text" if hidden else "password"
         element.update()
         button.props["aria-label"] = hide if hidden else show
-        button.props["icon"] = "visibility" if hidden else "visibility_off"
+        button.props["icon"] = svg_icons.EYE if hidden else svg_icons.EYE_SLASHED
         button.update()
 
     with element.add_slot("append"):
-        button = ui.button(icon="visibility_off", on_click=toggle, color=None)
+        button = ui.button(
+            icon=svg_icons.EYE_SLASHED, on_click=toggle, color=None
+        )  # inline SVG, no icon font
     button.props("flat round dense").classes("na-password-toggle")
     button.props["type"] = "button"
     button.props["aria-label"] = show

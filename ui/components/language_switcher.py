@@ -2,9 +2,9 @@
 
 A person who cannot read the page must still find their language, so every
 option is written in its own language and script ("Deutsch", "العربية",
-"日本語"), and the control keeps a language icon (which does not mirror) next
-to it. Picking one re-words the Authenticator in place (what was typed stays)
-and is remembered for this browser (:mod:`..session.language`).
+"日本語"), and the control keeps a language icon (which does not mirror, drawn
+inline by :mod:`.svg_icons`) next to it. Picking one re-words the Authenticator
+in place (what was typed stays) and is remembered for this browser (:mod:`..session.language`).
 
 Usage::
 
@@ -24,6 +24,7 @@ from ...state_machine import Msg, translate
 from ...state_machine.catalogs import catalog_for
 from ...state_machine.languages import canonical_tags, language_for
 from ..session.language import remember_language
+from . import svg_icons
 from .authenticator import Authenticator
 from .hooks import hook
 
@@ -51,8 +52,10 @@ class LanguageSwitcher(ui.select):
         self._authenticator = authenticator
         self._on_change = on_change
         self.props("dense outlined options-dense behavior=menu").classes("na-language-switcher")
+        # Inline SVG, not the icon font: the hosted page's first load stays free of it (svg_icons).
+        self.props["dropdown-icon"] = svg_icons.DROP_DOWN
         with self.add_slot("prepend"):
-            ui.icon("translate", size="1.25rem").props('aria-hidden="true"').classes("na-no-mirror")
+            ui.icon(svg_icons.GLOBE, size="1.25rem").props('aria-hidden="true"').classes("na-no-mirror")
         hook(self, "language-switcher")
         self._label_in(authenticator.language)
 

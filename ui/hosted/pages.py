@@ -138,8 +138,10 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
 
     palette = config.palette  # checked (and any adjustment reported) once, at start
 
-    @ui.page("/", title=config.title or "Sign in", dark=config.dark)
-    def login_page(redirect: str | None = None, screen: str | None = None) -> None:
+    # An async page gets NiceGUI's response timeout (3 s by default, then a 500); the
+    # wait below is bounded well inside the larger one given here, even on a busy loop.
+    @ui.page("/", title=config.title or "Sign in", dark=config.dark, response_timeout=10)
+    async def login_page(redirect: str | None = None, screen: str | None = None) -> None:
         ui.add_css(_PAGE_CSS)
         ui.add_css(f":root {{ --na-brand-color: {palette.light}; --na-brand-color-dark: {palette.dark}; }}")
         ui.colors(primary=palette.light)
@@ -172,3 +174,6 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
                             authenticator, on_change=lambda tag: _mark_page_language(tag, title=config.title)
                         )
         follow_screens_in_history(authenticator)
+        # The first screen goes out in this HTML, not over the websocket after hydration:
+        # "first input visible" then needs no second round trip (issue 15).
+        await authenticator.ready(timeout=1.0)

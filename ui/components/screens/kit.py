@@ -30,6 +30,7 @@ from ....state_machine import (
     Text,
     translate,
 )
+from .. import svg_icons
 from ..field_overrides import FieldOverride
 from ..form_view import ButtonStyle, FormView
 from ..hooks import hook
@@ -126,7 +127,7 @@ def banners(ctx: ScreenContext) -> None:
     screen = ctx.screen
     if screen.notice is not None:
         with ui.element("div").classes("na-banner na-notice"):
-            ui.icon("info").props('aria-hidden="true"')
+            ui.icon(svg_icons.INFO).props('aria-hidden="true"')
             text = ui.label(ctx.t(screen.notice)).classes("na-banner-text")
         if screen.error is None:
             text.props["role"] = "status"
@@ -134,7 +135,7 @@ def banners(ctx: ScreenContext) -> None:
     if screen.error is not None:
         with ui.element("div").classes("na-banner na-error"):
             with ui.element("div").classes("na-banner-main"):
-                ui.icon("error_outline").props('aria-hidden="true"')
+                ui.icon(svg_icons.ALERT).props('aria-hidden="true"')
                 alert = ui.label(ctx.t(screen.error)).classes("na-banner-text")
             if screen.can_retry:
                 retry = ui.button(ctx.t(Msg("action.retry")), on_click=ctx.on_retry)
