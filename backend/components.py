@@ -17,7 +17,7 @@ from .rate_limit import RateLimiter, Subject
 from .sessions import AutoSignInBridges, Challenges, WebSessions
 from .settings import BackendSettings
 from .states import Replies
-from .store import Store
+from .store import Store, open_store
 from .users import User, Users, identifier_key
 
 
@@ -38,7 +38,7 @@ class Components:
 
     @classmethod
     def build(cls, settings: BackendSettings) -> Components:
-        store = Store(settings.db_path)
+        store = open_store(settings.db_path)
         return cls(
             settings=settings,
             store=store,
@@ -74,11 +74,10 @@ class Components:
         Nothing is sent without an account, but the budget is checked and spent
         all the same, so it behaves identically for accounts that do not exist.
         """
-        self.limiter.check_sends(subject, now)
+        self.limiter.spend_send(subject, now)
         if user is not None:
             address = to or user.delivery_address
             self.send_code(key=key_of(user.id), to=address, username=user.username, purpose=purpose, now=now)
-        self.limiter.record_send(subject, now)
 
     @staticmethod
     def subject(username: str, address: str) -> Subject:

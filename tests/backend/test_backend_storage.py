@@ -11,7 +11,7 @@ from backend_support import STRONG, RpcClient, settings
 from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.migrations import LATEST_VERSION
 from nicegui_authenticator.backend.settings import RateLimits, ScryptCost
-from nicegui_authenticator.backend.store import SchemaTooNewError, Store
+from nicegui_authenticator.backend.store import SchemaTooNewError, open_store
 
 USERS = 50
 GENEROUS = RateLimits(failures_per_address=10_000, sends_per_address=10_000)
@@ -84,7 +84,7 @@ async def test_fifty_concurrent_sign_ups_and_sign_ins_survive_a_restart(tmp_path
 
 
 def test_database_is_wal_and_versioned(tmp_path: Path) -> None:
-    store = Store(str(tmp_path / "v.sqlite3"))
+    store = open_store(str(tmp_path / "v.sqlite3"))
     try:
         assert store.schema_version == LATEST_VERSION
         with store.transaction() as db:
@@ -92,20 +92,20 @@ def test_database_is_wal_and_versioned(tmp_path: Path) -> None:
     finally:
         store.close()
     # Opening again does not re-run migrations (the tables already exist).
-    Store(str(tmp_path / "v.sqlite3")).close()
+    open_store(str(tmp_path / "v.sqlite3")).close()
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite3"
-    Store(str(path)).close()
+    open_store(str(path)).close()
     with sqlite3.connect(path) as db:
         db.execute("UPDATE schema_version SET version = ?", (LATEST_VERSION + 1,))
     with pytest.raises(SchemaTooNewError):
-        Store(str(path))
+        open_store(str(path))
 
 
 def test_transactions_roll_back_on_error(tmp_path: Path) -> None:
-    store = Store(str(tmp_path / "t.sqlite3"))
+    store = open_store(str(tmp_path / "t.sqlite3"))
     try:
         with pytest.raises(RuntimeError), store.transaction() as db:
             db.execute("INSERT INTO failures (key, ts) VALUES ('k', 1)")
@@ -122,7 +122,7 @@ def test_expired_rows_do_not_pile_up(tmp_path: Path) -> None:
     from nicegui_authenticator.backend.codes import CodeBook
     from nicegui_authenticator.backend.rate_limit import RateLimiter, Subject
 
-    store = Store(str(tmp_path / "h.sqlite3"))
+    store = open_store(str(tmp_path / "h.sqlite3"))
     try:
         limiter = RateLimiter(store, RateLimits(window_seconds=60))
         limiter.record_failure(Subject("one-off", "10.0.0.1"), now=1000.0)
