@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .codes import CodeBook
-from .delivery import CodeDelivery, CodeMessage, Purpose
+from .delivery import CodeDelivery, CodeMessage, DeliveryFailedError, Purpose
+from .errors import AuthError, Problem
 from .passkeys import Passkeys
 from .passwords import PasswordHasher
 from .rate_limit import RateLimiter, Subject
@@ -57,7 +58,13 @@ class Components:
     def send_code(self, *, key: str, to: str, username: str, purpose: Purpose, now: float) -> None:
         """Issue a fresh code under ``key`` (replacing any older one) and deliver it."""
         code = self.codes.issue(key, now)
-        self.delivery.send(CodeMessage(to=to, username=username, purpose=purpose, code=code, ts=now))
+        try:
+            self.delivery.send(CodeMessage(to=to, username=username, purpose=purpose, code=code, ts=now))
+        except DeliveryFailedError:
+            # Nobody has this code, so it must not count as live (a retried sign-up takes the
+            # name over again); the person is told to retry, with the form still on screen.
+            self.codes.discard(key)
+            raise AuthError(Problem.DELIVERY_FAILED, retriable=True) from None
 
     def send_code_within_budget(
         self,
