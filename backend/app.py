@@ -32,6 +32,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from ..state_machine.visitor_hop import HEADER as VISITOR_HEADER
+from ..state_machine.visitor_hop import verified_visitor
 from . import rpc
 from .admin import Admin
 from .client_address import TrustedProxies
@@ -91,7 +93,13 @@ class ReferenceBackend(Admin):
         return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
     def client_address(self, request: Request) -> str:
-        """The visitor's address (``X-Forwarded-For`` counts only from ``forwarded_allow_ips``)."""
+        """The visitor's address: a signed page's word for it, else the peer (or a trusted proxy's)."""
+        secret = self.settings.visitor_hop_secret
+        told = request.headers.get(VISITOR_HEADER)
+        if secret and told:
+            visitor = verified_visitor(secret, told, self.settings.clock())
+            if visitor is not None:
+                return visitor
         peer = request.client.host if request.client else "unknown"
         return self._proxies.client_address(peer, request.headers.get("x-forwarded-for"))
 

@@ -19,7 +19,7 @@ are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
     MODE  DB  SELF_SIGN_UP  SIGN_IN_WITH  SIGN_UP_ATTRIBUTES  MFA  MFA_TYPES
     FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  AUTO_SIGN_IN  SESSION_LIFETIME
     CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  SMTP_URL  MAIL_FROM  APP_TITLE
-    FORWARDED_ALLOW_IPS
+    FORWARDED_ALLOW_IPS  VISITOR_HOP_SECRET
     PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
     PASSWORD_REQUIRE_DIGITS  PASSWORD_REQUIRE_SYMBOLS
 """
@@ -127,6 +127,8 @@ class BackendSettings:
     app_title: str | None = None  # named in every message; defaults to rp_name
     # Proxies whose X-Forwarded-For names the client (addresses or networks; "*" trusts any).
     forwarded_allow_ips: tuple[str, ...] = ()
+    # Shared with the hosted page, which signs each visitor's address with it (visitor_hop).
+    visitor_hop_secret: str | None = field(default=None, repr=False)
     outbox_file: str | None = None
     path: str = "/aws-blocks/api"
     namespace: str = "authApi"
@@ -196,6 +198,10 @@ class BackendSettings:
                 raise ValueError("--smtp-url needs --mail-from (the sender address)")
         if self.delivery_hook:
             parse_hook(self.delivery_hook)
+        if self.visitor_hop_secret is not None and len(self.visitor_hop_secret) < 32:
+            raise ValueError(
+                "visitor_hop_secret must be at least 32 characters (e.g. `openssl rand -hex 32`)"
+            )
 
     # -- derived views used by the rest of the backend --------------------------------
 
@@ -300,6 +306,7 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "MAIL_FROM": _as("mail_from", str),
     "APP_TITLE": _as("app_title", str),
     "FORWARDED_ALLOW_IPS": _as("forwarded_allow_ips", parse_list),
+    "VISITOR_HOP_SECRET": _as("visitor_hop_secret", str),
     "OUTBOX_FILE": _as("outbox_file", str),
     "PATH": _as("path", str),
     "NAMESPACE": _as("namespace", str),

@@ -22,10 +22,12 @@ from urllib.parse import urlsplit
 import httpx
 import psycopg
 import pytest
-from backend_support import STRONG, MakeBackend, RpcClient, result_of
+from backend_support import STRONG, FakeClock, MakeBackend, RpcClient, result_of
 from nicegui_authenticator.backend.client_address import TrustedProxies
 from nicegui_authenticator.backend.command_line import check_serving, run_backend
 from nicegui_authenticator.backend.settings import BackendSettings, RateLimits
+from nicegui_authenticator.state_machine.visitor_hop import HEADER as VISITOR_HEADER
+from nicegui_authenticator.state_machine.visitor_hop import sign_visitor
 
 CLI = Path(sys.executable).with_name("nicegui-authenticator")
 PROXY = "10.0.0.1"
@@ -217,3 +219,52 @@ def test_backend_workers_share_everything_through_the_database(
                 time.sleep(0.2)
         assert state["state"] == "signedIn" and state["user"]["username"] == "multi"
         assert httpx.get(f"{base}/healthz").status_code == 200
+
+
+HOP_SECRET = "a-secret-the-page-and-backend-share-0123456789"
+
+
+async def _wrong_sign_in_told(backend: Any, told: str | None) -> str:
+    async with RpcClient(backend, address="127.0.0.1") as client:  # every call comes from the page
+        if told is not None:
+            client.http.headers[VISITOR_HEADER] = told
+        state = await client.set("signIn", username="someone", password="Wr0ng-guess!")
+        return str(state.get("errorName"))
+
+
+async def test_a_signed_visitor_address_gives_each_visitor_their_own_budget(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(
+        visitor_hop_secret=HOP_SECRET,
+        rate_limits=RateLimits(failures_per_address=2, failures_per_username=100),
+    )
+    attacker = sign_visitor(HOP_SECRET, "203.0.113.66", clock())
+    for _ in range(2):
+        assert await _wrong_sign_in_told(backend, attacker) == "NotAuthorizedException"
+    assert await _wrong_sign_in_told(backend, attacker) == "TooManyRequestsException"
+    bystander = sign_visitor(HOP_SECRET, "198.51.100.20", clock())
+    assert await _wrong_sign_in_told(backend, bystander) == "NotAuthorizedException"
+
+
+async def test_an_unsigned_or_forged_visitor_address_is_ignored(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(
+        visitor_hop_secret=HOP_SECRET,
+        rate_limits=RateLimits(failures_per_address=2, failures_per_username=100),
+    )
+    forged = [
+        "203.0.113.1",  # no signature at all
+        sign_visitor("not-the-shared-secret-0123456789abcdef", "203.0.113.2", clock()),
+        sign_visitor(HOP_SECRET, "203.0.113.3", clock() - 3600),  # an old, captured header
+        sign_visitor(HOP_SECRET, "203.0.113.4", clock()).replace("203.0.113.4", "203.0.113.5", 1),
+    ]
+    answers = [await _wrong_sign_in_told(backend, told) for told in forged]
+    # All four counted against the page's own address: the third is already over its budget.
+    assert answers == ["NotAuthorizedException"] * 2 + ["TooManyRequestsException"] * 2
+
+
+def test_visitor_hop_secret_must_be_long() -> None:
+    with pytest.raises(ValueError, match="at least 32"):
+        BackendSettings(visitor_hop_secret="short")
