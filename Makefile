@@ -1,6 +1,8 @@
 # The README's two commands are `make run` and `make test`. Both set up a fresh
 # machine themselves: a virtual environment in .venv, the Python packages, and
-# (for the browser tests) Debian's chromium.
+# (for the browser tests) Debian's chromium, and (for the storage and deployment
+# tests, which start their own throw-away servers) Debian's postgresql,
+# redis-server and nginx.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +11,7 @@ BIN := $(VENV)/bin
 # (which cannot follow setuptools' import hook) type-checks the installed names.
 EDITABLE := --config-settings editable_mode=strict
 
-.PHONY: run test install install-test chromium lint typecheck pytest bench clean
+.PHONY: run test install install-test chromium services lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +29,19 @@ chromium:
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-dejavu-core; \
 	fi
 
+# One apt-get run for whichever of the three servers is missing. The tests start
+# their own instances on loopback ports; the packages' own system services are
+# not needed by them.
+services:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; \
+	fi
+
 run: install
 	$(BIN)/nicegui-authenticator serve $(ARGS)
 
@@ -40,7 +55,7 @@ typecheck:
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: install-test chromium lint typecheck
+test: install-test chromium services lint typecheck
 	$(BIN)/pytest --cov=nicegui_authenticator --cov-report=term $(PYTEST_ARGS)
 
 bench: install-test

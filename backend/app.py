@@ -32,8 +32,11 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from ..state_machine.visitor_hop import HEADER as VISITOR_HEADER
+from ..state_machine.visitor_hop import verified_visitor
 from . import rpc
 from .admin import Admin
+from .client_address import TrustedProxies
 from .components import Components
 from .context import Outcome
 from .context import Request as CallRequest
@@ -43,6 +46,7 @@ from .service import AuthService
 from .settings import BackendSettings
 
 ALL_METHODS: Final = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+HEALTH_PATH: Final = "/healthz"
 _log = logging.getLogger(__name__)
 
 
@@ -54,7 +58,11 @@ class ReferenceBackend(Admin):
         self._parts = Components.build(self.settings)
         super().__init__(self._parts)
         self._service = AuthService(self._parts)
-        routes: list[BaseRoute] = [Route(self.settings.path, self._endpoint, methods=ALL_METHODS)]
+        self._proxies = TrustedProxies(self.settings.forwarded_allow_ips)
+        routes: list[BaseRoute] = [
+            Route(self.settings.path, self._endpoint, methods=ALL_METHODS),
+            Route(HEALTH_PATH, self._health, methods=["GET", "HEAD"]),
+        ]
         if self.settings.dev:
             routes.extend(outbox_routes(self.list_outbox))
         self.routes: list[BaseRoute] = routes
@@ -72,6 +80,28 @@ class ReferenceBackend(Admin):
         self.close()
 
     # -- HTTP ---------------------------------------------------------------------------
+
+    async def _health(self, request: Request) -> Response:
+        """For load balancers: 200 while the database answers, 503 otherwise."""
+        try:
+            await anyio.to_thread.run_sync(self._parts.store.ping)
+        except Exception as exc:
+            _log.warning("health check: database unavailable (%s)", type(exc).__name__)
+            return JSONResponse(
+                {"status": "unavailable"}, status_code=503, headers={"Cache-Control": "no-store"}
+            )
+        return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+    def client_address(self, request: Request) -> str:
+        """The visitor's address: a signed page's word for it, else the peer (or a trusted proxy's)."""
+        secret = self.settings.visitor_hop_secret
+        told = request.headers.get(VISITOR_HEADER)
+        if secret and told:
+            visitor = verified_visitor(secret, told, self.settings.clock())
+            if visitor is not None:
+                return visitor
+        peer = request.client.host if request.client else "unknown"
+        return self._proxies.client_address(peer, request.headers.get("x-forwarded-for"))
 
     async def _endpoint(self, request: Request) -> Response:
         try:
@@ -101,7 +131,7 @@ class ReferenceBackend(Admin):
         context = CallRequest(
             session_token=request.cookies.get(self.settings.cookie_name),
             bridge_token=request.cookies.get(self.settings.auto_sign_in_cookie_name),
-            address=request.client.host if request.client else "unknown",
+            address=self.client_address(request),
             now=self.settings.clock(),
         )
         try:

@@ -78,8 +78,10 @@ def _wrong(
     problem: Problem,
     detail: str | None = None,
 ) -> NoReturn:
-    """Count a wrong answer: retriable while attempts remain, then the session is gone."""
-    parts.limiter.record_failure(subject, request.now)
+    """Count a wrong answer: retriable while attempts remain, then the session is gone.
+
+    The failure budget was already charged (``spend_attempt`` or ``record_failure``).
+    """
     if parts.challenges.fail(challenge):
         raise AuthError(problem, detail, retriable=True)
     raise AuthError(Problem.ATTEMPTS_EXHAUSTED)
@@ -93,7 +95,7 @@ def _consume(parts: Components, challenge: Challenge) -> None:
 def _answer_code(parts: Components, request: Request, params: Params, challenge: Challenge) -> Outcome:
     user = _user(parts, challenge)
     subject = _subject(parts, request, challenge, user)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     code = params.text("code")
     if challenge.data["mfa"] == "TOTP":
         if user is None or user.totp_secret is None:
@@ -105,6 +107,7 @@ def _answer_code(parts: Components, request: Request, params: Params, challenge:
         result = parts.codes.check(challenge_code_key(challenge.token), code, request.now)
         if result is not CodeCheck.OK:
             _wrong(parts, request, challenge, subject, Problem.CODE_MISMATCH)
+    parts.limiter.refund(attempt)
     _consume(parts, challenge)
     if user is None:  # a code can only be right for an account; kept for the type checker
         raise AuthError(Problem.SESSION_EXPIRED)
@@ -126,6 +129,7 @@ def _answer_mfa_type(parts: Components, request: Request, params: Params, challe
     choice = params.stripped("mfaType").upper()
     if choice not in options:
         subject = _subject(parts, request, challenge, user)
+        parts.limiter.record_failure(subject, request.now)
         _wrong(
             parts,
             request,
@@ -143,11 +147,12 @@ def _answer_mfa_type(parts: Components, request: Request, params: Params, challe
 def _answer_totp_setup(parts: Components, request: Request, params: Params, challenge: Challenge) -> Outcome:
     user = _known_user(parts, challenge)
     subject = _subject(parts, request, challenge, user)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     secret = str(challenge.data["secret"])
     step = matching_step(secret, params.text("code"), request.now)
     if step is None:
         _wrong(parts, request, challenge, subject, Problem.CODE_MISMATCH)
+    parts.limiter.refund(attempt)
     _consume(parts, challenge)
     parts.users.enable_totp(user.id, secret, step)
     return complete_sign_in(parts, request, parts.users.by_id(user.id) or user)
@@ -179,10 +184,11 @@ def _answer_new_password(
 def _answer_password(parts: Components, request: Request, params: Params, challenge: Challenge) -> Outcome:
     user = _user(parts, challenge)
     subject = _subject(parts, request, challenge, user)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     verified = parts.hasher.verify(params.text("password"), None if user is None else user.password_hash)
     if user is None or not verified:
         _wrong(parts, request, challenge, subject, Problem.BAD_CREDENTIALS)
+    parts.limiter.refund(attempt)
     if user.status == "UNCONFIRMED":
         raise AuthError(Problem.NOT_CONFIRMED)
     _consume(parts, challenge)
@@ -197,6 +203,7 @@ def _answer_first_factor(
     choice = params.stripped("firstFactor").upper()
     if choice not in options:
         subject = parts.subject(identifier, request.address)
+        parts.limiter.record_failure(subject, request.now)
         _wrong(
             parts,
             request,
@@ -228,7 +235,7 @@ def _answer_first_factor(
 def _answer_webauthn(parts: Components, request: Request, params: Params, challenge: Challenge) -> Outcome:
     user = _user(parts, challenge)
     subject = _subject(parts, request, challenge, user)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     try:
         credential = parse_credential(params.text("credential"))
         parts.passkeys.authenticate(
@@ -241,9 +248,9 @@ def _answer_webauthn(parts: Components, request: Request, params: Params, challe
     except AuthError:
         # As recorded (cognito_ua_passkey_register_and_signin.jsonl steps 6-7) a failed
         # assertion answers with the full state yet the session may be retried.
-        parts.limiter.record_failure(subject, request.now)
         parts.challenges.fail(challenge)
         raise
+    parts.limiter.refund(attempt)
     _consume(parts, challenge)
     assert user is not None  # authenticate() refuses assertions without an account
     return complete_sign_in(parts, request, user)

@@ -58,7 +58,9 @@ class CodeBook:
         with self._store.transaction() as db:
             db.execute("DELETE FROM codes WHERE expires_at <= ?", (now,))  # abandoned codes do not pile up
             db.execute(
-                "INSERT OR REPLACE INTO codes (key, code_hash, attempts, expires_at) VALUES (?, ?, 0, ?)",
+                """INSERT INTO codes (key, code_hash, attempts, expires_at) VALUES (?, ?, 0, ?)
+                   ON CONFLICT (key) DO UPDATE
+                   SET code_hash = excluded.code_hash, attempts = 0, expires_at = excluded.expires_at""",
                 (key, _digest(code), now + self._lifetime),
             )
         return code
@@ -72,8 +74,12 @@ class CodeBook:
         """Compare ``code`` in constant time; consume it on success, count a miss otherwise."""
         guess = normalise(code)
         with self._store.transaction() as db:
+            # Counting the attempt first makes the check race-free: the UPDATE holds the row
+            # until commit, so a concurrent check of the same code waits, then sees it gone.
             row = db.execute(
-                "SELECT code_hash, attempts, expires_at FROM codes WHERE key = ?", (key,)
+                """UPDATE codes SET attempts = attempts + 1 WHERE key = ?
+                   RETURNING code_hash, attempts, expires_at""",
+                (key,),
             ).fetchone()
             if row is None:
                 return CodeCheck.MISSING
@@ -83,11 +89,9 @@ class CodeBook:
             if CODE_PATTERN.fullmatch(guess) and hmac.compare_digest(_digest(guess), row["code_hash"]):
                 db.execute("DELETE FROM codes WHERE key = ?", (key,))
                 return CodeCheck.OK
-            attempts = int(row["attempts"]) + 1
-            if attempts >= self._max_attempts:
+            if int(row["attempts"]) >= self._max_attempts:
                 db.execute("DELETE FROM codes WHERE key = ?", (key,))
                 return CodeCheck.EXHAUSTED
-            db.execute("UPDATE codes SET attempts = ? WHERE key = ?", (attempts, key))
             return CodeCheck.WRONG
 
     def discard(self, key: str) -> None:

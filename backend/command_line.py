@@ -27,7 +27,11 @@ DEFAULT_PORT = 8000
 
 def add_backend_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("authentication backend")
-    group.add_argument("--db", metavar="PATH", help="SQLite database file (created if missing)")
+    group.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="SQLite database file (created if missing) or a postgresql://user:pass@host/db URL",
+    )
     group.add_argument(
         "--mode", choices=["basic", "cognito"], help="reply shapes of AuthBasic or AuthCognito"
     )
@@ -83,8 +87,22 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--code-delivery",
-        choices=["outbox", "log"],
-        help="where one-time codes go: the database outbox (default) or the log",
+        metavar="HOW",
+        help="where one-time codes go: outbox (the database, default), log, command:/path/to/program "
+        "(the message as JSON on its stdin) or webhook:https://... (the message POSTed as JSON); "
+        "with --smtp-url, the command or webhook gets what is not an email address (SMS)",
+    )
+    group.add_argument(
+        "--smtp-url",
+        metavar="URL",
+        help="send email codes through smtps://user:pass@host[:465] or smtp://user:pass@host[:587] "
+        "(STARTTLS; ?starttls=required|auto|no)",
+    )
+    group.add_argument(
+        "--mail-from", metavar="ADDRESS", help="sender of code emails, e.g. 'Example <no-reply@example.com>'"
+    )
+    group.add_argument(
+        "--app-title", metavar="NAME", help="the app's name in messages (default: the WebAuthn rp name)"
     )
 
 
@@ -120,8 +138,19 @@ def settings_from_args(ns: argparse.Namespace, **overrides: Any) -> BackendSetti
     for option, setting in (("auto_sign_in", "auto_sign_in"), ("session_lifetime", "session_lifetime")):
         if getattr(ns, option, None) is not None:
             given[setting] = getattr(ns, option)
-    if getattr(ns, "code_delivery", None):
-        given["code_delivery"] = ns.code_delivery
+    delivery = getattr(ns, "code_delivery", None)
+    if delivery:
+        if ":" in delivery:
+            given["delivery_hook"] = delivery
+        elif delivery in ("outbox", "log"):
+            given["code_delivery"] = delivery
+        else:
+            raise ValueError("--code-delivery must be outbox, log, command:PATH or webhook:URL")
+    for option in ("smtp_url", "mail_from", "app_title"):
+        if getattr(ns, option, None):
+            given[option] = getattr(ns, option)
+    if getattr(ns, "forwarded_allow_ips", None):
+        given["forwarded_allow_ips"] = parse_list(ns.forwarded_allow_ips)
     given.update(overrides)
     return BackendSettings.from_env(_environ_with_options(ns), **given)
 
@@ -150,33 +179,82 @@ def _environ_with_options(ns: argparse.Namespace) -> dict[str, str]:
 def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=None, help=f"interface to bind (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes sharing the port (the backend keeps no state between requests)",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="comma-separated addresses or networks of trusted proxies (or *): "
+        "X-Forwarded-For is honoured only from them",
+    )
 
 
 def serve_from_args(ns: argparse.Namespace) -> int:
     try:
         settings = settings_from_args(ns)
+        host = ns.host or DEFAULT_HOST
+        check_serving(settings, host, getattr(ns, "workers", 1))
     except ValueError as error:
         print(f"nicegui-authenticator backend: {error}", file=sys.stderr)
         return 2
-    host = ns.host or DEFAULT_HOST
-    serve(settings, host, ns.port)
+    serve(settings, host, ns.port, workers=getattr(ns, "workers", 1), options=ns)
     return 0
+
+
+def check_serving(settings: BackendSettings, host: str, workers: int) -> None:
+    """Refuse the combinations that would leak codes or lose them (ValueError says why).
+
+    Development mode shows every code at ``/dev/outbox``, so it binds loopback
+    only. Without it, codes must reach people: a production backend with only
+    the outbox would accept sign-ups nobody can ever confirm.
+    """
+    if workers < 1:
+        raise ValueError("--workers must be at least 1")
+    if settings.dev and not is_loopback(host):
+        raise ValueError(
+            f"--dev shows sign-in codes at /dev/outbox, so it binds loopback only, not {host}; "
+            "drop --dev and configure --smtp-url or --code-delivery to serve others"
+        )
+    if not settings.dev and not settings.delivers_codes:
+        raise ValueError(
+            "no way to deliver codes: give --smtp-url (with --mail-from) or "
+            "--code-delivery command:PATH|webhook:URL, or run with --dev on loopback for development"
+        )
 
 
 def dev_banner(settings: BackendSettings, host: str, port: int) -> str:
     line = "!" * 72
-    exposed = (
-        ""
-        if is_loopback(host)
-        else (f"\n!!  WARNING: bound to {host}, so anyone who can reach it can read sign-in codes.\n")
-    )
     return (
         f"{line}\n!!  DEVELOPMENT MODE: codes are readable at http://{host}:{port}/dev/outbox\n"
-        f"!!  Never run --dev on a machine others can reach.{exposed}\n{line}"
+        f"!!  Never run --dev on a machine others can reach.\n{line}"
     )
 
 
-def serve(settings: BackendSettings, host: str, port: int) -> None:
+WORKER_OPTIONS_ENV: Final = ENV_PREFIX + "WORKER_OPTIONS"
+"""The parsed command line, as JSON, for worker processes to build the same settings."""
+
+
+def serve(
+    settings: BackendSettings,
+    host: str,
+    port: int,
+    *,
+    workers: int = 1,
+    options: argparse.Namespace | None = None,
+) -> None:
+    """Serve until interrupted; with ``workers > 1``, that many processes share the port.
+
+    Worker processes are started by uvicorn and build their own backend from
+    the same options (``worker_app``): the backend keeps nothing between
+    requests outside the database, so any worker may answer any request.
+    ``X-Forwarded-For`` is handled by the backend itself (``forwarded_allow_ips``),
+    so uvicorn's own proxy header handling is off.
+    """
     import uvicorn  # imported here: building a parser must stay cheap
 
     from .app import ReferenceBackend
@@ -184,11 +262,44 @@ def serve(settings: BackendSettings, host: str, port: int) -> None:
     if settings.dev:
         print(dev_banner(settings, host, port), file=sys.stderr, flush=True)
     _log_to_stderr()
+    common: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "proxy_headers": False}
+    if workers > 1:
+        if options is None:
+            raise ValueError("several workers need the command-line options to rebuild the settings")
+        os.environ[WORKER_OPTIONS_ENV] = json.dumps(_json_options(options))
+        ReferenceBackend(settings).close()  # migrate once, before the workers race to
+        uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **common)
+        return
     backend = ReferenceBackend(settings)
     try:
-        uvicorn.run(backend.asgi_app, host=host, port=port, log_level="info")
+        uvicorn.run(backend.asgi_app, **common)
     finally:
         backend.close()
+
+
+def _json_options(ns: argparse.Namespace) -> dict[str, Any]:
+    return {k: v for k, v in vars(ns).items() if isinstance(v, str | int | float | bool | list | type(None))}
+
+
+def worker_app() -> Any:
+    """uvicorn's app factory in each worker process: the backend the parent's options describe."""
+    from contextlib import asynccontextmanager
+
+    from starlette.applications import Starlette
+
+    from .app import ReferenceBackend
+
+    _log_to_stderr()
+    backend = ReferenceBackend(
+        settings_from_args(argparse.Namespace(**json.loads(os.environ[WORKER_OPTIONS_ENV])))
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        yield
+        backend.close()
+
+    return Starlette(routes=list(backend.routes), lifespan=lifespan)
 
 
 def _log_to_stderr() -> None:

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 
 from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
-from .delivery import CodeDelivery
+from .delivery import CodeDelivery, DeliveryFailedError
+from .errors import AuthError, Problem
 from .passkeys import Passkeys
 from .passwords import PasswordHasher
 from .rate_limit import RateLimiter, Subject
 from .sessions import AutoSignInBridges, Challenges, WebSessions
 from .settings import BackendSettings
 from .states import Replies
-from .store import Store
+from .store import Store, open_store
 from .users import User, Users, identifier_key
 
 
@@ -39,7 +40,7 @@ class Components:
 
     @classmethod
     def build(cls, settings: BackendSettings) -> Components:
-        store = Store(settings.db_path)
+        store = open_store(settings.db_path)
         return cls(
             settings=settings,
             store=store,
@@ -58,7 +59,13 @@ class Components:
     def send_code(self, *, key: str, to: str, username: str, purpose: Purpose, now: float) -> None:
         """Issue a fresh code under ``key`` (replacing any older one) and deliver it."""
         code = self.codes.issue(key, now)
-        self.delivery.send(CodeMessage(to=to, username=username, purpose=purpose, code=code, ts=now))
+        try:
+            self.delivery.send(CodeMessage(to=to, username=username, purpose=purpose, code=code, ts=now))
+        except DeliveryFailedError:
+            # Nobody has this code, so it must not count as live (a retried sign-up takes the
+            # name over again); the person is told to retry, with the form still on screen.
+            self.codes.discard(key)
+            raise AuthError(Problem.DELIVERY_FAILED, retriable=True) from None
 
     def send_code_within_budget(
         self,
@@ -75,11 +82,10 @@ class Components:
         Nothing is sent without an account, but the budget is checked and spent
         all the same, so it behaves identically for accounts that do not exist.
         """
-        self.limiter.check_sends(subject, now)
+        self.limiter.spend_send(subject, now)
         if user is not None:
             address = to or user.delivery_address
             self.send_code(key=key_of(user.id), to=address, username=user.username, purpose=purpose, now=now)
-        self.limiter.record_send(subject, now)
 
     @staticmethod
     def subject(username: str, address: str) -> Subject:

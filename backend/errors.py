@@ -39,6 +39,7 @@ class Problem(enum.Enum):
     TEMPORARY_PASSWORD_EXPIRED = "temporary-password-expired"
     MFA_REQUIRED = "mfa-required"
     UNKNOWN_ACTION = "unknown-action"
+    DELIVERY_FAILED = "delivery-failed"
 
 
 class Wording(NamedTuple):
@@ -100,6 +101,10 @@ _COGNITO: Final[dict[Problem, Wording]] = {
     ),
     Problem.MFA_REQUIRED: Wording("InvalidParameterException", "MFA is required and cannot be turned off"),
     Problem.UNKNOWN_ACTION: Wording(None, "Unknown action"),
+    # Cognito's name for the same failure; always sent retriable: the form stays, the person retries.
+    Problem.DELIVERY_FAILED: Wording(
+        "CodeDeliveryFailureException", "We could not send the code. Please try again in a moment."
+    ),
 }
 
 # AuthBasic hides more (an unconfirmed account is just "invalid credentials")

@@ -22,7 +22,7 @@ from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .forms import pick_one_of
-from .rate_limit import Subject
+from .rate_limit import Attempt
 from .sessions import WebSession
 from .totp import matching_step, new_secret
 from .users import User
@@ -56,23 +56,21 @@ def start_totp_setup(parts: Components, request: Request, params: Params) -> Out
 
 def _ceremony(
     parts: Components, request: Request, kind: str, missing: str
-) -> tuple[WebSession, User, dict[str, object], Subject]:
+) -> tuple[WebSession, User, dict[str, object], Attempt]:
     """The signed-in person's pending set-up of ``kind``, once the failure budget allows a try."""
     session, user = require_signed_in(parts, request)
     pending = pending_of(parts, request, session, kind)
     if pending is None:
         raise AuthError(Problem.INVALID_PARAMETER, missing)
-    subject = parts.subject(user.username, request.address)
-    parts.limiter.check_failures(subject, request.now)
-    return session, user, pending, subject
+    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request.address), request.now)
+    return session, user, pending, attempt
 
 
 def complete_totp_setup(parts: Components, request: Request, params: Params) -> Outcome:
-    session, user, pending, subject = _ceremony(parts, request, "totp", "No authenticator set-up in progress")
+    session, user, pending, attempt = _ceremony(parts, request, "totp", "No authenticator set-up in progress")
     secret = str(pending["secret"])
     step = matching_step(secret, params.text("code"), request.now)
     if step is None:
-        parts.limiter.record_failure(subject, request.now)
         previous = pending.get("attempts")
         attempts = (previous if isinstance(previous, int) else 0) + 1
         if attempts >= parts.settings.max_code_attempts:
@@ -80,6 +78,7 @@ def complete_totp_setup(parts: Components, request: Request, params: Params) -> 
             raise AuthError(Problem.ATTEMPTS_EXHAUSTED)
         parts.web_sessions.set_pending(session, {**pending, "attempts": attempts})
         raise AuthError(Problem.CODE_MISMATCH, retriable=True)
+    parts.limiter.refund(attempt)
     parts.web_sessions.set_pending(session, None)
     parts.users.enable_totp(user.id, secret, step)
     _log.info("TOTP enrolled for %s", user.username)
@@ -108,15 +107,14 @@ def start_email_mfa_setup(parts: Components, request: Request, params: Params) -
 
 
 def complete_email_mfa_setup(parts: Components, request: Request, params: Params) -> Outcome:
-    session, user, pending, subject = _ceremony(parts, request, "email", "No email set-up in progress")
+    session, user, pending, attempt = _ceremony(parts, request, "email", "No email set-up in progress")
     result = parts.codes.check(_setup_code_key(session), params.text("code"), request.now)
     if result is CodeCheck.WRONG:
-        parts.limiter.record_failure(subject, request.now)
         raise AuthError(Problem.CODE_MISMATCH, retriable=True)
     if result is not CodeCheck.OK:
-        parts.limiter.record_failure(subject, request.now)
         parts.web_sessions.set_pending(session, None)
         raise AuthError(Problem.ATTEMPTS_EXHAUSTED)
+    parts.limiter.refund(attempt)
     parts.web_sessions.set_pending(session, None)
     email = str(pending["email"])
     if parts.users.email_taken(email, except_user=user.id):

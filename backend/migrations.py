@@ -5,6 +5,10 @@ Each migration moves the schema from ``version - 1`` to ``version``; the
 older file is upgraded in place at start-up and a newer one is refused (see
 ``store.Store``). Add a migration at the end; never edit a released one.
 
+The statements are written once, with SQLite's column types; the PostgreSQL
+store renders them in its own types (``PostgresStore.ddl``), so both engines
+share one schema and one history.
+
 Secrets that only need comparing are stored hashed: session and challenge
 tokens (sha256, so a copied database file holds no live session) and
 one-time codes. Password hashes carry their own scrypt parameters.
@@ -96,6 +100,20 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
                 ts REAL NOT NULL
             )""",
             """CREATE TABLE failures (
+                key TEXT NOT NULL,
+                ts REAL NOT NULL
+            )""",
+            "CREATE INDEX failures_key_ts ON failures(key, ts)",
+        ),
+    ),
+    Migration(
+        2,
+        "budget events get an id, so a refunded attempt removes exactly its own events "
+        "(open windows are forgotten once, at upgrade)",
+        (
+            "DROP TABLE failures",
+            """CREATE TABLE failures (
+                id INTEGER PRIMARY KEY,
                 key TEXT NOT NULL,
                 ts REAL NOT NULL
             )""",

@@ -48,16 +48,16 @@ def confirm_reset_password(parts: Components, request: Request, params: Params) 
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
     subject = parts.subject(identifier, request.address)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     user = parts.users.find(identifier, parts.settings.identifiers) if identifier else None
     result = CodeCheck.MISSING
     if user is not None:
         result = parts.codes.check(reset_code_key(user.id), params.text("code"), request.now)
     if result is not CodeCheck.OK or user is None:
-        parts.limiter.record_failure(subject, request.now)
         raise AuthError(
             Problem.ATTEMPTS_EXHAUSTED if result is CodeCheck.EXHAUSTED else Problem.CODE_MISMATCH
         )
+    parts.limiter.refund(attempt)
     parts.users.set_password(user.id, parts.hasher.hash(new_password), clear_preferred_mfa=True)
     parts.web_sessions.revoke_all(user.id)
     parts.limiter.clear_failures(user.username_key)

@@ -133,8 +133,10 @@ class Challenges:
         """Count a wrong answer; True while the session may still be retried."""
         key = token_hash(challenge.token)
         with self._store.transaction() as db:
-            db.execute("UPDATE challenges SET attempts = attempts + 1 WHERE token_hash = ?", (key,))
-            row = db.execute("SELECT attempts FROM challenges WHERE token_hash = ?", (key,)).fetchone()
+            row = db.execute(
+                "UPDATE challenges SET attempts = attempts + 1 WHERE token_hash = ? RETURNING attempts",
+                (key,),
+            ).fetchone()
             if row is None or int(row["attempts"]) >= self._max_attempts:
                 db.execute("DELETE FROM challenges WHERE token_hash = ?", (key,))
                 return False
@@ -170,13 +172,13 @@ class AutoSignInBridges:
     def redeem(self, token: str, now: float) -> int | None:
         """Consume an armed bridge; the user id it was for, or None."""
         with self._store.transaction() as db:
+            # One statement reads and consumes, so two redeemers cannot both get the bridge.
             row = db.execute(
-                "SELECT user_id, confirmed, expires_at FROM auto_sign_in WHERE token_hash = ?",
+                "DELETE FROM auto_sign_in WHERE token_hash = ? RETURNING user_id, confirmed, expires_at",
                 (token_hash(token),),
             ).fetchone()
             if row is None:
                 return None
-            db.execute("DELETE FROM auto_sign_in WHERE token_hash = ?", (token_hash(token),))
             if not row["confirmed"] or row["expires_at"] <= now:
                 return None
             return int(row["user_id"])

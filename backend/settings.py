@@ -18,7 +18,8 @@ are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
 
     MODE  DB  SELF_SIGN_UP  SIGN_IN_WITH  SIGN_UP_ATTRIBUTES  MFA  MFA_TYPES
     FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  AUTO_SIGN_IN  SESSION_LIFETIME
-    CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV
+    CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  SMTP_URL  MAIL_FROM  APP_TITLE
+    FORWARDED_ALLOW_IPS  VISITOR_HOP_SECRET
     PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
     PASSWORD_REQUIRE_DIGITS  PASSWORD_REQUIRE_SYMBOLS
 """
@@ -119,6 +120,15 @@ class BackendSettings:
     session_lifetime: float = 30 * 24 * 3600
     code_delivery: CodeDeliveryMode = "outbox"
     code_callback: Callable[[CodeMessage], None] | None = None
+    # Real delivery: email by SMTP, anything else (SMS...) by a command or webhook (``delivery``).
+    smtp_url: str | None = field(default=None, repr=False)  # holds the SMTP password
+    mail_from: str | None = None
+    delivery_hook: str | None = None  # "command:/path" or "webhook:https://..."
+    app_title: str | None = None  # named in every message; defaults to rp_name
+    # Proxies whose X-Forwarded-For names the client (addresses or networks; "*" trusts any).
+    forwarded_allow_ips: tuple[str, ...] = ()
+    # Shared with the hosted page, which signs each visitor's address with it (visitor_hop).
+    visitor_hop_secret: str | None = field(default=None, repr=False)
     outbox_file: str | None = None
     path: str = "/aws-blocks/api"
     namespace: str = "authApi"
@@ -168,6 +178,7 @@ class BackendSettings:
             raise ValueError("MFA needs at least one of TOTP, EMAIL, SMS")
         if self.code_delivery == "callback" and self.code_callback is None:
             raise ValueError("code_delivery='callback' needs code_callback")
+        self._validate_delivery()
         if not self.path.startswith("/"):
             raise ValueError("path must start with '/'")
         if not self.namespace or "." in self.namespace:
@@ -177,7 +188,32 @@ class BackendSettings:
         if self.max_code_attempts < 1 or self.max_body_bytes < 1024:
             raise ValueError("max_code_attempts must be >= 1 and max_body_bytes >= 1024")
 
+    def _validate_delivery(self) -> None:
+        from .hook_channel import parse_hook  # imported here: settings stay cheap to import
+        from .smtp_channel import parse_smtp_url
+
+        if self.smtp_url:
+            parse_smtp_url(self.smtp_url)
+            if not self.mail_from or "@" not in self.mail_from:
+                raise ValueError("--smtp-url needs --mail-from (the sender address)")
+        if self.delivery_hook:
+            parse_hook(self.delivery_hook)
+        if self.visitor_hop_secret is not None and len(self.visitor_hop_secret) < 32:
+            raise ValueError(
+                "visitor_hop_secret must be at least 32 characters (e.g. `openssl rand -hex 32`)"
+            )
+
     # -- derived views used by the rest of the backend --------------------------------
+
+    @property
+    def title(self) -> str:
+        """The app's name in messages."""
+        return self.app_title or self.rp_name
+
+    @property
+    def delivers_codes(self) -> bool:
+        """True when codes reach people (SMTP, a hook, the host's callback), not just an outbox."""
+        return bool(self.smtp_url or self.delivery_hook or self.code_delivery == "callback")
 
     @property
     def policy(self) -> PasswordPolicy:
@@ -265,7 +301,12 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "ORIGINS": _as("origins", parse_list),
     "AUTO_SIGN_IN": _as("auto_sign_in", parse_bool),
     "SESSION_LIFETIME": _as("session_lifetime", float),
-    "CODE_DELIVERY": _as("code_delivery", str),
+    "CODE_DELIVERY": lambda raw: ("delivery_hook", raw) if ":" in raw else ("code_delivery", raw),
+    "SMTP_URL": _as("smtp_url", str),
+    "MAIL_FROM": _as("mail_from", str),
+    "APP_TITLE": _as("app_title", str),
+    "FORWARDED_ALLOW_IPS": _as("forwarded_allow_ips", parse_list),
+    "VISITOR_HOP_SECRET": _as("visitor_hop_secret", str),
     "OUTBOX_FILE": _as("outbox_file", str),
     "PATH": _as("path", str),
     "NAMESPACE": _as("namespace", str),

@@ -65,14 +65,14 @@ def sign_in_with_passkey(parts: Components, request: Request, params: Params) ->
 def verify_password(parts: Components, request: Request, identifier: str, password: str) -> User:
     """The account ``identifier`` names, if ``password`` is its password; else BAD_CREDENTIALS."""
     subject = parts.subject(identifier, request.address)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     user = parts.users.find(identifier, parts.settings.identifiers)
     # verify() costs one hash even without an account, so timing tells nothing either.
     verified = parts.hasher.verify(password, None if user is None else user.password_hash)
     if user is None or not verified:
-        parts.limiter.record_failure(subject, request.now)
         _log.info("sign-in failed from %s", request.address)
         raise AuthError(Problem.BAD_CREDENTIALS)
+    parts.limiter.refund(attempt)
     # Only someone who knows the password learns the account's status.
     if user.status == "UNCONFIRMED":
         raise AuthError(Problem.NOT_CONFIRMED)
@@ -154,7 +154,7 @@ def send_code_challenge(
     """A ``code`` challenge whose code goes by email or SMS to ``to`` (nothing is sent when None)."""
     username = user.username if user is not None else str(extra.get("username", ""))
     subject = parts.subject(username, request.address)
-    parts.limiter.check_sends(subject, request.now)
+    parts.limiter.spend_send(subject, request.now)
     data = {"kind": "code", "user_id": None if user is None else user.id, "mfa": mfa_type, **extra}
     token = parts.challenges.create(data, request.now)
     if to is not None and user is not None:
@@ -162,7 +162,6 @@ def send_code_challenge(
         parts.send_code(
             key=challenge_code_key(token), to=to, username=user.username, purpose=purpose, now=request.now
         )
-    parts.limiter.record_send(subject, request.now)
     destination = to if shown_to is None else shown_to
     channel = "Email" if mfa_type == "EMAIL" else "SMS"
     label = f"Enter {channel} Code"

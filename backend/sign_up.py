@@ -64,7 +64,7 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     if existing is not None and not abandoned:
         raise AuthError(Problem.USER_EXISTS)  # sends nothing, so it spends no send budget
     subject = parts.subject(username, request.address)
-    parts.limiter.check_sends(subject, request.now)
+    parts.limiter.spend_send(subject, request.now)
     email = username if settings.identifiers == ("email",) else attributes.pop("email", None)
     phone = username if settings.identifiers == ("phone",) else attributes.pop("phone_number", None)
     user = parts.users.create(
@@ -84,7 +84,6 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
         purpose="sign-up",
         now=request.now,
     )
-    parts.limiter.record_send(subject, request.now)
     _log.info("sign-up of %s from %s", username, request.address)
     outcome = Outcome(parts.replies.confirming_sign_up(username))
     if settings.mode == "cognito" and settings.auto_sign_in and not params.opts_out("autoSignIn"):
@@ -96,17 +95,17 @@ def confirm_sign_up(parts: Components, request: Request, params: Params) -> Outc
     settings = parts.settings
     username = params.stripped("username")
     subject = parts.subject(username, request.address)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     user = parts.users.by_username(username) if username else None
     result = CodeCheck.MISSING
     if user is not None and user.status == "UNCONFIRMED":
         result = parts.codes.check(sign_up_code_key(user.id), params.text("code"), request.now)
     if result is not CodeCheck.OK or user is None:
         # Unknown account, confirmed account or wrong code: one answer for all three.
-        parts.limiter.record_failure(subject, request.now)
         raise AuthError(
             Problem.ATTEMPTS_EXHAUSTED if result is CodeCheck.EXHAUSTED else Problem.CODE_MISMATCH
         )
+    parts.limiter.refund(attempt)
     user = parts.users.confirm(user.id, enable_email_mfa="EMAIL" in settings.active_mfa_types)
     _log.info("sign-up of %s confirmed", user.username)
     if settings.mode == "basic":

@@ -10,12 +10,11 @@ sign-up cannot capture somebody else's address.
 from __future__ import annotations
 
 import json
-import sqlite3
 import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from .errors import AuthError, Problem
 from .store import Store
@@ -68,7 +67,7 @@ class User:
         return self.email or self.phone or self.username
 
 
-def _user(row: sqlite3.Row) -> User:
+def _user(row: Any) -> User:
     return User(
         id=int(row["id"]),
         sub=row["sub"],
@@ -143,26 +142,29 @@ class Users:
                 if not (replace_unconfirmed and existing["status"] == "UNCONFIRMED"):
                     raise AuthError(Problem.USER_EXISTS)
                 db.execute("DELETE FROM users WHERE id = ?", (existing["id"],))
-            cursor = db.execute(
-                """INSERT INTO users (sub, username, username_key, email, email_key, phone, attributes,
-                       password_hash, status, temporary_password_expires_at, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    str(uuid.uuid4()),
-                    username,
-                    identifier_key(username),
-                    email,
-                    identifier_key(email) if email else None,
-                    phone,
-                    json.dumps(dict(attributes or {})),
-                    password_hash,
-                    status,
-                    temporary_password_expires_at,
-                    now,
-                ),
-            )
-            row_id = cursor.lastrowid
-            assert row_id is not None
+            try:
+                inserted = db.execute(
+                    """INSERT INTO users (sub, username, username_key, email, email_key, phone, attributes,
+                           password_hash, status, temporary_password_expires_at, created_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                    (
+                        str(uuid.uuid4()),
+                        username,
+                        identifier_key(username),
+                        email,
+                        identifier_key(email) if email else None,
+                        phone,
+                        json.dumps(dict(attributes or {})),
+                        password_hash,
+                        status,
+                        temporary_password_expires_at,
+                        now,
+                    ),
+                ).fetchone()
+            except self._store.integrity_errors:
+                # A concurrent sign-up (another worker or process) took the name first.
+                raise AuthError(Problem.USER_EXISTS) from None
+            row_id = int(inserted["id"])
             user = _user(db.execute("SELECT * FROM users WHERE id = ?", (row_id,)).fetchone())
         return user
 
@@ -186,9 +188,9 @@ class Users:
             phone_ok = user.email is None and user.phone is not None
             db.execute(
                 """UPDATE users SET status = 'CONFIRMED',
-                       email_verified = CASE WHEN ? THEN 1 ELSE email_verified END,
-                       phone_verified = CASE WHEN ? THEN 1 ELSE phone_verified END,
-                       email_mfa = CASE WHEN ? THEN 1 ELSE email_mfa END
+                       email_verified = CASE WHEN ? <> 0 THEN 1 ELSE email_verified END,
+                       phone_verified = CASE WHEN ? <> 0 THEN 1 ELSE phone_verified END,
+                       email_mfa = CASE WHEN ? <> 0 THEN 1 ELSE email_mfa END
                    WHERE id = ?""",
                 (int(email_ok), int(phone_ok), int(email_ok and enable_email_mfa), user_id),
             )
@@ -199,7 +201,7 @@ class Users:
             db.execute(
                 """UPDATE users SET password_hash = ?, temporary_password_expires_at = NULL,
                        status = CASE WHEN status = 'FORCE_CHANGE_PASSWORD' THEN 'CONFIRMED' ELSE status END,
-                       preferred_mfa = CASE WHEN ? THEN NULL ELSE preferred_mfa END
+                       preferred_mfa = CASE WHEN ? <> 0 THEN NULL ELSE preferred_mfa END
                    WHERE id = ?""",
                 (password_hash, int(clear_preferred_mfa), user_id),
             )

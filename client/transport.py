@@ -40,6 +40,8 @@ import httpx
 from pydantic import JsonValue
 
 from ..state_machine.protocol import AuthState
+from ..state_machine.visitor_hop import HEADER as VISITOR_HEADER
+from ..state_machine.visitor_hop import sign_visitor
 from .body import ACCEPT_ENCODING, read_capped
 from .cookies import CookieSession
 from .errors import AuthClientError, ProtocolError, RpcError, TransportError
@@ -83,6 +85,7 @@ class _Shared:
     timeout: httpx.Timeout
     max_response_bytes: int
     retry_delay: float
+    visitor_hop_secret: str | None
 
 
 class AuthClient:
@@ -98,6 +101,9 @@ class AuthClient:
     :param max_response_bytes: replies larger than this fail with ``ProtocolError(reason="too_large")``.
     :param limits: connection pool limits, for a UI serving many people through :meth:`for_session`
         (ignored when ``transport`` is given: the transport owns its pool).
+    :param visitor_hop_secret: shared with the backend; ``for_session(..., visitor_address=...)``
+        then signs each call with the end user's address, so the backend's per-address limits
+        apply per visitor rather than to this server (``state_machine.visitor_hop``).
 
     Use as ``async with AuthClient(...) as client:``, or call :meth:`aclose`.
     """
@@ -113,6 +119,7 @@ class AuthClient:
         transport: httpx.AsyncBaseTransport | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         limits: httpx.Limits | None = None,
+        visitor_hop_secret: str | None = None,
     ) -> None:
         url = httpx.URL(endpoint)
         if url.scheme not in ("http", "https") or not url.host:
@@ -151,29 +158,33 @@ class AuthClient:
             timeout=http.timeout,
             max_response_bytes=max_response_bytes,
             retry_delay=CONNECT_RETRY_DELAY,
+            visitor_hop_secret=visitor_hop_secret,
         )
         self._session = session if session is not None else CookieSession()
+        self._visitor_address: str | None = None
         self._ids = itertools.count(1)
         self._owner = True
         self._closed = False
 
     @classmethod
-    def _sibling(cls, shared: _Shared, session: CookieSession) -> AuthClient:
+    def _sibling(cls, shared: _Shared, session: CookieSession, visitor_address: str | None) -> AuthClient:
         client = cls.__new__(cls)
         client._shared = shared
         client._session = session
+        client._visitor_address = visitor_address
         client._ids = itertools.count(1)
         client._owner = False
         client._closed = False
         return client
 
-    def for_session(self, session: CookieSession) -> AuthClient:
+    def for_session(self, session: CookieSession, *, visitor_address: str | None = None) -> AuthClient:
         """A client for another end user, sharing this one's connection pool.
 
+        ``visitor_address`` (with ``visitor_hop_secret``) is that user's address, told to the backend.
         Closing the sibling does not close the pool; closing the client that
         created the pool does, for every sibling.
         """
-        return AuthClient._sibling(self._shared, session)
+        return AuthClient._sibling(self._shared, session, visitor_address)
 
     @property
     def session(self) -> CookieSession:
@@ -231,6 +242,9 @@ class AuthClient:
         cookie = self._session.header_for(shared.cookie_url)
         if cookie is not None:
             headers.append((b"cookie", cookie.encode("latin-1", errors="replace")))
+        if shared.visitor_hop_secret and self._visitor_address:
+            told = sign_visitor(shared.visitor_hop_secret, self._visitor_address, time.time())
+            headers.append((VISITOR_HEADER.lower().encode("ascii"), told.encode("ascii", errors="replace")))
         request = httpx.Request(
             "POST",
             shared.url,

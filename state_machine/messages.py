@@ -210,6 +210,7 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "error.code_expired": "The code has expired. Start again.",
         "error.session_expired": "Your session has expired. Start again.",
         "error.too_many_attempts": "Too many attempts. Wait a moment and try again.",
+        "error.code_delivery": "We could not send the code. Try again in a moment.",
         "error.not_authenticated": "You need to sign in again.",
         "error.invalid_password": "The password does not meet the requirements.",
         "error.passkey_unknown": "This passkey is not registered for your account.",
@@ -244,6 +245,7 @@ ERROR_KEYS: Final[Mapping[str, tuple[str, str | None]]] = MappingProxyType(
         "TooManyFailedAttemptsException": ("error.too_many_attempts", None),
         "NotAuthenticatedException": ("error.not_authenticated", None),
         "WebAuthnCredentialNotSupportedException": ("error.passkey_unknown", None),
+        "CodeDeliveryFailureException": ("error.code_delivery", None),
     }
 )
 
