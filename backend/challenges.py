@@ -24,6 +24,7 @@ from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .forms import pick_one_of
+from .notices import tell_owner
 from .passkeys import parse_credential
 from .passwords import policy_message, policy_violations
 from .rate_limit import Subject
@@ -117,6 +118,8 @@ def _answer_code(parts: Components, request: Request, params: Params, challenge:
             if parts.users.email_taken(email, except_user=user.id):
                 raise AuthError(Problem.ALIAS_EXISTS)
             parts.users.enable_email_mfa(user.id, email)
+            if user.email and user.email_verified and user.email != email:
+                tell_owner(parts, user, "email-changed", address=user.email)
         else:
             parts.users.enable_sms_mfa(user.id)
         user = parts.users.by_id(user.id) or user
@@ -238,7 +241,7 @@ def _answer_webauthn(parts: Components, request: Request, params: Params, challe
     attempt = parts.limiter.spend_attempt(subject, request.now)
     try:
         credential = parse_credential(params.text("credential"))
-        parts.passkeys.authenticate(
+        user_verified = parts.passkeys.authenticate(
             user_id=None if user is None else user.id,
             credential=credential,
             challenge=str(challenge.data["challenge"]),
@@ -253,6 +256,9 @@ def _answer_webauthn(parts: Components, request: Request, params: Params, challe
     parts.limiter.refund(attempt)
     _consume(parts, challenge)
     assert user is not None  # authenticate() refuses assertions without an account
+    if not user_verified:
+        # Possession alone (a key without its PIN or biometric) is one factor: MFA still applies.
+        return mfa_step(parts, request, user)
     return complete_sign_in(parts, request, user)
 
 

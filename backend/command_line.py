@@ -86,6 +86,18 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
         "--session-lifetime", metavar="SECONDS", type=float, help="how long a sign-in lasts (default 30 days)"
     )
     group.add_argument(
+        "--session-idle-timeout",
+        metavar="SECONDS",
+        type=float,
+        help="a session unused this long is over (default 12 hours)",
+    )
+    group.add_argument(
+        "--recent-auth-window",
+        metavar="SECONDS",
+        type=float,
+        help="how recent a password or second factor must be for sensitive actions (default 300)",
+    )
+    group.add_argument(
         "--code-delivery",
         metavar="HOW",
         help="where one-time codes go: outbox (the database, default), log, command:/path/to/program "
@@ -135,9 +147,9 @@ def settings_from_args(ns: argparse.Namespace, **overrides: Any) -> BackendSetti
         given["sign_in_with"] = parse_list(ns.sign_in_with)
     if getattr(ns, "origin", None):
         given["origins"] = tuple(ns.origin)
-    for option, setting in (("auto_sign_in", "auto_sign_in"), ("session_lifetime", "session_lifetime")):
+    for option in ("auto_sign_in", "session_lifetime", "session_idle_timeout", "recent_auth_window"):
         if getattr(ns, option, None) is not None:
-            given[setting] = getattr(ns, option)
+            given[option] = getattr(ns, option)
     delivery = getattr(ns, "code_delivery", None)
     if delivery:
         if ":" in delivery:

@@ -47,7 +47,7 @@ class Components:
             users=Users(store),
             codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts),
             delivery=CodeDelivery(settings, store),
-            web_sessions=WebSessions(store, settings.session_lifetime),
+            web_sessions=WebSessions(store, settings.session_lifetime, settings.session_idle_timeout),
             challenges=Challenges(store, settings.challenge_lifetime, settings.max_code_attempts),
             bridges=AutoSignInBridges(store, settings.auto_sign_in_lifetime, settings.challenge_lifetime),
             passkeys=Passkeys(store, settings),

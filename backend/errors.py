@@ -40,6 +40,7 @@ class Problem(enum.Enum):
     MFA_REQUIRED = "mfa-required"
     UNKNOWN_ACTION = "unknown-action"
     DELIVERY_FAILED = "delivery-failed"
+    REAUTHENTICATION_REQUIRED = "reauthentication-required"
 
 
 class Wording(NamedTuple):
@@ -104,6 +105,10 @@ _COGNITO: Final[dict[Problem, Wording]] = {
     # Cognito's name for the same failure; always sent retriable: the form stays, the person retries.
     Problem.DELIVERY_FAILED: Wording(
         "CodeDeliveryFailureException", "We could not send the code. Please try again in a moment."
+    ),
+    # A sensitive action on a session whose last proof of identity is too old (stolen cookie).
+    Problem.REAUTHENTICATION_REQUIRED: Wording(
+        "NotAuthorizedException", "Please enter your password again to continue"
     ),
 }
 

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import logging
 
-from .account import pending_of, require_signed_in
+from .account import pending_of
 from .addresses import is_email
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .forms import pick_one_of
+from .notices import tell_owner
 from .rate_limit import Attempt
+from .recent_auth import require_recent_auth, require_signed_in
 from .sessions import WebSession
 from .totp import matching_step, new_secret
 from .users import User
@@ -44,7 +46,7 @@ def _signed_in(parts: Components, user: User) -> Outcome:
 
 
 def start_totp_setup(parts: Components, request: Request, params: Params) -> Outcome:
-    session, user = require_signed_in(parts, request)
+    session, user = require_recent_auth(parts, request)
     _require_type(parts, "TOTP")
     secret = new_secret()
     expires = request.now + parts.settings.code_lifetime
@@ -86,7 +88,7 @@ def complete_totp_setup(parts: Components, request: Request, params: Params) -> 
 
 
 def start_email_mfa_setup(parts: Components, request: Request, params: Params) -> Outcome:
-    session, user = require_signed_in(parts, request)
+    session, user = require_recent_auth(parts, request)
     _require_type(parts, "EMAIL")
     email = params.stripped("email") or (user.email or "")
     if not is_email(email):
@@ -121,11 +123,13 @@ def complete_email_mfa_setup(parts: Components, request: Request, params: Params
         raise AuthError(Problem.ALIAS_EXISTS)
     parts.users.enable_email_mfa(user.id, email)
     _log.info("email MFA enrolled for %s", user.username)
+    if user.email and user.email_verified and user.email != email:
+        tell_owner(parts, user, "email-changed", address=user.email)
     return _signed_in(parts, user)
 
 
 def set_preferred_mfa(parts: Components, request: Request, params: Params) -> Outcome:
-    _, user = require_signed_in(parts, request)
+    _, user = require_recent_auth(parts, request)
     enrolled = user.enrolled_mfa(parts.settings.active_mfa_types)
     choice = params.stripped("mfaType").upper()
     if choice not in enrolled:
@@ -135,11 +139,12 @@ def set_preferred_mfa(parts: Components, request: Request, params: Params) -> Ou
 
 
 def disable_mfa(parts: Components, request: Request, params: Params) -> Outcome:
-    _, user = require_signed_in(parts, request)
+    _, user = require_recent_auth(parts, request)
     if parts.settings.mfa_mode == "required":
         raise AuthError(Problem.MFA_REQUIRED)
     parts.users.disable_mfa(user.id)
-    _log.info("MFA turned off for %s", user.username)
+    _log.info("MFA turned off for %s from %s", user.username, request.address)
+    tell_owner(parts, user, "mfa-disabled")
     return _signed_in(parts, user)
 
 

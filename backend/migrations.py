@@ -120,6 +120,15 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             "CREATE INDEX failures_key_ts ON failures(key, ts)",
         ),
     ),
+    Migration(
+        3,
+        "web sessions remember when the person last proved who they are (recent authentication "
+        "for sensitive actions) and when the session was last used (idle timeout)",
+        (
+            "ALTER TABLE web_sessions ADD COLUMN authenticated_at REAL NOT NULL DEFAULT 0",
+            "ALTER TABLE web_sessions ADD COLUMN last_seen_at REAL NOT NULL DEFAULT 0",
+        ),
+    ),
 )
 
 LATEST_VERSION: Final = MIGRATIONS[-1].version

@@ -17,6 +17,7 @@ from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
+from .notices import tell_owner
 from .passwords import policy_message, policy_violations
 
 _log = logging.getLogger(__name__)
@@ -24,6 +25,27 @@ _log = logging.getLogger(__name__)
 
 def reset_code_key(user_id: int) -> str:
     return f"reset:{user_id}"
+
+
+def _passkey_choice(params: Params) -> str:
+    """The reset asks which passkeys go (``removePasskeys``: ``recent``, the default, ``all``, ``none``).
+
+    Whoever resets the password may be recovering from a stolen cookie; a passkey the
+    thief added would otherwise outlive the new password.
+    """
+    choice = params.stripped("removePasskeys").lower() or "recent"
+    if choice not in ("recent", "all", "none"):
+        raise AuthError(Problem.INVALID_PARAMETER, "removePasskeys must be recent, all or none")
+    return choice
+
+
+def _remove_passkeys(parts: Components, request: Request, choice: str, user_id: int) -> int:
+    window = parts.settings.reset_removes_passkeys_within
+    if choice == "all":
+        return parts.passkeys.delete_added_since(user_id, float("-inf"))
+    if choice == "recent" and window > 0:
+        return parts.passkeys.delete_added_since(user_id, request.now - window)
+    return 0
 
 
 def reset_password(parts: Components, request: Request, params: Params) -> Outcome:
@@ -44,6 +66,7 @@ def reset_password(parts: Components, request: Request, params: Params) -> Outco
 def confirm_reset_password(parts: Components, request: Request, params: Params) -> Outcome:
     identifier = params.stripped("username")
     new_password = params.text("newPassword")
+    passkey_choice = _passkey_choice(params)
     missing = policy_violations(new_password, parts.settings.policy)
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
@@ -60,6 +83,8 @@ def confirm_reset_password(parts: Components, request: Request, params: Params) 
     parts.limiter.refund(attempt)
     parts.users.set_password(user.id, parts.hasher.hash(new_password), clear_preferred_mfa=True)
     parts.web_sessions.revoke_all(user.id)
+    removed = _remove_passkeys(parts, request, passkey_choice, user.id)
     parts.limiter.clear_failures(user.username_key)
-    _log.info("password of %s reset", user.username)
+    _log.info("password of %s reset from %s (%d passkeys removed)", user.username, request.address, removed)
+    tell_owner(parts, user, "password-changed")
     return Outcome(parts.replies.signed_out, end_session=request.session_token is not None)

@@ -18,6 +18,7 @@ are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
 
     MODE  DB  SELF_SIGN_UP  SIGN_IN_WITH  SIGN_UP_ATTRIBUTES  MFA  MFA_TYPES
     FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  AUTO_SIGN_IN  SESSION_LIFETIME
+    SESSION_IDLE_TIMEOUT  RECENT_AUTH_WINDOW  RESET_REMOVES_PASSKEYS_WITHIN
     CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  SMTP_URL  MAIL_FROM  APP_TITLE
     FORWARDED_ALLOW_IPS  VISITOR_HOP_SECRET
     PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
@@ -117,7 +118,12 @@ class BackendSettings:
     rp_name: str = "nicegui-authenticator"
     origins: tuple[str, ...] = ("http://localhost:8080",)
     auto_sign_in: bool = True
-    session_lifetime: float = 30 * 24 * 3600
+    session_lifetime: float = 30 * 24 * 3600  # absolute: from sign-in, however busy the session
+    session_idle_timeout: float = 12 * 3600  # a session unused this long is over
+    # Sensitive actions (email, passkeys, MFA, password) need a password or second factor this recent.
+    recent_auth_window: float = 5 * 60
+    # A password reset removes passkeys added this recently (a thief's, most likely); 0 keeps all.
+    reset_removes_passkeys_within: float = 24 * 3600
     code_delivery: CodeDeliveryMode = "outbox"
     code_callback: Callable[[CodeMessage], None] | None = None
     # Real delivery: email by SMTP, anything else (SMS...) by a command or webhook (``delivery``).
@@ -185,6 +191,8 @@ class BackendSettings:
             raise ValueError("namespace must be a non-empty name without '.'")
         if self.passkeys and (not self.rp_id or not self.origins):
             raise ValueError("passkeys need rp_id and at least one origin")
+        if min(self.session_lifetime, self.session_idle_timeout, self.recent_auth_window) <= 0:
+            raise ValueError("session lifetimes and the recent-authentication window must be positive")
         if self.max_code_attempts < 1 or self.max_body_bytes < 1024:
             raise ValueError("max_code_attempts must be >= 1 and max_body_bytes >= 1024")
 
@@ -301,6 +309,9 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "ORIGINS": _as("origins", parse_list),
     "AUTO_SIGN_IN": _as("auto_sign_in", parse_bool),
     "SESSION_LIFETIME": _as("session_lifetime", float),
+    "SESSION_IDLE_TIMEOUT": _as("session_idle_timeout", float),
+    "RECENT_AUTH_WINDOW": _as("recent_auth_window", float),
+    "RESET_REMOVES_PASSKEYS_WITHIN": _as("reset_removes_passkeys_within", float),
     "CODE_DELIVERY": lambda raw: ("delivery_hook", raw) if ":" in raw else ("code_delivery", raw),
     "SMTP_URL": _as("smtp_url", str),
     "MAIL_FROM": _as("mail_from", str),

@@ -130,6 +130,7 @@ EXTRA_SIGNED_IN_ACTIONS = frozenset(
         "setPreferredMfa",
         "disableMfa",
         "cancelSetup",
+        "signOutEverywhere",
     }
 )
 

@@ -71,9 +71,10 @@ DIVERGENCES: tuple[Divergence, ...] = (
     ),
     Divergence(
         "D2",
-        r"actions\+: ours adds \[('(startTotpSetup|startEmailMfaSetup|setPreferredMfa|disableMfa)'(, )?)+\]",
+        r"actions\+: ours adds \[('(startTotpSetup|startEmailMfaSetup|setPreferredMfa|disableMfa|signOutEverywhere)'(, )?)+\]",
         ANY,
-        "Additive: MFA self-service actions after the recorded signed-in actions (issue 4, point 5).",
+        "Additive: MFA self-service actions and sign-out-everywhere after the recorded signed-in "
+        "actions (issue 4, point 5; issue 11, finding 10).",
     ),
     Divergence(
         "D3",

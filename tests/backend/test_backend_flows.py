@@ -111,6 +111,7 @@ async def test_cognito_sign_up_auto_sign_in_with_implicit_email_mfa(make_backend
             "startTotpSetup",
             "setPreferredMfa",
             "disableMfa",
+            "signOutEverywhere",
         ]
 
 
@@ -155,7 +156,7 @@ async def test_optional_mfa_without_enrolment_signs_in_directly(make_backend: Ma
         state = await client.set("signIn", username="dave", password=STRONG)
         assert state["state"] == "signedIn"
         assert state["user"]["attributes"] == {}
-        assert action_names(state)[-2:] == ["startTotpSetup", "startEmailMfaSetup"]
+        assert action_names(state)[-3:] == ["startTotpSetup", "startEmailMfaSetup", "signOutEverywhere"]
 
 
 async def test_sign_in_by_verified_email_alias(make_backend: MakeBackend) -> None:

@@ -1,0 +1,177 @@
+"""One regression test (at least) per finding of issue 11, each named after its finding.
+
+Each test attacks the backend the way the issue's hostile client did (a copied
+cookie from a second address, strangers' wrong passwords, cross-site posts)
+and asserts the attack now fails while the owner's way still works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from backend_support import (
+    STRONG,
+    STRONGER,
+    FakeClock,
+    MakeBackend,
+    RpcClient,
+    action,
+    action_names,
+    default,
+    session_of,
+    totp_now,
+)
+from backend_webauthn_device import SoftAuthenticator
+from smtp_server import code_in, running_smtp
+
+ATTACKER = "203.0.113.66"
+VICTIM = "198.51.100.7"
+MAIL = {"mail_from": "Example <no-reply@example.com>"}
+
+
+def _steal(backend: Any, victim: RpcClient) -> RpcClient:
+    """A second browser, elsewhere, holding a copy of the victim's session cookie."""
+    thief = RpcClient(backend, address=ATTACKER)
+    name = backend.settings.cookie_name
+    thief.http.cookies.set(name, victim.cookie() or "")
+    return thief
+
+
+async def _register_passkey(client: RpcClient, device: SoftAuthenticator) -> dict[str, Any]:
+    state = await client.set("startPasskeyRegistration")
+    options = default(state, "completePasskeyRegistration", "credentialCreationOptions")
+    return await client.set("completePasskeyRegistration", credential=device.create(options))
+
+
+# -- finding 1: a stolen cookie must not become a permanent takeover ---------------------------
+
+
+async def test_finding_1_stolen_cookie_cannot_change_email_without_recent_auth(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="optional")
+    backend.add_user("vic", STRONG, temporary=False, email="vic@example.com")
+    async with RpcClient(backend, address=VICTIM) as victim:
+        await victim.set("signIn", username="vic", password=STRONG)
+        clock.advance(10 * 60)  # the victim signed in a while ago; the cookie is copied now
+        async with _steal(backend, victim) as thief:
+            assert (await thief.get())["state"] == "signedIn"
+            refused = await thief.set("startEmailMfaSetup", email="evil@example.net")
+            assert "reauthenticate" in action_names(refused), refused
+            assert backend.latest_code("evil@example.net") is None  # nothing sent to the thief
+            for sensitive in ("disableMfa", "startPasskeyRegistration", "startTotpSetup"):
+                state = await thief.set(sensitive)
+                assert "reauthenticate" in action_names(state), (sensitive, state)
+            wrong = await thief.set("reauthenticate", password="guess-" + STRONG)
+            assert wrong["retriable"] is True and wrong["error"], wrong
+            assert backend._parts.users.by_username("vic").email == "vic@example.com"  # type: ignore[union-attr]
+        # The owner, who knows the password, re-authenticates and goes on.
+        state = await victim.set("startEmailMfaSetup", email="new@example.com")
+        assert "reauthenticate" in action_names(state)
+        state = await victim.set("reauthenticate", password=STRONG)
+        assert "error" not in state and state["state"] == "signedIn", state
+        state = await victim.set("startEmailMfaSetup", email="new@example.com")
+        assert "completeEmailMfaSetup" in action_names(state), state
+
+
+async def test_finding_1_old_address_is_told_of_every_security_change(make_backend: MakeBackend) -> None:
+    with running_smtp() as smtp:
+        backend = make_backend(mfa="optional", smtp_url=smtp.url(), **MAIL)
+        backend.add_user("olga", STRONG, temporary=False, email="olga@example.com")
+        async with RpcClient(backend) as client:
+            await client.set("signIn", username="olga", password=STRONG)
+            await client.set("startEmailMfaSetup", email="olga.new@example.com")
+            (mail,) = smtp.mailbox.wait_for("olga.new@example.com")  # the set-up code
+            code = code_in(mail)
+            state = await client.set("completeEmailMfaSetup", code=code)
+            assert "error" not in state, state
+            notices = smtp.mailbox.wait_for("olga@example.com")
+            assert "email" in str(notices[-1]["Subject"]).lower()
+            # Later changes go to the address the account has now (the set-up code came first).
+            await _register_passkey(client, SoftAuthenticator())
+            mails = smtp.mailbox.wait_for("olga.new@example.com", count=2)
+            assert "passkey" in str(mails[-1]["Subject"]).lower()
+            await client.set("disableMfa")
+            mails = smtp.mailbox.wait_for("olga.new@example.com", count=3)
+            assert "turned off" in str(mails[-1]["Subject"]).lower()
+            async with RpcClient(backend) as rescue:
+                await rescue.set("resetPassword", username="olga")
+                (*_, reset_mail) = smtp.mailbox.wait_for("olga.new@example.com", count=4)
+                await rescue.set(
+                    "confirmResetPassword", username="olga", code=code_in(reset_mail), newPassword=STRONGER
+                )
+            mails = smtp.mailbox.wait_for("olga.new@example.com", count=5)
+            assert "password" in str(mails[-1]["Subject"]).lower()
+
+
+async def test_finding_1_reset_revokes_every_session_and_recent_passkeys(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="off")
+    backend.add_user("rita", STRONG, temporary=False, email="rita@example.com")
+    old_device, thief_device = SoftAuthenticator(), SoftAuthenticator()
+    async with RpcClient(backend, address=VICTIM) as victim:
+        await victim.set("signIn", username="rita", password=STRONG)
+        await _register_passkey(victim, old_device)
+        clock.advance(3 * 24 * 3600)
+        await victim.set("signIn", username="rita", password=STRONG)
+        async with _steal(backend, victim) as thief:
+            await _register_passkey(thief, thief_device)  # within the victim's fresh sign-in
+            assert len(backend._parts.passkeys.for_user(1)) == 2
+            async with RpcClient(backend, address=VICTIM) as rescue:
+                await rescue.set("resetPassword", username="rita")
+                code = backend.latest_code("rita", "password-reset")
+                state = await rescue.set(
+                    "confirmResetPassword", username="rita", code=code, newPassword=STRONGER
+                )
+                assert "error" not in state, state
+            assert (await thief.get())["state"] == "signedOut"
+            kept = [p.credential_id for p in backend._parts.passkeys.for_user(1)]
+            assert kept == [old_device.id]  # the passkey added in the last 24 h is gone
+
+
+async def test_finding_1_passkey_without_user_verification_does_not_bypass_mfa(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="optional")
+    backend.add_user("uma", STRONG, temporary=False)
+    device = SoftAuthenticator()
+    async with RpcClient(backend) as client:
+        await client.set("signIn", username="uma", password=STRONG)
+        state = await client.set("startTotpSetup")
+        secret = default(state, "completeTotpSetup", "sharedSecret")
+        state = await client.set("completeTotpSetup", code=totp_now(secret, clock))
+        assert "error" not in state, state
+        await _register_passkey(client, device)
+        await client.set("signOut")
+        clock.advance(60)
+        device.user_verification = False  # a stolen security key, no PIN
+        state = await client.set("signInWithPasskey", username="uma")
+        options = default(state, "confirmSignIn", "credentialRequestOptions")
+        state = await client.set(
+            "confirmSignIn", session=session_of(state), challenge="webauthn", credential=device.get(options)
+        )
+        assert state["state"] != "signedIn", state
+        assert action(state, "confirmSignIn")  # the second factor is asked for
+        assert (await client.get())["state"] == "signedOut"
+
+
+async def test_finding_1_concurrent_thieves_cannot_race_past_recent_auth(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="optional")
+    backend.add_user("ray", STRONG, temporary=False, email="ray@example.com")
+    async with RpcClient(backend, address=VICTIM) as victim:
+        await victim.set("signIn", username="ray", password=STRONG)
+        clock.advance(10 * 60)
+        thieves = [_steal(backend, victim) for _ in range(10)]
+        try:
+            states = await asyncio.gather(
+                *(t.set("startEmailMfaSetup", email=f"evil{i}@example.net") for i, t in enumerate(thieves))
+            )
+        finally:
+            for thief in thieves:
+                await thief.http.aclose()
+        assert all("reauthenticate" in action_names(s) for s in states)
+        assert not [m for m in backend.list_outbox() if m["to"].startswith("evil")]
