@@ -30,11 +30,13 @@ from .protocol import (
     CONFIRM_SIGN_IN,
     CONFIRM_SIGN_UP,
     DELETE_PASSKEY,
+    REAUTHENTICATE,
     RESEND_SIGN_UP_CODE,
     RESET_PASSWORD,
     SIGN_IN,
     SIGN_IN_WITH_PASSKEY,
     SIGN_OUT,
+    SIGN_OUT_EVERYWHERE,
     SIGN_UP,
     START_PASSKEY_REGISTRATION,
 )
@@ -50,6 +52,7 @@ class ActionRole(StrEnum):
     RESEND = "resend"  # asks the server to send the code again
     ITEM = "item"  # one form per item (a passkey), told apart by the server's label
     BACK = "back"  # the server's own way back (cancel a setup)
+    ACCOUNT = "account"  # one more button of the account screen
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,16 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         resubmittable=True,
     ),
     ActionRow(SIGN_OUT, ActionRole.PRIMARY, ScreenName.SIGNED_IN, ends_visit=True),
+    ActionRow(
+        SIGN_OUT_EVERYWHERE,
+        ActionRole.ACCOUNT,
+        ScreenName.SIGNED_IN,
+        notice="notice.signed_out_everywhere",
+        notice_when_signed_out=True,
+        ends_visit=True,
+    ),
+    # A sensitive action on an old sign-in: the password again, then the person retries it.
+    ActionRow(REAUTHENTICATE, ActionRole.PRIMARY, ScreenName.CONFIRM_IDENTITY, resubmittable=True),
     ActionRow(START_PASSKEY_REGISTRATION, ActionRole.PRIMARY, ScreenName.PASSKEY_MANAGE),
     ActionRow(
         COMPLETE_PASSKEY_REGISTRATION,

@@ -99,6 +99,7 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "screen.signed_in": "You are signed in",
         "screen.passkey_register": "Register a passkey",
         "screen.passkey_manage": "Your passkeys",
+        "screen.confirm_identity": "Confirm it's you",
         "screen.generic": "Authentication",
         # Tabs, links and buttons
         "tab.sign_in": "Sign In",
@@ -129,6 +130,8 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "action.setPreferredMfa": "Save preference",
         "action.disableMfa": "Turn off multi-factor authentication",
         "action.cancelSetup": "Cancel",
+        "action.reauthenticate": "Continue",
+        "action.signOutEverywhere": "Sign out everywhere",
         "action.retry": "Try again",
         "action.federated": "Sign in with {provider}",
         "action.copy": "Copy",
@@ -201,6 +204,7 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "notice.signed_out": "You are signed out.",
         "notice.passkey_registered": "Your passkey was added.",
         "notice.passkey_deleted": "The passkey was removed.",
+        "notice.signed_out_everywhere": "You were signed out on every device.",
         # Errors (server error names map here; unknown names show the server text)
         "error.invalid_credentials": "Incorrect username or password.",
         "error.username_exists": "An account with this username already exists.",
@@ -211,6 +215,7 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "error.session_expired": "Your session has expired. Start again.",
         "error.too_many_attempts": "Too many attempts. Wait a moment and try again.",
         "error.code_delivery": "We could not send the code. Try again in a moment.",
+        "error.reauthentication_required": "For your security, enter your password again to continue.",
         "error.not_authenticated": "You need to sign in again.",
         "error.invalid_password": "The password does not meet the requirements.",
         "error.passkey_unknown": "This passkey is not registered for your account.",
@@ -246,6 +251,7 @@ ERROR_KEYS: Final[Mapping[str, tuple[str, str | None]]] = MappingProxyType(
         "NotAuthenticatedException": ("error.not_authenticated", None),
         "WebAuthnCredentialNotSupportedException": ("error.passkey_unknown", None),
         "CodeDeliveryFailureException": ("error.code_delivery", None),
+        "ReauthenticationRequiredException": ("error.reauthentication_required", "password"),
     }
 )
 

@@ -57,6 +57,8 @@ DELETE_PASSKEY: Final = "deletePasskey"
 COMPLETE_TOTP_SETUP: Final = "completeTotpSetup"
 COMPLETE_EMAIL_MFA_SETUP: Final = "completeEmailMfaSetup"
 CANCEL_SETUP: Final = "cancelSetup"
+REAUTHENTICATE: Final = "reauthenticate"
+SIGN_OUT_EVERYWHERE: Final = "signOutEverywhere"
 
 WEBAUTHN_GET: Final = "webauthn-get"
 WEBAUTHN_CREATE: Final = "webauthn-create"

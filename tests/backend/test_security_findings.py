@@ -23,6 +23,9 @@ from backend_support import (
     totp_now,
 )
 from backend_webauthn_device import SoftAuthenticator
+from nicegui_authenticator.state_machine.classify import classify
+from nicegui_authenticator.state_machine.protocol import parse_auth_state
+from nicegui_authenticator.state_machine.screen_names import ScreenName
 from smtp_server import code_in, running_smtp
 
 ATTACKER = "203.0.113.66"
@@ -69,6 +72,9 @@ async def test_finding_1_stolen_cookie_cannot_change_email_without_recent_auth(
         # The owner, who knows the password, re-authenticates and goes on.
         state = await victim.set("startEmailMfaSetup", email="new@example.com")
         assert "reauthenticate" in action_names(state)
+        shown = classify(parse_auth_state(state))  # the client renders it as a screen of its own
+        assert shown.screen is ScreenName.CONFIRM_IDENTITY and shown.primary is not None
+        assert shown.primary.name == "reauthenticate"
         state = await victim.set("reauthenticate", password=STRONG)
         assert "error" not in state and state["state"] == "signedIn", state
         state = await victim.set("startEmailMfaSetup", email="new@example.com")
@@ -175,3 +181,31 @@ async def test_finding_1_concurrent_thieves_cannot_race_past_recent_auth(
                 await thief.http.aclose()
         assert all("reauthenticate" in action_names(s) for s in states)
         assert not [m for m in backend.list_outbox() if m["to"].startswith("evil")]
+
+
+# -- finding 10: sessions end when idle, and everywhere on request -----------------------------
+
+
+async def test_finding_10_idle_session_ends_and_sign_out_everywhere(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="off", session_idle_timeout=3600)
+    backend.add_user("ida", STRONG, temporary=False)
+    async with RpcClient(backend) as laptop, RpcClient(backend, address=VICTIM) as phone:
+        await laptop.set("signIn", username="ida", password=STRONG)
+        await phone.set("signIn", username="ida", password=STRONG)
+        clock.advance(50 * 60)
+        assert (await phone.get())["state"] == "signedIn"  # used: its idle clock restarts
+        clock.advance(50 * 60)
+        assert (await laptop.get())["state"] == "signedOut"  # 100 minutes unused
+        assert (await phone.get())["state"] == "signedIn"
+        await laptop.set("signIn", username="ida", password=STRONG)
+        state = await laptop.set("signOutEverywhere")
+        assert state["state"] == "signedOut"
+        assert (await phone.get())["state"] == "signedOut"
+        assert backend.settings.session_idle_timeout == 3600
+    default_settings = make_backend().settings
+    assert (default_settings.session_idle_timeout, default_settings.session_lifetime) == (
+        12 * 3600,
+        30 * 86400,
+    )
