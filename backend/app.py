@@ -42,6 +42,7 @@ from .context import Outcome
 from .context import Request as CallRequest
 from .cookies import clear_cookie, is_loopback, set_cookie
 from .dev_outbox import outbox_routes
+from .request_forgery import ForgeryGuard
 from .service import AuthService
 from .settings import BackendSettings
 
@@ -59,6 +60,8 @@ class ReferenceBackend(Admin):
         super().__init__(self._parts)
         self._service = AuthService(self._parts)
         self._proxies = TrustedProxies(self.settings.forwarded_allow_ips)
+        # The app's own origins; the --cors-origin list joins them when that option lands here.
+        self._forgery = ForgeryGuard(self.settings.origins)
         routes: list[BaseRoute] = [
             Route(self.settings.path, self._endpoint, methods=ALL_METHODS),
             Route(HEALTH_PATH, self._health, methods=["GET", "HEAD"]),
@@ -118,6 +121,10 @@ class ReferenceBackend(Admin):
                 "expected": {"method": "POST", "path": self.settings.path},
             }
             return JSONResponse(body, status_code=404)
+        refusal = self._forgery.refusal(request.headers)
+        if refusal is not None:
+            _log.warning("refused a request from %s: %s", self.client_address(request), refusal)
+            return _json(rpc.forbidden(refusal), status_code=403)
         try:
             body_bytes = await self._read_body(request)
         except ClientDisconnect:
@@ -189,11 +196,12 @@ class ReferenceBackend(Admin):
             headers.append("set-cookie", clear_cookie(s.auto_sign_in_cookie_name, secure=secure))
 
 
-def _json(payload: Any) -> Response:
+def _json(payload: Any, status_code: int = 200) -> Response:
     return Response(
         # ASCII escapes keep the body valid UTF-8 even when a request smuggled in a lone surrogate.
         json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("ascii"),
         media_type="application/json",
+        status_code=status_code,
         headers={"Cache-Control": "no-store"},
     )
 

@@ -8,6 +8,7 @@ and asserts the attack now fails while the owner's way still works.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from backend_support import (
@@ -19,6 +20,7 @@ from backend_support import (
     action,
     action_names,
     default,
+    result_of,
     session_of,
     totp_now,
 )
@@ -209,3 +211,57 @@ async def test_finding_10_idle_session_ends_and_sign_out_everywhere(
         12 * 3600,
         30 * 86400,
     )
+
+
+# -- finding 3: no cross-site request acts with the person's cookie ----------------------------
+
+
+async def test_finding_3_cross_site_requests_are_refused_and_own_page_works(
+    make_backend: MakeBackend,
+) -> None:
+    backend = make_backend(mfa="optional")
+    backend.add_user("cy", STRONG, temporary=False, email="cy@example.com")
+    backend.add_user("mallory", STRONG, temporary=False)
+    path, api = backend.settings.path, backend.settings.namespace
+
+    def call(action: str, **fields: str) -> str:
+        params = [{"action": action, **fields}]
+        return json.dumps({"jsonrpc": "2.0", "method": f"{api}.setAuthState", "params": params, "id": 1})
+
+    async with RpcClient(backend) as victim:
+        await victim.set("signIn", username="cy", password=STRONG)
+        await victim.set("startEmailMfaSetup", email="cy@example.com")
+        await victim.set("completeEmailMfaSetup", code=backend.latest_code("cy@example.com"))
+        assert backend.mfa_preference("cy")["enabled"] == ["EMAIL"]
+        forged = [
+            # A sibling subdomain's script (same-site), JSON and all.
+            {"content-type": "application/json", "origin": "http://evil.localhost:8080"},
+            {"content-type": "application/json", "sec-fetch-site": "same-site"},
+            # A cross-site HTML form: text/plain carries a JSON body without a preflight.
+            {"content-type": "text/plain", "origin": "https://attacker.example"},
+            {"content-type": "application/x-www-form-urlencoded"},
+            {"content-type": "application/json", "origin": "null"},  # a sandboxed frame
+        ]
+        answers = [
+            await victim.http.post(path, content=call("disableMfa"), headers=headers) for headers in forged
+        ]
+        assert [a.status_code for a in answers] == [403] * len(forged)
+        assert backend.mfa_preference("cy")["enabled"] == ["EMAIL"]
+    async with RpcClient(backend) as visitor:  # login CSRF: signing the victim in as mallory
+        response = await visitor.http.post(
+            path,
+            content=call("signIn", username="mallory", password=STRONG),
+            headers={"content-type": "text/plain", "origin": "https://attacker.example"},
+        )
+        assert response.status_code == 403 and visitor.cookie() is None
+        # The app's own page (listed origin), the endpoint's own origin and non-browser clients work.
+        for headers in (
+            {"content-type": "application/json", "origin": "http://localhost:8080"},
+            {"content-type": "application/json; charset=utf-8", "origin": "http://127.0.0.1"},
+            {"content-type": "application/json", "sec-fetch-site": "same-origin"},
+            {"content-type": "application/json"},
+        ):
+            response = await visitor.http.post(
+                path, content=call("signIn", username="mallory", password=STRONG), headers=headers
+            )
+            assert result_of(response)["state"] == "signedIn", headers
