@@ -140,6 +140,7 @@ class ReferenceBackend(Admin):
             bridge_token=request.cookies.get(self.settings.auto_sign_in_cookie_name),
             address=self.client_address(request),
             now=self.settings.clock(),
+            known_device=request.cookies.get(self.settings.known_device_cookie_name),
         )
         try:
             if call.method == rpc.GET_AUTH_STATE and not context.session_token:
@@ -157,7 +158,13 @@ class ReferenceBackend(Admin):
             _log_internal_error(exc, call.method)
             return _json(rpc.internal_error(call.call_id))
         response = _json(rpc.result_envelope(outcome.state.to_wire(), call.call_id))
-        if outcome.session or outcome.end_session or outcome.bridge or outcome.end_bridge:
+        if (
+            outcome.session
+            or outcome.end_session
+            or outcome.bridge
+            or outcome.end_bridge
+            or outcome.known_device
+        ):
             secure = request.url.scheme == "https" or not is_loopback(request.headers.get("host", ""))
             self._apply_cookies(response, outcome, secure)
         return response
@@ -194,6 +201,12 @@ class ReferenceBackend(Admin):
             )
         elif outcome.end_bridge:
             headers.append("set-cookie", clear_cookie(s.auto_sign_in_cookie_name, secure=secure))
+        if outcome.known_device is not None:
+            lifetime = int(s.known_device_lifetime)
+            headers.append(
+                "set-cookie",
+                set_cookie(s.known_device_cookie_name, outcome.known_device, lifetime, secure=secure),
+            )
 
 
 def _json(payload: Any, status_code: int = 200) -> Response:

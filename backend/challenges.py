@@ -68,7 +68,7 @@ def _known_user(parts: Components, challenge: Challenge) -> User:
 
 def _subject(parts: Components, request: Request, challenge: Challenge, user: User | None) -> Subject:
     name = user.username if user is not None else str(challenge.data.get("username", ""))
-    return parts.subject(name, request.address)
+    return parts.subject(name, request)
 
 
 def _wrong(
@@ -205,7 +205,7 @@ def _answer_first_factor(
     identifier = str(challenge.data["username"])
     choice = params.stripped("firstFactor").upper()
     if choice not in options:
-        subject = parts.subject(identifier, request.address)
+        subject = parts.subject(identifier, request)
         parts.limiter.record_failure(subject, request.now)
         _wrong(
             parts,

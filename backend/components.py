@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
+from .context import Request
 from .delivery import CodeDelivery, DeliveryFailedError
 from .errors import AuthError, Problem
+from .known_devices import KnownDevices
 from .passkeys import Passkeys
 from .passwords import PasswordHasher
 from .rate_limit import RateLimiter, Subject
@@ -34,6 +36,7 @@ class Components:
     challenges: Challenges
     bridges: AutoSignInBridges
     passkeys: Passkeys
+    known_devices: KnownDevices
     limiter: RateLimiter
     hasher: PasswordHasher
     replies: Replies
@@ -51,6 +54,7 @@ class Components:
             challenges=Challenges(store, settings.challenge_lifetime, settings.max_code_attempts),
             bridges=AutoSignInBridges(store, settings.auto_sign_in_lifetime, settings.challenge_lifetime),
             passkeys=Passkeys(store, settings),
+            known_devices=KnownDevices(store, settings.known_device_lifetime),
             limiter=RateLimiter(store, settings.rate_limits),
             hasher=PasswordHasher(settings.password_hash_cost),
             replies=Replies(settings),
@@ -87,6 +91,16 @@ class Components:
             address = to or user.delivery_address
             self.send_code(key=key_of(user.id), to=address, username=user.username, purpose=purpose, now=now)
 
-    @staticmethod
-    def subject(username: str, address: str) -> Subject:
-        return Subject(identifier_key(username), address)
+    def subject(self, identifier: str, request: Request) -> Subject:
+        """Whose budget an attempt spends: the account's (however it was named) from where.
+
+        One indexed lookup whether or not ``identifier`` names an account, so the work is
+        the same for both.
+        """
+        user = self.users.find(identifier, self.settings.identifiers) if identifier else None
+        if user is None:
+            return Subject(identifier_key(identifier), request.address)
+        device = None
+        if request.known_device:
+            device = self.known_devices.holder(request.known_device, user.id, request.now)
+        return Subject(user.username_key, request.address, device)

@@ -64,7 +64,7 @@ def _ceremony(
     pending = pending_of(parts, request, session, kind)
     if pending is None:
         raise AuthError(Problem.INVALID_PARAMETER, missing)
-    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request.address), request.now)
+    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request), request.now)
     return session, user, pending, attempt
 
 
@@ -96,7 +96,7 @@ def start_email_mfa_setup(parts: Components, request: Request, params: Params) -
     if parts.users.email_taken(email, except_user=user.id):
         raise AuthError(Problem.ALIAS_EXISTS)
     parts.send_code_within_budget(
-        parts.subject(user.username, request.address),
+        parts.subject(user.username, request),
         request.now,
         user=user,
         key_of=lambda _user_id: _setup_code_key(session),

@@ -123,10 +123,17 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(
         3,
         "web sessions remember when the person last proved who they are (recent authentication "
-        "for sensitive actions) and when the session was last used (idle timeout)",
+        "for sensitive actions) and when the session was last used (idle timeout); known devices "
+        "keep their own failure budget",
         (
             "ALTER TABLE web_sessions ADD COLUMN authenticated_at REAL NOT NULL DEFAULT 0",
             "ALTER TABLE web_sessions ADD COLUMN last_seen_at REAL NOT NULL DEFAULT 0",
+            """CREATE TABLE known_devices (
+                token_hash TEXT PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                expires_at REAL NOT NULL
+            )""",
+            "CREATE INDEX known_devices_user ON known_devices(user_id)",
         ),
     ),
 )

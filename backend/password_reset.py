@@ -19,6 +19,7 @@ from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .notices import tell_owner
 from .passwords import policy_message, policy_violations
+from .rate_limit import Attempt
 
 _log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def reset_password(parts: Components, request: Request, params: Params) -> Outco
         raise AuthError(Problem.INVALID_PARAMETER, "username is required")
     user = parts.users.find(identifier, parts.settings.identifiers)
     parts.send_code_within_budget(
-        parts.subject(identifier, request.address),
+        parts.subject(identifier, request),
         request.now,
         user=user if user is not None and user.status != "UNCONFIRMED" else None,
         key_of=reset_code_key,
@@ -70,21 +71,30 @@ def confirm_reset_password(parts: Components, request: Request, params: Params) 
     missing = policy_violations(new_password, parts.settings.policy)
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
-    subject = parts.subject(identifier, request.address)
-    attempt = parts.limiter.spend_attempt(subject, request.now)
+    subject = parts.subject(identifier, request)
+    try:
+        attempt: Attempt | None = parts.limiter.spend_attempt(subject, request.now)
+    except AuthError as spent:
+        # Over budget, the right code still works: strangers' failures must not keep the owner
+        # out. Guessing gains nothing: each code allows only max_code_attempts tries.
+        attempt, over_budget = None, spent
     user = parts.users.find(identifier, parts.settings.identifiers) if identifier else None
     result = CodeCheck.MISSING
     if user is not None:
         result = parts.codes.check(reset_code_key(user.id), params.text("code"), request.now)
     if result is not CodeCheck.OK or user is None:
+        if attempt is None:
+            raise over_budget
         raise AuthError(
             Problem.ATTEMPTS_EXHAUSTED if result is CodeCheck.EXHAUSTED else Problem.CODE_MISMATCH
         )
-    parts.limiter.refund(attempt)
+    if attempt is not None:
+        parts.limiter.refund(attempt)
     parts.users.set_password(user.id, parts.hasher.hash(new_password), clear_preferred_mfa=True)
     parts.web_sessions.revoke_all(user.id)
     removed = _remove_passkeys(parts, request, passkey_choice, user.id)
-    parts.limiter.clear_failures(user.username_key)
+    parts.known_devices.forget_all(user.id)
+    parts.limiter.clear_failures(subject)
     _log.info("password of %s reset from %s (%d passkeys removed)", user.username, request.address, removed)
     tell_owner(parts, user, "password-changed")
     return Outcome(parts.replies.signed_out, end_session=request.session_token is not None)

@@ -31,10 +31,16 @@ from .store import Database, Store
 
 @dataclass(frozen=True)
 class Subject:
-    """Who is asking: the username as typed (normalised) and the client address."""
+    """Who is asking about which account.
+
+    ``username_key`` is the account's own key when the identifier names one (a username and
+    its email alias share one budget), else the identifier as typed (normalised).
+    ``device`` is set when the request comes from one of the account's known devices.
+    """
 
     username_key: str
     address: str
+    device: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,13 +58,24 @@ class RateLimiter:
         self._last_sweep = 0.0
 
     def _failure_budgets(self, subject: Subject) -> tuple[tuple[str, int, Problem], ...]:
+        """A known device has a budget of its own; anyone else spends three.
+
+        Per account and address (a stranger elsewhere spends only their own), per account
+        (guesses spread over many addresses), per address (one address guessing many accounts).
+        """
+        limits = self._limits
+        if subject.device is not None:
+            return (
+                (f"fail:device:{subject.device}", limits.failures_per_username, Problem.TOO_MANY_FAILURES),
+            )
         return (
             (
-                f"fail:user:{subject.username_key}",
-                self._limits.failures_per_username,
+                f"fail:pair:{subject.username_key}|{subject.address}",
+                limits.failures_per_username,
                 Problem.TOO_MANY_FAILURES,
             ),
-            (f"fail:addr:{subject.address}", self._limits.failures_per_address, Problem.TOO_MANY_REQUESTS),
+            (f"fail:user:{subject.username_key}", limits.failures_per_account, Problem.TOO_MANY_FAILURES),
+            (f"fail:addr:{subject.address}", limits.failures_per_address, Problem.TOO_MANY_REQUESTS),
         )
 
     def check_failures(self, subject: Subject, now: float) -> None:
@@ -84,7 +101,7 @@ class RateLimiter:
 
     def record_failure(self, subject: Subject, now: float) -> None:
         """Count a failure that no ``spend_attempt`` counted (a wrong choice, a second wrong answer)."""
-        self._record((f"fail:user:{subject.username_key}", f"fail:addr:{subject.address}"), now)
+        self._record((key for key, _, _ in self._failure_budgets(subject)), now)
 
     def spend_send(self, subject: Subject, now: float) -> None:
         """Count a code about to be sent, or raise when a send budget is spent."""
@@ -100,10 +117,12 @@ class RateLimiter:
             now,
         )
 
-    def clear_failures(self, username_key: str) -> None:
-        """A successful sign-in forgives the username's failures (not the address's)."""
+    def clear_failures(self, subject: Subject) -> None:
+        """A successful sign-in forgives its own budget's failures (not the address's, not others')."""
+        keys = [key for key, _, _ in self._failure_budgets(subject) if not key.startswith("fail:addr:")]
         with self._store.transaction() as db:
-            db.execute("DELETE FROM failures WHERE key = ?", (f"fail:user:{username_key}",))
+            for key in keys:
+                db.execute("DELETE FROM failures WHERE key = ?", (key,))
 
     def _spend(self, budgets: Iterable[tuple[str, int, Problem]], now: float) -> tuple[int, ...]:
         budgets = tuple(budgets)

@@ -50,7 +50,7 @@ def require_recent_auth(parts: Components, request: Request) -> tuple[WebSession
 def reauthenticate(parts: Components, request: Request, params: Params) -> Outcome:
     """``reauthenticate``: the password (or a current authenticator code) again, on this session."""
     session, user = require_signed_in(parts, request)
-    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request.address), request.now)
+    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request), request.now)
     password, code = params.text("password"), params.stripped("code")
     if password:
         proven = parts.hasher.verify(password, user.password_hash)

@@ -91,10 +91,16 @@ class ScryptCost:
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Failure and send budgets per sliding window, per username and per client address."""
+    """Failure and send budgets per sliding window.
+
+    ``failures_per_username`` is per account *and* address (or per known device), so a
+    stranger elsewhere cannot spend the owner's; ``failures_per_account`` caps guesses
+    spread over many addresses, and spares the account's known devices.
+    """
 
     window_seconds: float = 15 * 60
     failures_per_username: int = 10
+    failures_per_account: int = 100
     failures_per_address: int = 100
     sends_per_username: int = 10
     sends_per_address: int = 50
@@ -151,6 +157,8 @@ class BackendSettings:
     max_body_bytes: int = MIB
     cookie_name: str = "auth_session"
     auto_sign_in_cookie_name: str = "autosignin_session"
+    known_device_cookie_name: str = "known_device"
+    known_device_lifetime: float = 180 * 24 * 3600
 
     def __post_init__(self) -> None:
         basic = self.mode == "basic"

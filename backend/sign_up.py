@@ -63,7 +63,7 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     )
     if existing is not None and not abandoned:
         raise AuthError(Problem.USER_EXISTS)  # sends nothing, so it spends no send budget
-    subject = parts.subject(username, request.address)
+    subject = parts.subject(username, request)
     parts.limiter.spend_send(subject, request.now)
     email = username if settings.identifiers == ("email",) else attributes.pop("email", None)
     phone = username if settings.identifiers == ("phone",) else attributes.pop("phone_number", None)
@@ -94,7 +94,7 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
 def confirm_sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     settings = parts.settings
     username = params.stripped("username")
-    subject = parts.subject(username, request.address)
+    subject = parts.subject(username, request)
     attempt = parts.limiter.spend_attempt(subject, request.now)
     user = parts.users.by_username(username) if username else None
     result = CodeCheck.MISSING
@@ -130,7 +130,7 @@ def resend_sign_up_code(parts: Components, request: Request, params: Params) -> 
         raise AuthError(Problem.INVALID_PARAMETER, "username is required")
     user = parts.users.by_username(username)
     parts.send_code_within_budget(
-        parts.subject(username, request.address),
+        parts.subject(username, request),
         request.now,
         user=user if user is not None and user.status == "UNCONFIRMED" else None,
         key_of=sign_up_code_key,

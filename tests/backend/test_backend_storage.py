@@ -175,6 +175,7 @@ def test_expired_rows_do_not_pile_up(database: str) -> None:
         codes.issue("fresh", now=2000.0)
         with store.transaction() as db:
             assert {r[0] for r in db.execute("SELECT key FROM failures")} == {
+                "fail:pair:other|10.0.0.2",  # per account and address (issue 11, finding 2)
                 "fail:user:other",
                 "fail:addr:10.0.0.2",
             }

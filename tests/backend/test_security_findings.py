@@ -25,6 +25,7 @@ from backend_support import (
     totp_now,
 )
 from backend_webauthn_device import SoftAuthenticator
+from nicegui_authenticator.backend.settings import RateLimits
 from nicegui_authenticator.state_machine.classify import classify
 from nicegui_authenticator.state_machine.protocol import parse_auth_state
 from nicegui_authenticator.state_machine.screen_names import ScreenName
@@ -265,3 +266,80 @@ async def test_finding_3_cross_site_requests_are_refused_and_own_page_works(
                 path, content=call("signIn", username="mallory", password=STRONG), headers=headers
             )
             assert result_of(response)["state"] == "signedIn", headers
+
+
+# -- finding 2: strangers cannot lock the owner out ---------------------------------------------
+
+
+async def test_finding_2_strangers_wrong_passwords_do_not_lock_the_owner_out(
+    make_backend: MakeBackend,
+) -> None:
+    backend = make_backend(mfa="off")
+    backend.add_user("lou", STRONG, temporary=False, email="lou@example.com")
+    async with RpcClient(backend, address=ATTACKER) as stranger:
+        answers = [await stranger.set("signIn", username="lou", password=f"wrong-{i}") for i in range(30)]
+        assert answers[-1]["errorName"] == "LimitExceededException"  # the stranger is throttled
+    async with RpcClient(backend, address=VICTIM) as owner:
+        state = await owner.set("signIn", username="lou", password=STRONG)
+        assert state["state"] == "signedIn", state
+
+
+async def test_finding_2_known_device_and_reset_code_work_under_a_distributed_attack(
+    make_backend: MakeBackend,
+) -> None:
+    backend = make_backend(mfa="off", rate_limits=RateLimits(failures_per_account=30))
+    backend.add_user("kim", STRONG, temporary=False, email="kim@example.com")
+    async with RpcClient(backend, address=VICTIM) as laptop:
+        await laptop.set("signIn", username="kim", password=STRONG)  # this browser becomes known
+        assert laptop.cookie(backend.settings.known_device_cookie_name)
+        await laptop.set("signOut")
+        bots = [RpcClient(backend, address=f"192.0.2.{i}") for i in range(1, 11)]
+        try:
+            # 10 addresses x 5 wrong passwords, in parallel: 50 > the account-wide 30.
+            await asyncio.gather(
+                *(b.set("signIn", username="kim", password=f"x{i}") for b in bots for i in range(5))
+            )
+        finally:
+            for bot in bots:
+                await bot.http.aclose()
+        async with RpcClient(backend, address=VICTIM) as new_browser:
+            refused = await new_browser.set("signIn", username="kim", password=STRONG)
+            assert refused["errorName"] == "LimitExceededException"  # an unknown browser waits
+            # The right reset code works whatever the budgets say.
+            await new_browser.set("resetPassword", username="kim")
+            code = backend.latest_code("kim", "password-reset")
+            state = await new_browser.set(
+                "confirmResetPassword", username="kim", code=code, newPassword=STRONGER
+            )
+            assert "error" not in state, state
+        state = await laptop.set("signIn", username="kim", password=STRONGER)
+        assert state["state"] == "signedIn", state
+
+
+async def test_finding_2_parallel_wrong_passwords_stay_within_the_pair_budget(
+    make_backend: MakeBackend,
+) -> None:
+    backend = make_backend(mfa="off")
+    backend.add_user("pat", STRONG, temporary=False)
+    async with RpcClient(backend, address=ATTACKER) as stranger:
+        answers = await asyncio.gather(
+            *(stranger.set("signIn", username="pat", password=f"p{i}") for i in range(20))
+        )
+    checked = sum(1 for a in answers if a.get("errorName") == "NotAuthorizedException")
+    assert checked == 10, [a.get("errorName") for a in answers]
+
+
+# -- finding 11: smaller ones --------------------------------------------------------------------
+
+
+async def test_finding_11_username_and_email_alias_share_one_budget(make_backend: MakeBackend) -> None:
+    backend = make_backend(mfa="off")
+    backend.add_user("ann", STRONG, temporary=False, email="ann@example.com")
+    async with RpcClient(backend, address=ATTACKER) as stranger:
+        answers = [
+            await stranger.set("signIn", username=name, password=f"guess{i}")
+            for i in range(12)
+            for name in ("ann", "ann@example.com")
+        ]
+    checked = sum(1 for a in answers if a.get("errorName") == "NotAuthorizedException")
+    assert checked == 10, checked
