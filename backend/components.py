@@ -90,6 +90,15 @@ class Components:
         if user is not None:
             address = to or user.delivery_address
             self.send_code(key=key_of(user.id), to=address, username=user.username, purpose=purpose, now=now)
+        else:
+            # A code nobody receives, so that guessing it is answered (attempts, "start again")
+            # exactly as for a real account, and the request does the same database work.
+            self.codes.issue(self.phantom_code_key(purpose, subject), now)
+
+    @staticmethod
+    def phantom_code_key(purpose: Purpose, subject: Subject) -> str:
+        """Where the unsent code of a request without an account lives (see ``send_code_within_budget``)."""
+        return f"phantom:{purpose}:{subject.username_key}"
 
     def subject(self, identifier: str, request: Request) -> Subject:
         """Whose budget an attempt spends: the account's (however it was named) from where.

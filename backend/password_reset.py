@@ -79,9 +79,8 @@ def confirm_reset_password(parts: Components, request: Request, params: Params) 
         # out. Guessing gains nothing: each code allows only max_code_attempts tries.
         attempt, over_budget = None, spent
     user = parts.users.find(identifier, parts.settings.identifiers) if identifier else None
-    result = CodeCheck.MISSING
-    if user is not None:
-        result = parts.codes.check(reset_code_key(user.id), params.text("code"), request.now)
+    key = reset_code_key(user.id) if user is not None else parts.phantom_code_key("password-reset", subject)
+    result = parts.codes.check(key, params.text("code"), request.now)
     if result is not CodeCheck.OK or user is None:
         if attempt is None:
             raise over_budget

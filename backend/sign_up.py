@@ -55,21 +55,27 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     missing = policy_violations(password, settings.policy)
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
+    subject = parts.subject(username, request)
+    # Spent and hashed before the name is looked up: probing names costs the same budget
+    # and the same work whether the name is taken or not (issue 11, finding 4).
+    parts.limiter.spend_send(subject, request.now)
+    password_hash = parts.hasher.hash(password)
     existing = parts.users.by_username(username)
+    # Abandoned: its code expired unused. A sign-up still between creating the row and issuing
+    # its code (a parallel request) is recent, so it is not taken over.
     abandoned = (
         existing is not None
         and existing.status == "UNCONFIRMED"
+        and existing.created_at <= request.now - settings.code_lifetime
         and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
     )
     if existing is not None and not abandoned:
-        raise AuthError(Problem.USER_EXISTS)  # sends nothing, so it spends no send budget
-    subject = parts.subject(username, request)
-    parts.limiter.spend_send(subject, request.now)
+        raise AuthError(Problem.USER_EXISTS)
     email = username if settings.identifiers == ("email",) else attributes.pop("email", None)
     phone = username if settings.identifiers == ("phone",) else attributes.pop("phone_number", None)
     user = parts.users.create(
         username=username,
-        password_hash=parts.hasher.hash(password),
+        password_hash=password_hash,
         status="UNCONFIRMED",
         now=request.now,
         email=email,
@@ -77,13 +83,17 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
         attributes=attributes,
         replace_unconfirmed=abandoned,
     )
-    parts.send_code(
-        key=sign_up_code_key(user.id),
-        to=user.delivery_address,
-        username=username,
-        purpose="sign-up",
-        now=request.now,
-    )
+    try:
+        parts.send_code(
+            key=sign_up_code_key(user.id),
+            to=user.delivery_address,
+            username=username,
+            purpose="sign-up",
+            now=request.now,
+        )
+    except AuthError:
+        parts.users.delete_unconfirmed(user.id)  # nobody got a code: the name is free again
+        raise
     _log.info("sign-up of %s from %s", username, request.address)
     outcome = Outcome(parts.replies.confirming_sign_up(username))
     if settings.mode == "cognito" and settings.auto_sign_in and not params.opts_out("autoSignIn"):
@@ -97,9 +107,9 @@ def confirm_sign_up(parts: Components, request: Request, params: Params) -> Outc
     subject = parts.subject(username, request)
     attempt = parts.limiter.spend_attempt(subject, request.now)
     user = parts.users.by_username(username) if username else None
-    result = CodeCheck.MISSING
-    if user is not None and user.status == "UNCONFIRMED":
-        result = parts.codes.check(sign_up_code_key(user.id), params.text("code"), request.now)
+    pending = user is not None and user.status == "UNCONFIRMED"
+    key = sign_up_code_key(user.id) if pending and user else parts.phantom_code_key("sign-up", subject)
+    result = parts.codes.check(key, params.text("code"), request.now)
     if result is not CodeCheck.OK or user is None:
         # Unknown account, confirmed account or wrong code: one answer for all three.
         raise AuthError(

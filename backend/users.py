@@ -120,6 +120,11 @@ class Users:
             )
         return None
 
+    def delete_unconfirmed(self, user_id: int) -> None:
+        """Forget a sign-up whose code could not be sent (never a confirmed account)."""
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM users WHERE id = ? AND status = 'UNCONFIRMED'", (user_id,))
+
     def create(
         self,
         *,

@@ -343,3 +343,42 @@ async def test_finding_11_username_and_email_alias_share_one_budget(make_backend
         ]
     checked = sum(1 for a in answers if a.get("errorName") == "NotAuthorizedException")
     assert checked == 10, checked
+
+
+# -- finding 4: no enumeration through answers or budgets ---------------------------------------
+
+
+async def test_finding_4_known_and_unknown_accounts_get_the_same_answers(make_backend: MakeBackend) -> None:
+    backend = make_backend(mfa="off")
+    backend.add_user("ann", STRONG, temporary=False, email="ann@example.com")
+
+    async def probe(name: str, address: str) -> list[tuple[str | None, str | None]]:
+        async with RpcClient(backend, address=address) as client:
+            seen = [await client.set("resetPassword", username=name)]
+            seen += [
+                await client.set(
+                    "confirmResetPassword", username=name, code=f"00000{i}x", newPassword=STRONGER
+                )
+                for i in range(6)
+            ]
+            seen.append(await client.set("resendSignUpCode", username=name))
+            seen += [await client.set("confirmSignUp", username=name, code=f"1{i}") for i in range(6)]
+        return [(s.get("errorName"), s.get("error")) for s in seen]
+
+    real, ghost = await probe("ann", "192.0.2.10"), await probe("nobody", "192.0.2.11")
+    assert real == ghost
+    assert ("LimitExceededException", "Attempt limit exceeded, please start again") in real
+
+
+async def test_finding_4_sign_up_probes_of_taken_names_are_rate_limited(make_backend: MakeBackend) -> None:
+    backend = make_backend(mfa="off")  # 10 sends per account, 50 per address, per 15 minutes
+    backend.add_user("taken", STRONG, temporary=False)
+    async with RpcClient(backend, address=ATTACKER) as prober:
+        answers = [
+            (await prober.set("signUp", username="taken", password=STRONG, email="x@example.com")).get(
+                "errorName"
+            )
+            for _ in range(30)
+        ]
+    assert answers.count("UsernameExistsException") == 10
+    assert answers[-1] == "LimitExceededException"
