@@ -4,7 +4,7 @@
 ``settings_from_args`` turns them into :class:`BackendSettings`, with
 ``NICEGUI_AUTHENTICATOR_*`` environment variables filling whatever the
 command line leaves out (so every option defaults to ``None`` here).
-``run_backend`` serves the backend alone with uvicorn; ``run_admin`` is the
+``serve_from_args`` serves the backend alone with uvicorn; ``run_admin`` is the
 admin command line (add a user, confirm a user, list the outbox).
 """
 
@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
 from typing import Any, Final
 
 from .cookies import is_loopback
@@ -193,20 +192,6 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
         help="comma-separated addresses or networks of trusted proxies (or *): "
         "X-Forwarded-For is honoured only from them",
     )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="nicegui-authenticator backend", description="Run the reference setAuthState backend."
-    )
-    add_server_options(parser)
-    add_backend_options(parser)
-    return parser
-
-
-def run_backend(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv`` and serve until interrupted."""
-    return serve_from_args(build_parser().parse_args(argv))
 
 
 def serve_from_args(ns: argparse.Namespace) -> int:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
-from .delivery import CodeDelivery, CodeMessage, DeliveryFailedError, Purpose
+from .delivery import CodeDelivery, DeliveryFailedError
 from .errors import AuthError, Problem
 from .passkeys import Passkeys
 from .passwords import PasswordHasher

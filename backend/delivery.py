@@ -27,19 +27,18 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Final
 
 from .addresses import is_email, is_phone, mask_email, mask_phone
+from .code_message import CodeMessage, Purpose
 from .hook_channel import DeliveryHook, HookFailedError, parse_hook
-from .mail_templates import CodePurpose, MessagePurpose, NoticePurpose, render
+from .mail_templates import MessagePurpose, NoticePurpose, render
 from .settings import BackendSettings
 from .smtp_channel import SmtpServer, compose, parse_smtp_url
 from .smtp_channel import send as smtp_send
 from .store import Store
 
-Purpose = CodePurpose
+__all__ = ["CodeDelivery", "CodeMessage", "DeliveryFailedError", "Purpose"]
 
 OUTBOX_RETENTION_SECONDS: Final = 24 * 3600
 _log = logging.getLogger(__name__)
@@ -47,27 +46,6 @@ _log = logging.getLogger(__name__)
 
 class DeliveryFailedError(Exception):
     """A message did not reach its channel; already logged, without any code."""
-
-
-@dataclass(frozen=True)
-class CodeMessage:
-    """One code on its way to a person. ``to`` is an email, a phone number or the username."""
-
-    to: str
-    username: str
-    purpose: Purpose
-    code: str
-    ts: float
-
-    def record(self) -> dict[str, str]:
-        """The public outbox shape ``{to, purpose, code, ts}``."""
-        return {"to": self.to, "purpose": self.purpose, "code": self.code, "ts": iso_timestamp(self.ts)}
-
-
-def iso_timestamp(ts: float) -> str:
-    """JavaScript's ``toISOString()`` form, as the AWS Blocks servers print dates."""
-    moment = datetime.fromtimestamp(ts, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def masked(recipient: str) -> str:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 from ..state_machine.protocol import password_policy_wire
 
 if TYPE_CHECKING:
-    from .delivery import CodeMessage
+    from .code_message import CodeMessage
 
 Mode = Literal["basic", "cognito"]
 MfaMode = Literal["off", "optional", "required"]

@@ -26,9 +26,9 @@ import logging
 from typing import Any, Final
 
 from .addresses import mask_email, mask_phone
+from .code_message import Purpose
 from .components import Components
 from .context import Outcome, Params, Request
-from .delivery import Purpose
 from .errors import AuthError, Problem
 from .sessions import token_hash
 from .totp import new_secret

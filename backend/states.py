@@ -24,7 +24,7 @@ from ..state_machine.protocol import (
     AuthState,
     AuthUser,
 )
-from .delivery import iso_timestamp
+from .code_message import iso_timestamp
 from .errors import Wording
 from .forms import (
     action,
@@ -39,20 +39,6 @@ from .forms import (
 from .passkeys import Passkey
 from .settings import BackendSettings
 from .users import User
-
-# Signed-in actions beyond the AWS Blocks vocabulary (issue 4, point 5). The
-# names are fixed for the whole project so clients can classify them.
-EXTRA_SIGNED_IN_ACTIONS = frozenset(
-    {
-        "startTotpSetup",
-        "completeTotpSetup",
-        "startEmailMfaSetup",
-        "completeEmailMfaSetup",
-        "setPreferredMfa",
-        "disableMfa",
-        "cancelSetup",
-    }
-)
 
 
 class Replies:

@@ -17,7 +17,6 @@ could not send fails the same way a server would.
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Callable, Mapping
 from typing import Protocol, runtime_checkable
@@ -25,6 +24,7 @@ from typing import Protocol, runtime_checkable
 from pydantic import JsonValue
 
 from ..state_machine.protocol import AuthState
+from .callbacks import call_handler
 from .jsonrpc import auth_state_from_result, set_auth_state_params
 
 
@@ -65,18 +65,14 @@ class InProcessApi:
         return self._backend
 
     async def get_auth_state(self) -> AuthState:
-        result = await _resolve(self._get())
+        result = await call_handler(self._get)
         return auth_state_from_result(result, method=f"{self._namespace}.getAuthState")
 
     async def set_auth_state(self, payload: Mapping[str, JsonValue]) -> AuthState:
         (params,) = set_auth_state_params(payload)
         wire = json.loads(json.dumps(params, allow_nan=False))
-        result = await _resolve(self._set(wire))
+        result = await call_handler(self._set, wire)
         return auth_state_from_result(result, method=f"{self._namespace}.setAuthState")
 
     def __repr__(self) -> str:
         return f"InProcessApi({type(self._backend).__name__})"
-
-
-async def _resolve(value: object) -> object:
-    return await value if inspect.isawaitable(value) else value

@@ -13,19 +13,14 @@ author and raise :class:`AuthFlowError` naming the screen where they stopped.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Literal
 
 import pyotp
 from pydantic import JsonValue
 
 from ..state_machine import (
-    AuthChanged,
     AuthMachine,
     AuthUser,
-    CallGetAuthState,
-    CallSetAuthState,
     Cancel,
     Event,
     FieldKind,
@@ -33,26 +28,22 @@ from ..state_machine import (
     Navigate,
     Refresh,
     Retry,
-    RunWebAuthn,
     Screen,
     ScreenName,
     Start,
     Submit,
     SubmitExternalForm,
-    WebAuthnFailed,
-    WebAuthnResult,
     translate,
 )
+from ..state_machine.protocol import SIGN_OUT
 from .api import AuthStateApi
-from .calls import perform_call
-
-WebAuthnCallback = Callable[[Literal["create", "get"], str], Awaitable[str]]
-"""``(kind, options_json) -> credential_json``: a software authenticator for passkey flows."""
+from .callbacks import call_handler
+from .driver import EffectRunner
+from .headless_port import AuthChangeCallback, HeadlessPort, WebAuthnCallback
 
 CodeSource = str | Callable[[Screen], str | Awaitable[str]]
 """A one-time code, or a function of the code screen that finds it (e.g. in an outbox)."""
 
-AuthChangeCallback = Callable[[AuthUser | None], object]
 
 _MAX_STEPS = 12  # no real flow has more screens than this; a loop is a bug
 
@@ -78,12 +69,27 @@ class HeadlessAuthenticator:
         webauthn: WebAuthnCallback | None = None,
         on_auth_change: AuthChangeCallback | None = None,
     ) -> None:
-        self.api = api
-        self.machine = AuthMachine(config or MachineConfig())
-        self.webauthn = webauthn
-        self.on_auth_change = on_auth_change
-        self.external_forms: list[SubmitExternalForm] = []
+        self._port = HeadlessPort(api, webauthn=webauthn, on_auth_change=on_auth_change)
+        self._runner = EffectRunner(AuthMachine(config or MachineConfig()), self._port)
         self.enrolled_totp_secret: str | None = None
+
+    @property
+    def api(self) -> AuthStateApi:
+        return self._port.api
+
+    @property
+    def machine(self) -> AuthMachine:
+        """The machine as it is now; a test may set it to seed a state."""
+        return self._runner.machine
+
+    @machine.setter
+    def machine(self, machine: AuthMachine) -> None:
+        self._runner.machine = machine
+
+    @property
+    def external_forms(self) -> list[SubmitExternalForm]:
+        """Federated form posts the flow asked for, in order (a browser would have left the page)."""
+        return self._port.external_forms
 
     # ------------------------------------------------------------------ basics
 
@@ -198,11 +204,11 @@ class HeadlessAuthenticator:
 
     async def sign_out(self) -> Screen:
         screen = self.screen
-        if screen.user is None or screen.form("signOut") is None:
+        if screen.user is None or screen.form(SIGN_OUT) is None:
             screen = await self.refresh()
-        if screen.form("signOut") is None:
+        if screen.form(SIGN_OUT) is None:
             raise AuthFlowError("no sign-out offered", screen)
-        return await self.submit(action="signOut")
+        return await self.submit(action=SIGN_OUT)
 
     # --------------------------------------------------------------- internals
 
@@ -277,36 +283,12 @@ class HeadlessAuthenticator:
         raise AuthFlowError("no automatic answer for this screen", screen)
 
     async def _feed(self, event: Event) -> Screen:
-        """Handle ``event`` and every event its effects cause, until the machine waits for the person."""
-        queue: list[Event] = [event]
-        while queue:
-            self.machine, effects = self.machine.handle(queue.pop(0))
-            for effect in effects:
-                if isinstance(effect, CallSetAuthState | CallGetAuthState):
-                    queue.append(await perform_call(self.api, effect))
-                elif isinstance(effect, RunWebAuthn):
-                    queue.append(await self._ceremony(effect))
-                elif isinstance(effect, AuthChanged):
-                    if self.on_auth_change is not None:
-                        result = self.on_auth_change(effect.user)
-                        if inspect.isawaitable(result):
-                            await result
-                elif isinstance(effect, SubmitExternalForm):
-                    self.external_forms.append(effect)
-        return self.machine.screen
-
-    async def _ceremony(self, effect: RunWebAuthn) -> Event:
-        if self.webauthn is None:
-            return WebAuthnFailed("unavailable", "no WebAuthn callback was given to HeadlessAuthenticator")
-        try:
-            credential = await self.webauthn(effect.kind, effect.options_json)
-        except Exception as error:  # the callback is user code: report, don't crash the flow
-            return WebAuthnFailed("failed", f"{type(error).__name__}: {error}")
-        return WebAuthnResult(credential)
+        """Handle ``event`` and every event its effects cause; a refused event raises
+        :class:`~..state_machine.InvalidTransition` (the caller is a program)."""
+        return await self._runner.feed(event)
 
 
 async def _code(source: CodeSource, screen: Screen) -> str:
     if isinstance(source, str):
         return source
-    value = source(screen)
-    return await value if inspect.isawaitable(value) else value
+    return await call_handler(source, screen)

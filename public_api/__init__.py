@@ -18,12 +18,12 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     # NiceGUI building blocks
-    "Authenticator": "ui.authenticator",
-    "AccountMenu": "ui.account_menu",
-    "AuthenticatedContent": "ui.authenticated_content",
-    "protected": "ui.protected",
-    "sign_in_page": "ui.hosted",
-    "RedirectPolicy": "ui.redirects",
+    "Authenticator": "ui.components.authenticator",
+    "AccountMenu": "ui.components.account_menu",
+    "AuthenticatedContent": "ui.components.authenticated_content",
+    "protected": "ui.components.protected",
+    "sign_in_page": "ui.hosted.pages",
+    "RedirectPolicy": "ui.hosted.redirects",
     # Talking to a setAuthState server
     "AuthClient": "client.transport",
     "CookieSession": "client.cookies",
@@ -101,9 +101,9 @@ if TYPE_CHECKING:
     from .state_machine.protocol import AuthState, AuthUser
     from .state_machine.rules import PasswordPolicy
     from .state_machine.screens import Screen, ScreenName
-    from .ui.account_menu import AccountMenu
-    from .ui.authenticated_content import AuthenticatedContent
-    from .ui.authenticator import Authenticator
-    from .ui.hosted import sign_in_page
-    from .ui.protected import protected
-    from .ui.redirects import RedirectPolicy
+    from .ui.components.account_menu import AccountMenu
+    from .ui.components.authenticated_content import AuthenticatedContent
+    from .ui.components.authenticator import Authenticator
+    from .ui.components.protected import protected
+    from .ui.hosted.pages import sign_in_page
+    from .ui.hosted.redirects import RedirectPolicy

@@ -1,7 +1,7 @@
 """The classifier: AuthState + what the person chose -> the screen to show.
 
 This is the heart of the library. The server speaks in states and actions
-(PROTOCOL.md); people see screens (DESIGN.md). The mapping:
+(docs/protocol.md); people see screens (DESIGN.md). The mapping:
 
 =======================  ==========================================================
 server                   screen
@@ -30,17 +30,31 @@ anything else            ``generic``: every action as a plain form
 
 A state that names a screen but lacks the action that screen needs is
 ``generic`` too: the person always gets a form to act on, never a dead end.
+
+:func:`classify` also names the screen's primary action (the main submit), so
+that one place decides it: the screen's own action from the action table when
+the state offers it; on a challenge screen otherwise the action answering the
+challenge; on ``generic`` the first non-external action.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
+from .actions import LOCAL_SCREENS, PRIMARY_OF_SCREEN
 from .protocol import (
+    AUTO_SIGN_IN,
+    COMPLETE_EMAIL_MFA_SETUP,
+    COMPLETE_TOTP_SETUP,
+    CONFIRM_RESET_PASSWORD,
+    CONFIRM_SIGN_IN,
+    CONFIRM_SIGN_UP,
     CONFIRMING_MFA,
     CONFIRMING_PASSWORD_RESET,
     CONFIRMING_SIGN_IN,
     CONFIRMING_SIGN_UP,
+    DELETE_PASSKEY,
     SIGNED_IN,
     SIGNED_OUT,
     WEBAUTHN_CREATE,
@@ -48,7 +62,7 @@ from .protocol import (
     AuthAction,
     AuthState,
 )
-from .screens import LOCAL_SCREENS, ScreenName
+from .screen_names import CHALLENGE_SCREENS, ScreenName
 
 _CHALLENGE_SCREENS: Final = {
     "code": ScreenName.CONFIRM_CODE,
@@ -61,9 +75,17 @@ _CHALLENGE_SCREENS: Final = {
     "webauthn": ScreenName.PASSKEY_ASSERT,
 }
 
-# Signed-in actions of the reference backend beyond the AWS Blocks vocabulary.
-COMPLETE_TOTP_SETUP: Final = "completeTotpSetup"
-COMPLETE_EMAIL_MFA_SETUP: Final = "completeEmailMfaSetup"
+# Screens whose primary, when their own action is not offered, is the action
+# answering the challenge (or, on ``generic``, the first one offered).
+_FALLS_BACK: Final = CHALLENGE_SCREENS | {ScreenName.GENERIC}
+
+
+@dataclass(frozen=True)
+class Classified:
+    """The screen for a state and the action that is its main submit (if any)."""
+
+    screen: ScreenName
+    primary: AuthAction | None = None
 
 
 def challenge_action(state: AuthState) -> AuthAction | None:
@@ -72,7 +94,7 @@ def challenge_action(state: AuthState) -> AuthAction | None:
     Normally ``confirmSignIn``; a server that names it differently is still
     understood if its action carries a hidden ``challenge`` field.
     """
-    named = state.action("confirmSignIn")
+    named = state.action(CONFIRM_SIGN_IN)
     if named is not None:
         return named
     return next((a for a in state.actions if a.field("challenge") is not None), None)
@@ -116,9 +138,30 @@ def _signed_in_screen(state: AuthState) -> ScreenName:
         return ScreenName.SETUP_TOTP
     if state.action(COMPLETE_EMAIL_MFA_SETUP) is not None:
         return ScreenName.CONFIRM_CODE
-    if state.action("deletePasskey") is not None:
+    if state.action(DELETE_PASSKEY) is not None:
         return ScreenName.PASSKEY_MANAGE
     return ScreenName.SIGNED_IN
+
+
+def _primary(state: AuthState, screen: ScreenName) -> AuthAction | None:
+    """Which of the state's actions is ``screen``'s main submit."""
+    own = LOCAL_SCREENS.get(screen) or PRIMARY_OF_SCREEN.get(screen)
+    offered = state.action(own) if own is not None else None
+    if offered is not None or screen not in _FALLS_BACK:
+        return offered
+    answer = challenge_action(state) if screen is not ScreenName.GENERIC else None
+    return answer or next((a for a in state.actions if not a.is_external), None)
+
+
+def classify(state: AuthState | None, preferred: ScreenName | None = None) -> Classified:
+    """The screen for ``state`` and its primary action.
+
+    ``preferred`` is the person's pick among signed-out screens.
+    """
+    if state is None:
+        return Classified(ScreenName.LOADING)
+    screen = classify_screen(state, preferred)
+    return Classified(screen, _primary(state, screen))
 
 
 def classify_screen(state: AuthState | None, preferred: ScreenName | None = None) -> ScreenName:
@@ -128,14 +171,14 @@ def classify_screen(state: AuthState | None, preferred: ScreenName | None = None
     if state.state == SIGNED_OUT:
         return _signed_out_screen(state, preferred)
     if state.state == CONFIRMING_SIGN_UP:
-        if state.action_names() == ("autoSignIn",):
+        if state.action_names() == (AUTO_SIGN_IN,):
             return ScreenName.AUTO_SIGN_IN
-        return ScreenName.CONFIRM_SIGN_UP if state.action("confirmSignUp") else ScreenName.GENERIC
+        return ScreenName.CONFIRM_SIGN_UP if state.action(CONFIRM_SIGN_UP) else ScreenName.GENERIC
     if state.state in (CONFIRMING_SIGN_IN, CONFIRMING_MFA):
         return _challenge_screen(state)
     if state.state == CONFIRMING_PASSWORD_RESET:
         return (
-            ScreenName.CONFIRM_RESET_PASSWORD if state.action("confirmResetPassword") else ScreenName.GENERIC
+            ScreenName.CONFIRM_RESET_PASSWORD if state.action(CONFIRM_RESET_PASSWORD) else ScreenName.GENERIC
         )
     if state.state == SIGNED_IN:
         return _signed_in_screen(state)

@@ -95,7 +95,7 @@ class CallFailed:
 
     A plain description rather than the client's exception types, so the pure
     core does not import the I/O layer. ``code`` is the JSON-RPC error code for
-    ``rpc`` failures; ``http_status`` follows PROTOCOL.md (negative codes -> 500).
+    ``rpc`` failures; ``http_status`` follows docs/protocol.md (negative codes -> 500).
     """
 
     kind: FailureKind

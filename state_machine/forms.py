@@ -22,6 +22,7 @@ from typing import Final
 
 from pydantic import JsonValue
 
+from .actions import is_item, leads_back
 from .labels import parse_choices
 from .messages import Msg, Text, action_text, choice_text, label_text, msg
 from .protocol import PASSWORD_POLICY_KEY, AuthAction, AuthField
@@ -132,6 +133,8 @@ class Form:
     url: str | None = None
     method: str = "GET"
     server_label: str = ""
+    per_item: bool = False  # one such form per item (a passkey), told apart by server_label
+    leads_back: bool = False  # the server's own way back (cancel a setup)
 
     @property
     def visible_fields(self) -> tuple[FormField, ...]:
@@ -158,8 +161,8 @@ class Known:
 _REASKED: Final = frozenset({"username", "password"})
 
 
-def _kind(f: AuthField, action: AuthAction, new_password: bool) -> FieldKind:
-    """Semantic kind from the field's name and type and the action it belongs to."""
+def _kind(f: AuthField, new_password: bool) -> FieldKind:
+    """Semantic kind from the field's name and type (``new_password``: the action sets a password)."""
     name, ftype = f.name, f.type
     if ftype == "hidden":
         return FieldKind.SECRET if name == "sharedSecret" else FieldKind.HIDDEN
@@ -214,7 +217,7 @@ def build_field(
     policy: PasswordPolicy,
 ) -> FormField:
     """One server field made into a form field, prefilled from what we know."""
-    kind = _kind(f, action, new_password)
+    kind = _kind(f, new_password)
     choices: tuple[Choice, ...] = ()
     if kind is FieldKind.CHOICE:
         options = parse_choices(f.label) or ()
@@ -316,6 +319,7 @@ def build_form(
             url=action.url,
             method=(action.method or "GET").upper(),
             server_label=action.label,
+            leads_back=leads_back(action.name),
         )
     return Form(
         action=action.name,
@@ -324,4 +328,6 @@ def build_form(
         role=role,
         capability=action.capability,
         server_label=action.label,
+        per_item=is_item(action.name),
+        leads_back=leads_back(action.name),
     )

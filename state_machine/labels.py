@@ -1,7 +1,7 @@
 """Reading data that servers embed in human labels.
 
 The protocol has no structured slot for some facts, so servers put them in
-labels (PROTOCOL.md, "challenge" table; fixtures README point 7):
+labels (docs/protocol.md, "challenge" table; fixtures README point 7):
 
 * MFA and first-factor options: ``Pick one of: TOTP, EMAIL`` (field label).
 * Where a code went: ``Enter Email Code (sent to a***@e***.com)`` (action label).

@@ -4,7 +4,7 @@ Theory of operation
 ===================
 
 The server owns the auth flow; it answers every call with an AuthState naming
-the state and the forms the person may submit (PROTOCOL.md). This machine is the
+the state and the forms the person may submit (docs/protocol.md). This machine is the
 client half, in the sans-I/O style of h11: a value plus a pure transition
 function. It never touches the network, a clock or randomness. A shell (the
 headless driver in ``client/``, the NiceGUI element in ``ui/``) runs the
@@ -19,7 +19,7 @@ The machine is in one of three phases (:class:`Phase`):
   a Cancel are ignored, which is what makes double submits impossible.
 * CEREMONY: the browser runs WebAuthn; only WebAuthnResult/WebAuthnFailed act.
 
-The rules the recorded servers demand (``shared/fixtures``):
+The rules the recorded servers demand (``tests/fixtures/aws-blocks/``):
 
 1. Hidden fields and fields with a ``defaultValue`` are echoed on submit
    (sessions, challenge names, shared secrets, WebAuthn options), as the exact
@@ -49,6 +49,29 @@ The rules the recorded servers demand (``shared/fixtures``):
    screen and the typed values in place, with an error and a Retry that resends
    the same payload. A 401 re-reads the state: the session is gone.
 
+8. A thin retriable reply with no form to keep (an answer to getAuthState, or
+   one before any state arrived) is a failed call: the screen stays, with Retry.
+9. An error reply to a signed-out entry (sign in, sign up, forgot password,
+   passkey sign-in) stays on that screen with what was typed.
+10. Otherwise the reply is the new state: the screen follows it, and of what
+    was typed only the username is kept (rule 4).
+
+Every fact about an action these rules use (its screen, its notice, whether
+it is resubmittable, whether it ends the visit) is one row of the action table
+in :mod:`.actions`; none is spelled here.
+
+A reply is decided by :data:`REPLY_RULES`, one function per rule, tried in
+this order; the first that decides wins, and ``follow_reply`` always does:
+
+* rule 2, ``keep_form_on_thin_retriable``: a submit got a thin retriable reply;
+* rule 8, ``fail_thin_retriable_without_form``: a thin retriable reply, no form;
+* rule 5, ``resync_error_while_signed_in``: an error while (or on) signed in;
+* rule 6, ``keep_failed_confirm_form``: a resubmittable confirm failed;
+* rule 9, ``stay_on_failed_entry_screen``: a signed-out entry failed;
+* rule 4, ``forget_person_on_sign_out``: sign-out succeeded;
+* rule 3, ``submit_lone_auto_sign_in``: the reply is a lone autoSignIn;
+* rule 10, ``follow_reply``: always.
+
 Events that cannot happen in the current phase (a reply with no call pending,
 a credential with no ceremony) raise :class:`InvalidTransition`: they are shell
 bugs, and hiding them would hide lost replies. So do person events the screen
@@ -63,6 +86,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Final
 
+from .actions import SCREEN_OF_ENTRY, ActionRow, row_of
 from .classify import classify_screen
 from .context import Context, MachineConfig, Pending, Phase
 from .effects import (
@@ -90,6 +114,7 @@ from .forms import Form
 from .messages import Text, error_text, msg
 from .present import build_screen
 from .protocol import (
+    AUTO_SIGN_IN,
     CONFIRMING_SIGN_UP,
     SIGNED_IN,
     SIGNED_OUT,
@@ -106,21 +131,6 @@ class InvalidTransition(Exception):
     """An event arrived that the machine cannot receive in its current phase."""
 
 
-# Confirm forms whose inputs stay valid after a failed submit (rule 6).
-_RESUBMITTABLE: Final = frozenset({"confirmSignUp", "confirmResetPassword", "resendSignUpCode"})
-# Signed-out actions and the screen each is submitted from.
-_SCREEN_OF_ACTION: Final = {action: screen for screen, action in LOCAL_SCREENS.items()}
-# Information shown after an action succeeds.
-_NOTICES: Final[Mapping[str, str]] = {
-    "confirmSignUp": "notice.account_confirmed",
-    "confirmResetPassword": "notice.password_reset",
-    "resendSignUpCode": "notice.code_resent",
-    "completePasskeyRegistration": "notice.passkey_registered",
-    "deletePasskey": "notice.passkey_deleted",
-}
-# Notices that tell the person to sign in: only true when the reply is signed out
-# (a confirmSignUp may also sign in at once, or go on to autoSignIn).
-_SIGN_IN_NEXT: Final = frozenset({"confirmSignUp", "confirmResetPassword"})
 _FAILURE_KEYS: Final[Mapping[str, str]] = {
     "network": "error.network",
     "timeout": "error.timeout",
@@ -251,29 +261,29 @@ class AuthMachine:
             ), ()
         payload = payload_of(form, values)
         payload.update(event.extra)
-        username = payload.get("username")
-        known_username = username if isinstance(username, str) and username else self.ctx.username
-        sign_up_password = values.get("password") if form.action == "signUp" else self.ctx.sign_up_password
         changes: dict[str, object] = {
             "values": values,
-            "username": known_username,
-            "sign_up_password": sign_up_password,
+            **self._remembered(form, payload, values),
             **_cleared_messages(),
         }
         if form.capability in (WEBAUTHN_GET, WEBAUTHN_CREATE):
-            options_field = (
-                "credentialRequestOptions" if form.capability == WEBAUTHN_GET else "credentialCreationOptions"
-            )
-            options = form.field(options_field)
-            effect = RunWebAuthn(
-                "get" if form.capability == WEBAUTHN_GET else "create",
-                options.value if options else "{}",
-                form.action,
-            )
             pending = Pending(call=None, action=form.action, payload=payload)
-            return self._with(pending=pending, phase=Phase.CEREMONY, failed=None, **changes), (effect,)
+            changed = self._with(pending=pending, phase=Phase.CEREMONY, failed=None, **changes)
+            return changed, (_ceremony(form),)
         call = CallSetAuthState(payload)
         return self._call(call, form.action, **changes), (call,)
+
+    def _remembered(
+        self, form: Form, payload: Mapping[str, object], values: Mapping[str, str]
+    ) -> dict[str, object]:
+        """What a submit teaches the machine about the person (rule 4)."""
+        username = payload.get("username")
+        row = row_of(form.action)
+        holds_password = row is not None and row.holds_password
+        return {
+            "username": username if isinstance(username, str) and username else self.ctx.username,
+            "sign_up_password": values.get("password") if holds_password else self.ctx.sign_up_password,
+        }
 
     def _webauthn_result(self, event: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         assert isinstance(event, WebAuthnResult)
@@ -346,6 +356,13 @@ def _pick_form(screen: Screen, event: Submit) -> Form | None:
     )
 
 
+def _ceremony(form: Form) -> RunWebAuthn:
+    """The WebAuthn ceremony a passkey form asks the browser for, with the server's options."""
+    get = form.capability == WEBAUTHN_GET
+    options = form.field("credentialRequestOptions" if get else "credentialCreationOptions")
+    return RunWebAuthn("get" if get else "create", options.value if options else "{}", form.action)
+
+
 def _failure_text(event: CallFailed) -> tuple[Text, str | None]:
     if event.kind in _FAILURE_KEYS:
         return msg(_FAILURE_KEYS[event.kind]), None
@@ -365,97 +382,216 @@ def _user_changed(before: AuthUser | None, after: AuthUser | None) -> bool:
     return (before.user_id, before.username) != (after.user_id, after.username)
 
 
-def _on_reply(machine: AuthMachine, reply: AuthState) -> tuple[AuthMachine, tuple[Effect, ...]]:
-    """A reply arrived for the pending call: decide the next screen and effects."""
-    ctx = machine.ctx
-    pending = ctx.pending
-    assert pending is not None
-    action = pending.action
-    was_set = isinstance(pending.call, CallSetAuthState)
-    error, error_field = error_text(reply.error, reply.error_name)
-    idle = machine._with(pending=None, phase=Phase.IDLE, failed=None)
+# ------------------------------------------------------------------ replies
+#
+# A reply is decided by REPLY_RULES: each rule looks at the facts of the reply
+# and either decides (next machine, effects) or passes (None) to the next one.
+# The last rule always decides. The order is the precedence the module
+# docstring gives, and every rule is one function, tested on its own
+# (tests/state_machine/test_reply_rules.py).
 
-    # Rule 2: a thin retriable reply keeps the form, its session and the typed values.
-    if was_set and reply.retriable and not reply.actions and ctx.state is not None:
-        return idle._with(error=error, error_name=reply.error_name, error_field=error_field), ()
+Decision = tuple["AuthMachine", tuple[Effect, ...]]
 
-    # A thin retriable reply with no form to keep (an answer to getAuthState, or
-    # before any state arrived) would leave nothing to act on: treat it as a
-    # failed call, keeping the screen and offering Retry.
-    if reply.retriable and not reply.actions and pending.call is not None:
-        failure = error or msg("error.unknown")
-        return idle._with(
-            error=failure, error_name=reply.error_name, error_field=None, failed=pending.call
-        ), ()
 
-    # Rule 5: an error while signed in is re-synced; keep the message through it.
-    signed_in_before = ctx.state is not None and ctx.state.state == SIGNED_IN
-    if was_set and error is not None and (signed_in_before or reply.state == SIGNED_IN):
-        call = CallGetAuthState()
-        resync = idle._with(error=error, error_name=reply.error_name, error_field=error_field)
-        return resync._call(call, None, keep_message=True), (call,)
+@dataclass(frozen=True)
+class ReplyFacts:
+    """What every reply rule may ask about a reply to the pending call.
 
-    new_user = reply.user if reply.state == SIGNED_IN else None
-    effects: list[Effect] = []
-    if _user_changed(ctx.user, new_user):
-        effects.append(AuthChanged(new_user))
+    Computed once per reply (:meth:`of`), so the rules read plain attributes.
+    """
 
-    messages: dict[str, object]
-    if error is not None:
-        messages = {
-            "error": error,
-            "error_name": reply.error_name,
-            "error_field": error_field,
-            "notice": None,
-        }
-    elif pending.keep_message:
-        messages = {}
-    else:
-        messages = {"error": None, "error_name": None, "error_field": None, "notice": None}
+    machine: AuthMachine  # before the reply
+    reply: AuthState
+    pending: Pending
+    action: str | None  # the action whose call this answers (None for getAuthState)
+    row: ActionRow | None  # the table's row for that action
+    was_set: bool  # it answers a setAuthState call
+    thin_retriable: bool  # ``{signedOut, actions: [], retriable: true}``: an error carrying no form
+    error: Text | None
+    error_field: str | None
+    new_user: AuthUser | None  # who is signed in after the reply
+    idle: AuthMachine  # the machine with the call finished, before anything else changes
+
+    @classmethod
+    def of(cls, machine: AuthMachine, reply: AuthState) -> ReplyFacts:
+        pending = machine.ctx.pending
+        if pending is None:
+            raise InvalidTransition("a reply arrived with no call pending")
+        error, error_field = error_text(reply.error, reply.error_name)
+        return cls(
+            machine=machine,
+            reply=reply,
+            pending=pending,
+            action=pending.action,
+            row=row_of(pending.action),
+            was_set=isinstance(pending.call, CallSetAuthState),
+            thin_retriable=bool(reply.retriable) and not reply.actions,
+            error=error,
+            error_field=error_field,
+            new_user=reply.user if reply.state == SIGNED_IN else None,
+            idle=machine._with(pending=None, phase=Phase.IDLE, failed=None),
+        )
+
+    @property
+    def user_effects(self) -> tuple[Effect, ...]:
+        """AuthChanged when the reply signs someone in or out (or another person in)."""
+        new_user = self.new_user
+        return (AuthChanged(new_user),) if _user_changed(self.machine.ctx.user, new_user) else ()
+
+    def error_messages(self) -> dict[str, object]:
+        return {"error": self.error, "error_name": self.reply.error_name, "error_field": self.error_field}
+
+    def messages(self) -> dict[str, object]:
+        """The error/notice the reply leaves on screen."""
+        if self.error is not None:
+            return {**self.error_messages(), "notice": None}
+        if self.pending.keep_message:
+            return {}
+        row = self.row
+        notice = None
         if (
-            action is not None
-            and action in _NOTICES
-            and (action not in _SIGN_IN_NEXT or reply.state == SIGNED_OUT)
+            row is not None
+            and row.notice
+            and (not row.notice_when_signed_out or self.reply.state == SIGNED_OUT)
         ):
-            messages["notice"] = msg(_NOTICES[action])
+            notice = msg(row.notice)
+        return {"error": None, "error_name": None, "error_field": None, "notice": notice}
 
-    # Rule 6: a failed stateless confirm keeps its form (and what was typed).
-    if error is not None and action in _RESUBMITTABLE and reply.state == SIGNED_OUT and ctx.state is not None:
-        keep = ctx.state.action(action) is not None
-        if keep:
-            return idle._with(user=new_user, field_errors={}, **messages), tuple(effects)
 
-    view: ScreenName | None
-    values: Mapping[str, str]
-    if error is not None and action in _SCREEN_OF_ACTION and reply.state == SIGNED_OUT:
-        view, values = _SCREEN_OF_ACTION[action], ctx.values  # stay, keep typing
-    else:
-        view = ctx.view if reply.state == SIGNED_OUT and pending.keep_message else None
-        values = {"username": ctx.username} if ctx.username and reply.state != SIGNED_IN else {}
-    username = new_user.username if new_user is not None and new_user.username else ctx.username
-    if action == "signOut" and reply.state == SIGNED_OUT:
-        # Signing out ends the visit: the next person at this browser starts blank.
-        username, values = None, {}
-    screen = classify_screen(reply, view)
-    # The sign-up password lives only while a confirm step may still ask for it.
+def keep_form_on_thin_retriable(facts: ReplyFacts) -> Decision | None:
+    """Rule 2: a thin retriable reply keeps the form, its session and the typed values."""
+    if not (facts.was_set and facts.thin_retriable and facts.machine.ctx.state is not None):
+        return None
+    return facts.idle._with(**facts.error_messages()), ()
+
+
+def fail_thin_retriable_without_form(facts: ReplyFacts) -> Decision | None:
+    """Rule 8: a thin retriable reply with no form to keep is a failed call.
+
+    An answer to getAuthState, or one before any state arrived, would leave
+    nothing to act on: keep the screen and offer Retry of the same call.
+    """
+    if not facts.thin_retriable or facts.pending.call is None:
+        return None
+    failure = facts.error or msg("error.unknown")
+    return facts.idle._with(
+        error=failure, error_name=facts.reply.error_name, error_field=None, failed=facts.pending.call
+    ), ()
+
+
+def resync_error_while_signed_in(facts: ReplyFacts) -> Decision | None:
+    """Rule 5: an error while signed in is re-synced with getAuthState; the message stays."""
+    before = facts.machine.ctx.state
+    signed_in_before = before is not None and before.state == SIGNED_IN
+    if not (
+        facts.was_set and facts.error is not None and (signed_in_before or facts.reply.state == SIGNED_IN)
+    ):
+        return None
+    call = CallGetAuthState()
+    resync = facts.idle._with(**facts.error_messages())
+    return resync._call(call, None, keep_message=True), (call,)
+
+
+def keep_failed_confirm_form(facts: ReplyFacts) -> Decision | None:
+    """Rule 6: a failed stateless confirm (or resend) keeps its form and what was typed."""
+    row, before = facts.row, facts.machine.ctx.state
+    if facts.error is None or row is None or not row.resubmittable or before is None:
+        return None
+    if facts.reply.state != SIGNED_OUT or before.action(row.name) is None:
+        return None
+    return facts.idle._with(user=facts.new_user, field_errors={}, **facts.messages()), facts.user_effects
+
+
+def stay_on_failed_entry_screen(facts: ReplyFacts) -> Decision | None:
+    """Rule 9: a failed signed-out entry (sign in, sign up, ...) stays on its screen, typing kept."""
+    screen = SCREEN_OF_ENTRY.get(facts.action or "")
+    if facts.error is None or screen is None or facts.reply.state != SIGNED_OUT:
+        return None
+    return _adopt(facts, screen, facts.machine.ctx.values, _username_after(facts))
+
+
+def forget_person_on_sign_out(facts: ReplyFacts) -> Decision | None:
+    """Rule 4 (last sentence): signing out forgets the username and the typed values."""
+    row = facts.row
+    if row is None or not row.ends_visit or facts.reply.state != SIGNED_OUT:
+        return None
+    return _adopt(facts, _view_after(facts), {}, None)
+
+
+def submit_lone_auto_sign_in(facts: ReplyFacts) -> Decision | None:
+    """Rule 3: a lone autoSignIn is submitted at once, but never twice in a row."""
+    if facts.action == AUTO_SIGN_IN or facts.reply.state != CONFIRMING_SIGN_UP:
+        return None
+    if classify_screen(facts.reply, None) is not ScreenName.AUTO_SIGN_IN:
+        return None
+    changed, effects = follow_reply(facts)
+    auto = changed.screen.primary
+    if auto is None:
+        return None
+    call = CallSetAuthState(payload_of(auto, {}))
+    return changed._call(call, auto.action), (*effects, call)
+
+
+def follow_reply(facts: ReplyFacts) -> Decision:
+    """Rule 10: otherwise show what the server says, keeping only the username (rule 4)."""
+    ctx = facts.machine.ctx
+    values = {"username": ctx.username} if ctx.username and facts.reply.state != SIGNED_IN else {}
+    return _adopt(facts, _view_after(facts), values, _username_after(facts))
+
+
+def _view_after(facts: ReplyFacts) -> ScreenName | None:
+    """The person's signed-out pick survives a re-read (Start, Refresh, a resync), not a submit."""
+    return facts.machine.ctx.view if facts.reply.state == SIGNED_OUT and facts.pending.keep_message else None
+
+
+def _username_after(facts: ReplyFacts) -> str | None:
+    new_user = facts.new_user
+    return new_user.username if new_user is not None and new_user.username else facts.machine.ctx.username
+
+
+def _adopt(
+    facts: ReplyFacts, view: ScreenName | None, values: Mapping[str, str], username: str | None
+) -> Decision:
+    """Take the reply as the new state, with the given pick, typed values and username."""
+    # The sign-up password lives only while a confirm step may still ask for it (rule 4).
+    screen = classify_screen(facts.reply, view)
     keep_password = screen in (ScreenName.CONFIRM_SIGN_UP, ScreenName.AUTO_SIGN_IN)
-    changed = idle._with(
-        state=reply,
+    changed = facts.idle._with(
+        state=facts.reply,
         view=view,
         values=values,
         username=username,
-        user=new_user,
-        sign_up_password=ctx.sign_up_password if keep_password else None,
+        user=facts.new_user,
+        sign_up_password=facts.machine.ctx.sign_up_password if keep_password else None,
         field_errors={},
-        **messages,
+        **facts.messages(),
     )
-    # Rule 3: a lone autoSignIn is submitted at once (but never twice in a row).
-    if screen is ScreenName.AUTO_SIGN_IN and action != "autoSignIn" and reply.state == CONFIRMING_SIGN_UP:
-        auto = changed.screen.primary
-        if auto is not None:
-            auto_call = CallSetAuthState(payload_of(auto, {}))
-            return changed._call(auto_call, auto.action), (*effects, auto_call)
-    return changed, tuple(effects)
+    return changed, facts.user_effects
+
+
+ReplyRule = Callable[[ReplyFacts], "Decision | None"]
+
+# Tried in this order; the first decision wins (the module docstring lists them).
+REPLY_RULES: Final[tuple[ReplyRule, ...]] = (
+    keep_form_on_thin_retriable,  # rule 2
+    fail_thin_retriable_without_form,  # rule 8
+    resync_error_while_signed_in,  # rule 5
+    keep_failed_confirm_form,  # rule 6
+    stay_on_failed_entry_screen,  # rule 9
+    forget_person_on_sign_out,  # rule 4
+    submit_lone_auto_sign_in,  # rule 3
+    follow_reply,  # rule 10
+)
+
+
+def _on_reply(machine: AuthMachine, reply: AuthState) -> Decision:
+    """A reply arrived for the pending call: the first rule that decides, decides."""
+    facts = ReplyFacts.of(machine, reply)
+    for rule in REPLY_RULES:
+        decision = rule(facts)
+        if decision is not None:
+            return decision
+    raise AssertionError("follow_reply always decides")  # pragma: no cover
 
 
 _TABLE: Final[dict[tuple[Phase, type], Handler]] = {

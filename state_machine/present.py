@@ -1,28 +1,25 @@
 """Context -> Screen: forms, links, titles and hints for the classified screen.
 
-Pure and cheap: shells call it after every event. Which actions become which
-forms is decided here, per screen, so the NiceGUI renderer and the headless
-driver agree on what is primary, what is secondary and what is hidden.
+Pure and cheap: shells call it after every event. :func:`.classify.classify`
+decides the screen and its primary action; here the state's actions become
+forms around it (secondary, external, per item), so the NiceGUI renderer and
+the headless driver agree on what is shown and neither reads action names.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
-from .classify import challenge_action, classify_screen
+from .actions import is_item, row_of
+from .classify import Classified, classify
 from .context import Context, MachineConfig, Phase
 from .forms import CONFIRM_PASSWORD_FIELD, FieldKind, Form, FormRole, Known, build_form
-from .labels import code_variant, parse_destination
+from .labels import CodeVariant, code_variant, parse_destination
 from .messages import Msg, Raw, Text, msg
 from .otpauth import totp_uri
-from .protocol import SIGNED_IN, AuthAction, AuthState
+from .protocol import SIGN_IN, SIGN_UP, SIGNED_IN, AuthAction, AuthState
 from .screens import CHALLENGE_SCREENS, LOCAL_SCREENS, Link, LinkKind, Screen, ScreenName
-
-# Actions of the signed-in screen that mean "start something", shown as
-# buttons; the others with visible fields are small forms.
-_SIGN_OUT: Final = "signOut"
-# Actions repeated once per item, whose server label names the item.
-_NAMED_BY_SERVER: Final = frozenset({"deletePasskey"})
 
 _TITLES_WITH_VARIANT: Final = frozenset({ScreenName.CONFIRM_CODE})
 
@@ -42,10 +39,9 @@ def _known(ctx: Context) -> Known:
 
 
 def _signed_out_forms(
-    state: AuthState, screen: ScreenName, ctx: Context, config: MachineConfig
+    state: AuthState, screen: ScreenName, action: AuthAction | None, ctx: Context, config: MachineConfig
 ) -> list[Form]:
     known = _known(ctx)
-    action = state.action(LOCAL_SCREENS[screen])
     forms: list[Form] = []
     if action is not None:
         sign_up = screen is ScreenName.SIGN_UP
@@ -70,10 +66,10 @@ def _signed_out_links(state: AuthState, screen: ScreenName, config: MachineConfi
     links: list[Link] = []
     if screen in (ScreenName.SIGN_IN, ScreenName.SIGN_UP) and ScreenName.SIGN_UP in offered:
         links.append(
-            Link(LinkKind.TAB, ScreenName.SIGN_IN, msg("tab.sign_in"), "signIn", screen is ScreenName.SIGN_IN)
+            Link(LinkKind.TAB, ScreenName.SIGN_IN, msg("tab.sign_in"), SIGN_IN, screen is ScreenName.SIGN_IN)
         )
         links.append(
-            Link(LinkKind.TAB, ScreenName.SIGN_UP, msg("tab.sign_up"), "signUp", screen is ScreenName.SIGN_UP)
+            Link(LinkKind.TAB, ScreenName.SIGN_UP, msg("tab.sign_up"), SIGN_UP, screen is ScreenName.SIGN_UP)
         )
     if screen is ScreenName.SIGN_IN:
         if ScreenName.FORGOT_PASSWORD in offered:
@@ -99,9 +95,10 @@ def _signed_out_links(state: AuthState, screen: ScreenName, config: MachineConfi
     return links
 
 
-def _challenge_forms(state: AuthState, screen: ScreenName, ctx: Context, config: MachineConfig) -> list[Form]:
+def _challenge_forms(
+    state: AuthState, screen: ScreenName, primary: AuthAction | None, ctx: Context, config: MachineConfig
+) -> list[Form]:
     known = _known(ctx)
-    primary = _primary_action(state, screen)
     forms: list[Form] = []
     for action in state.actions:
         if action.is_external:
@@ -134,31 +131,10 @@ def _challenge_forms(state: AuthState, screen: ScreenName, ctx: Context, config:
     return forms
 
 
-def _primary_action(state: AuthState, screen: ScreenName) -> AuthAction | None:
-    """Which of the state's actions is the screen's main submit."""
-    by_screen = {
-        ScreenName.CONFIRM_SIGN_UP: "confirmSignUp",
-        ScreenName.AUTO_SIGN_IN: "autoSignIn",
-        ScreenName.CONFIRM_RESET_PASSWORD: "confirmResetPassword",
-        ScreenName.PASSKEY_REGISTER: "completePasskeyRegistration",
-        ScreenName.PASSKEY_MANAGE: "startPasskeyRegistration",
-    }
-    if screen in by_screen:
-        return state.action(by_screen[screen])
-    if screen is ScreenName.SETUP_TOTP and state.action("completeTotpSetup") is not None:
-        return state.action("completeTotpSetup")
-    if screen is ScreenName.CONFIRM_CODE and state.action("completeEmailMfaSetup") is not None:
-        return state.action("completeEmailMfaSetup")
-    if screen in CHALLENGE_SCREENS:
-        return challenge_action(state) or next((a for a in state.actions if not a.is_external), None)
-    if screen is ScreenName.SIGNED_IN:
-        return state.action(_SIGN_OUT)
-    return next((a for a in state.actions if not a.is_external), None)
-
-
-def _signed_in_forms(state: AuthState, screen: ScreenName, ctx: Context, config: MachineConfig) -> list[Form]:
+def _signed_in_forms(
+    state: AuthState, primary: AuthAction | None, ctx: Context, config: MachineConfig
+) -> list[Form]:
     known = _known(ctx)
-    primary = _primary_action(state, screen)
     return [
         build_form(
             action,
@@ -166,7 +142,7 @@ def _signed_in_forms(state: AuthState, screen: ScreenName, ctx: Context, config:
             role=FormRole.PRIMARY if action is primary else FormRole.SECONDARY,
             # One deletePasskey per passkey: only the server's label ("Delete passkey
             # cred-2e3…") tells the buttons apart.
-            label=Raw(action.label) if action.name in _NAMED_BY_SERVER and action.label else None,
+            label=Raw(action.label) if is_item(action.name) and action.label else None,
             new_password=False,
             policy=config.password_policy,
         )
@@ -196,60 +172,86 @@ def _field_errors(ctx: Context, forms: list[Form]) -> dict[str, Text]:
     return errors
 
 
+def _forms_and_links(
+    state: AuthState, classified: Classified, ctx: Context, config: MachineConfig
+) -> tuple[list[Form], list[Link]]:
+    name, primary = classified.screen, classified.primary
+    links: list[Link] = []
+    if name in LOCAL_SCREENS:
+        forms = _signed_out_forms(state, name, primary, ctx, config)
+        links = _signed_out_links(state, name, config)
+    elif name in (ScreenName.SIGNED_IN, ScreenName.PASSKEY_MANAGE, ScreenName.PASSKEY_REGISTER) or (
+        state.state == SIGNED_IN
+    ):
+        forms = _signed_in_forms(state, primary, ctx, config)
+    else:
+        forms = _challenge_forms(state, name, primary, ctx, config)
+    if name in CHALLENGE_SCREENS and state.state != SIGNED_IN:
+        links.append(Link(LinkKind.BACK, ScreenName.SIGN_IN, msg("link.back_to_sign_in"), "backToSignIn"))
+    return forms, links
+
+
+@dataclass(frozen=True)
+class _Details:
+    """What the primary form's server label and hidden fields tell the person."""
+
+    destination: str | None = None
+    variant: CodeVariant | None = None
+    secret: str | None = None
+    uri: str | None = None
+
+
+def _details(
+    name: ScreenName, primary: Form | None, state: AuthState, ctx: Context, config: MachineConfig
+) -> _Details:
+    if primary is None:
+        return _Details()
+    variant = None
+    if name is ScreenName.CONFIRM_CODE:
+        row = row_of(primary.action)
+        variant = code_variant(primary.server_label) or (row.code_variant if row is not None else None)
+    secret = uri = None
+    secret_field = primary.field("sharedSecret")
+    if name is ScreenName.SETUP_TOTP and secret_field is not None and secret_field.value:
+        secret = secret_field.value
+        account = ctx.username or (state.user.display_name if state.user else "") or "user"
+        uri = totp_uri(secret, account, config.issuer)
+    return _Details(parse_destination(primary.server_label), variant, secret, uri)
+
+
+def _hint(name: ScreenName, destination: str | None) -> Text | None:
+    if name is ScreenName.CONFIRM_CODE:
+        return msg("hint.code.sent_to", destination=destination) if destination else msg("hint.code")
+    return msg(_HINTS[name]) if name in _HINTS else None
+
+
 def build_screen(ctx: Context, config: MachineConfig) -> Screen:
     """The screen for the machine's context."""
     state = ctx.state
-    name = classify_screen(state, ctx.view)
+    classified = classify(state, ctx.view)
+    name = classified.screen
     forms: list[Form] = []
     links: list[Link] = []
-    destination = variant = secret = uri = None
+    details = _Details()
     if state is not None:
-        if name in LOCAL_SCREENS:
-            forms = _signed_out_forms(state, name, ctx, config)
-            links = _signed_out_links(state, name, config)
-        elif name in (ScreenName.SIGNED_IN, ScreenName.PASSKEY_MANAGE, ScreenName.PASSKEY_REGISTER) or (
-            state.state == SIGNED_IN
-        ):
-            forms = _signed_in_forms(state, name, ctx, config)
-        else:
-            forms = _challenge_forms(state, name, ctx, config)
-        if name in CHALLENGE_SCREENS and state.state != SIGNED_IN:
-            links.append(Link(LinkKind.BACK, ScreenName.SIGN_IN, msg("link.back_to_sign_in"), "backToSignIn"))
+        forms, links = _forms_and_links(state, classified, ctx, config)
         primary = next((f for f in forms if f.role is FormRole.PRIMARY), None)
-        if primary is not None:
-            destination = parse_destination(primary.server_label)
-            variant = code_variant(primary.server_label) if name is ScreenName.CONFIRM_CODE else None
-            if (
-                name is ScreenName.CONFIRM_CODE
-                and variant is None
-                and primary.action == "completeEmailMfaSetup"
-            ):
-                variant = "email"
-            secret_field = primary.field("sharedSecret")
-            if name is ScreenName.SETUP_TOTP and secret_field is not None and secret_field.value:
-                secret = secret_field.value
-                account = ctx.username or (state.user.display_name if state.user else "") or "user"
-                uri = totp_uri(secret, account, config.issuer)
-    hint: Text | None = None
-    if name is ScreenName.CONFIRM_CODE:
-        hint = msg("hint.code.sent_to", destination=destination) if destination else msg("hint.code")
-    elif name in _HINTS:
-        hint = msg(_HINTS[name])
+        details = _details(name, primary, state, ctx, config)
     return Screen(
         name=name,
-        title=_title(name, variant),
+        title=_title(name, details.variant),
         forms=tuple(forms),
         links=tuple(links),
-        hint=hint,
+        hint=_hint(name, details.destination),
         error=ctx.error,
         error_name=ctx.error_name,
         field_errors=_field_errors(ctx, forms),
         notice=ctx.notice,
         user=state.user if state is not None and state.state == SIGNED_IN else None,
-        destination=destination,
-        code_variant=variant,
-        totp_secret=secret,
-        totp_uri=uri,
+        destination=details.destination,
+        code_variant=details.variant,
+        totp_secret=details.secret,
+        totp_uri=details.uri,
         pending=ctx.phase is not Phase.IDLE,
         can_retry=ctx.failed is not None,
         server_state=state.state if state is not None else None,

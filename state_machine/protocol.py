@@ -1,4 +1,4 @@
-"""Wire models of the setAuthState protocol (``shared/PROTOCOL.md``).
+"""Wire models of the setAuthState protocol (``docs/protocol.md``).
 
 Lenient in what they accept, exact in what they produce:
 
@@ -23,11 +23,11 @@ This module imports pydantic and the standard library only.
 from __future__ import annotations
 
 import json
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
-# Server states named in PROTOCOL.md. Anything else is "unknown but renderable".
+# Server states named in docs/protocol.md. Anything else is "unknown but renderable".
 SIGNED_OUT: Final = "signedOut"
 SIGNED_IN: Final = "signedIn"
 CONFIRMING_SIGN_UP: Final = "confirmingSignUp"
@@ -38,8 +38,25 @@ KNOWN_STATES: Final = frozenset(
     {SIGNED_OUT, SIGNED_IN, CONFIRMING_SIGN_UP, CONFIRMING_SIGN_IN, CONFIRMING_MFA, CONFIRMING_PASSWORD_RESET}
 )
 
-# Field types named in PROTOCOL.md; others are kept as given and rendered as text.
-FIELD_TYPES: Final = frozenset({"text", "password", "email", "tel", "number", "hidden"})
+# Action names the client knows (the AWS Blocks vocabulary plus the reference
+# backend's signed-in additions). Any other name is still a form a person can
+# submit; these are the ones the core gives a meaning to (state_machine/actions.py).
+SIGN_IN: Final = "signIn"
+SIGN_UP: Final = "signUp"
+RESET_PASSWORD: Final = "resetPassword"
+SIGN_IN_WITH_PASSKEY: Final = "signInWithPasskey"
+CONFIRM_SIGN_UP: Final = "confirmSignUp"
+RESEND_SIGN_UP_CODE: Final = "resendSignUpCode"
+AUTO_SIGN_IN: Final = "autoSignIn"
+CONFIRM_SIGN_IN: Final = "confirmSignIn"
+CONFIRM_RESET_PASSWORD: Final = "confirmResetPassword"
+SIGN_OUT: Final = "signOut"
+START_PASSKEY_REGISTRATION: Final = "startPasskeyRegistration"
+COMPLETE_PASSKEY_REGISTRATION: Final = "completePasskeyRegistration"
+DELETE_PASSKEY: Final = "deletePasskey"
+COMPLETE_TOTP_SETUP: Final = "completeTotpSetup"
+COMPLETE_EMAIL_MFA_SETUP: Final = "completeEmailMfaSetup"
+CANCEL_SETUP: Final = "cancelSetup"
 
 WEBAUTHN_GET: Final = "webauthn-get"
 WEBAUTHN_CREATE: Final = "webauthn-create"
@@ -307,19 +324,6 @@ INVALID_PARAMS: Final = -32602
 INTERNAL_ERROR: Final = -32603
 
 
-class RpcRequest(_WireModel):
-    """``{"jsonrpc":"2.0","method":"authApi.setAuthState","params":[{...}],"id":2}``."""
-
-    jsonrpc: Literal["2.0"] = "2.0"
-    method: str
-    params: list[JsonValue] | dict[str, JsonValue] = Field(default_factory=list)
-    id: int | str | None = None
-
-    def to_wire(self) -> dict[str, Any]:
-        # ``id`` is kept even when null, as a JSON-RPC client would send it.
-        return {"jsonrpc": self.jsonrpc, "method": self.method, "params": self.params, "id": self.id}
-
-
 class RpcErrorData(_WireModel):
     name: str | None = None
     retriable: bool | None = None
@@ -339,24 +343,6 @@ class RpcErrorObject(_WireModel):
     def http_status(self) -> int:
         """Positive codes are HTTP statuses; reserved negative ones map to 500."""
         return self.code if self.code > 0 else 500
-
-
-class RpcResponse(_WireModel):
-    """A reply envelope: exactly one of ``result`` / ``error`` is meaningful."""
-
-    jsonrpc: str = JSONRPC_VERSION
-    result: JsonValue = None
-    error: RpcErrorObject | None = None
-    id: int | str | None = None
-
-    def to_wire(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"jsonrpc": JSONRPC_VERSION}
-        if self.error is not None:
-            body["error"] = self.error.to_wire()
-        else:
-            body["result"] = self.result
-        body["id"] = self.id
-        return body
 
 
 def parse_auth_state(value: object) -> AuthState:

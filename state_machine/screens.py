@@ -11,65 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .actions import LOCAL_SCREENS
 from .forms import Choice, FieldKind, Form, FormField, FormRole
 from .labels import CodeVariant
 from .messages import Msg, Text
 from .protocol import AuthUser
+from .screen_names import CHALLENGE_SCREENS, ScreenName
 
-
-class ScreenName(StrEnum):
-    """The screen vocabulary shared by code, tests, translations and test hooks."""
-
-    LOADING = "loading"  # before the first reply (or when it failed): no form yet
-    SIGN_IN = "sign_in"
-    SIGN_UP = "sign_up"
-    FORGOT_PASSWORD = "forgot_password"
-    PASSKEY_SIGN_IN = "passkey_sign_in"
-    CONFIRM_SIGN_UP = "confirm_sign_up"
-    AUTO_SIGN_IN = "auto_sign_in"
-    CONFIRM_CODE = "confirm_code"
-    SELECT_MFA = "select_mfa"
-    SELECT_MFA_SETUP = "select_mfa_setup"
-    SETUP_TOTP = "setup_totp"
-    SETUP_EMAIL = "setup_email"
-    NEW_PASSWORD = "new_password"
-    ENTER_PASSWORD = "enter_password"
-    SELECT_FIRST_FACTOR = "select_first_factor"
-    PASSKEY_ASSERT = "passkey_assert"
-    CONFIRM_RESET_PASSWORD = "confirm_reset_password"
-    SIGNED_IN = "signed_in"
-    PASSKEY_REGISTER = "passkey_register"
-    PASSKEY_MANAGE = "passkey_manage"
-    GENERIC = "generic"
-
-
-# The signed-out screens a person moves between without a server call, with
-# the action each one submits.
-LOCAL_SCREENS: Mapping[ScreenName, str] = {
-    ScreenName.SIGN_IN: "signIn",
-    ScreenName.SIGN_UP: "signUp",
-    ScreenName.FORGOT_PASSWORD: "resetPassword",
-    ScreenName.PASSKEY_SIGN_IN: "signInWithPasskey",
-}
-
-# Screens that belong to a sign-in/up flow in progress; "Back to Sign In"
-# leaves them by re-reading the server state.
-CHALLENGE_SCREENS: frozenset[ScreenName] = frozenset(
-    {
-        ScreenName.CONFIRM_SIGN_UP,
-        ScreenName.AUTO_SIGN_IN,
-        ScreenName.CONFIRM_CODE,
-        ScreenName.SELECT_MFA,
-        ScreenName.SELECT_MFA_SETUP,
-        ScreenName.SETUP_TOTP,
-        ScreenName.SETUP_EMAIL,
-        ScreenName.NEW_PASSWORD,
-        ScreenName.ENTER_PASSWORD,
-        ScreenName.SELECT_FIRST_FACTOR,
-        ScreenName.PASSKEY_ASSERT,
-        ScreenName.CONFIRM_RESET_PASSWORD,
-    }
-)
+# LOCAL_SCREENS (re-exported from the action table): the signed-out screens a
+# person moves between without a server call, with the action each one submits.
 
 
 class LinkKind(StrEnum):
@@ -138,6 +88,16 @@ class Screen:
         return choice.choices if choice else ()
 
     @property
+    def items(self) -> tuple[Form, ...]:
+        """Forms repeated once per item (one delete per passkey), in server order."""
+        return tuple(f for f in self.forms if f.per_item)
+
+    @property
+    def offers_way_back(self) -> bool:
+        """The server offers its own way back (a cancel action)."""
+        return any(f.leads_back for f in self.forms)
+
+    @property
     def tabs(self) -> tuple[Link, ...]:
         return tuple(link for link in self.links if link.kind is LinkKind.TAB)
 
@@ -148,3 +108,6 @@ class Screen:
     @property
     def signed_in(self) -> bool:
         return self.user is not None
+
+
+__all__ = ["CHALLENGE_SCREENS", "LOCAL_SCREENS", "Link", "LinkKind", "Screen", "ScreenName"]

@@ -3,7 +3,7 @@
 Submission rules shared by every form: normalising input (a pasted ``123 456``
 code, a grouped phone number), client-side validation, and building the flat
 setAuthState payload with hidden and default values echoed exactly as the
-server sent them (PROTOCOL.md, "AuthField").
+server sent them (docs/protocol.md, "AuthField").
 """
 
 from __future__ import annotations

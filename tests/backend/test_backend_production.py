@@ -25,11 +25,12 @@ import psycopg
 import pytest
 from backend_support import STRONG, FakeClock, MakeBackend, RpcClient, result_of
 from nicegui_authenticator.backend.client_address import TrustedProxies
-from nicegui_authenticator.backend.command_line import check_serving, run_backend
+from nicegui_authenticator.backend.command_line import check_serving
 from nicegui_authenticator.backend.settings import BackendSettings, RateLimits
 from nicegui_authenticator.backend.store import open_store
 from nicegui_authenticator.state_machine.visitor_hop import HEADER as VISITOR_HEADER
 from nicegui_authenticator.state_machine.visitor_hop import sign_visitor
+from nicegui_authenticator.ui.hosted.cli import main as command
 
 CLI = Path(sys.executable).with_name("nicegui-authenticator")
 PROXY = "10.0.0.1"
@@ -109,7 +110,7 @@ async def test_dev_outbox_answers_only_for_a_loopback_host(make_backend: MakeBac
 
 
 def test_dev_backend_refuses_a_non_loopback_bind(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert run_backend(["--dev", "--host", "0.0.0.0", "--db", str(tmp_path / "a.sqlite3")]) == 2
+    assert command(["backend", "--dev", "--host", "0.0.0.0", "--db", str(tmp_path / "a.sqlite3")]) == 2
     assert "binds loopback only, not 0.0.0.0" in capsys.readouterr().err
 
 
@@ -118,9 +119,9 @@ def test_production_backend_refuses_to_start_without_a_delivery_method(
 ) -> None:
     for name in [k for k in os.environ if k.startswith("NICEGUI_AUTHENTICATOR_")]:
         monkeypatch.delenv(name)
-    assert run_backend(["--db", str(tmp_path / "p.sqlite3")]) == 2
+    assert command(["backend", "--db", str(tmp_path / "p.sqlite3")]) == 2
     assert "no way to deliver codes" in capsys.readouterr().err
-    assert run_backend(["--db", str(tmp_path / "p.sqlite3"), "--code-delivery", "log"]) == 2
+    assert command(["backend", "--db", str(tmp_path / "p.sqlite3"), "--code-delivery", "log"]) == 2
     # Any real channel will do, on any interface.
     smtp = BackendSettings(smtp_url="smtps://u:p@mail.example.com", mail_from="no-reply@example.com")
     check_serving(smtp, "0.0.0.0", workers=2)

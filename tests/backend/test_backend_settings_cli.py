@@ -16,7 +16,7 @@ import httpx
 import pytest
 from nicegui_authenticator.backend.command_line import add_backend_options, settings_from_args
 from nicegui_authenticator.backend.settings import AUTH_BASIC_POLICY, BackendSettings
-from nicegui_authenticator.ui.cli import build_parser
+from nicegui_authenticator.ui.hosted.cli import build_parser
 
 CLI = Path(sys.executable).with_name("nicegui-authenticator")
 

@@ -9,8 +9,6 @@ import pytest
 from nicegui_authenticator.state_machine import AuthAction, AuthField, AuthState, AuthUser
 from nicegui_authenticator.state_machine.protocol import (
     RpcErrorObject,
-    RpcRequest,
-    RpcResponse,
     parse_auth_state,
 )
 from pydantic import ValidationError
@@ -210,38 +208,13 @@ def test_action_helpers() -> None:
     assert plain.default_of("session") is None
 
 
-def test_rpc_envelopes() -> None:
-    request = RpcRequest(method="authApi.setAuthState", params=[{"action": "signOut"}], id=2)
-    assert request.to_wire() == {
-        "jsonrpc": "2.0",
-        "method": "authApi.setAuthState",
-        "params": [{"action": "signOut"}],
-        "id": 2,
-    }
-    assert RpcRequest(method="authApi.getAuthState").to_wire() == {
-        "jsonrpc": "2.0",
-        "method": "authApi.getAuthState",
-        "params": [],
-        "id": None,
-    }
-    ok = RpcResponse.model_validate(
-        {"jsonrpc": "2.0", "result": {"state": "signedOut", "actions": []}, "id": 2}
+def test_rpc_error_objects() -> None:
+    error = RpcErrorObject.model_validate(
+        {"code": 401, "message": "Authentication required", "data": {"name": "NotAuthenticatedException"}}
     )
-    assert ok.to_wire() == {"jsonrpc": "2.0", "result": {"state": "signedOut", "actions": []}, "id": 2}
-    failed = RpcResponse.model_validate(
-        {
-            "jsonrpc": "2.0",
-            "error": {
-                "code": 401,
-                "message": "Authentication required",
-                "data": {"name": "NotAuthenticatedException"},
-            },
-            "id": 5,
-        }
-    )
-    assert failed.error is not None and failed.error.http_status == 401
-    assert failed.error.data is not None and failed.error.data.name == "NotAuthenticatedException"
-    assert failed.to_wire()["error"] == {
+    assert error.http_status == 401
+    assert error.data is not None and error.data.name == "NotAuthenticatedException"
+    assert error.to_wire() == {
         "code": 401,
         "message": "Authentication required",
         "data": {"name": "NotAuthenticatedException"},

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from nicegui import ui
 from nicegui.testing import User
-from nicegui_authenticator.ui.account_menu import AccountMenu
-from nicegui_authenticator.ui.authenticated_content import AuthenticatedContent
-from nicegui_authenticator.ui.authenticator import Authenticator
+from nicegui_authenticator.ui.components.account_menu import AccountMenu
+from nicegui_authenticator.ui.components.authenticated_content import AuthenticatedContent
+from nicegui_authenticator.ui.components.authenticator import Authenticator
 from test_account_menu_support import (
     account,
     eventually,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nicegui_authenticator.ui.known_user import _jar_fingerprint
+from nicegui_authenticator.ui.session.known_user import _jar_fingerprint
 
 
 def jar(*cookies: dict[str, Any]) -> dict[str, Any]:

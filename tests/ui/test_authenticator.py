@@ -10,8 +10,13 @@ from nicegui import ui
 from nicegui.testing import User
 from nicegui_authenticator.client import InProcessApi
 from nicegui_authenticator.state_machine import AuthUser
-from nicegui_authenticator.ui.auth_events import AuthChange, auth_changed, current_browser_id, on_same_browser
-from nicegui_authenticator.ui.authenticator import Authenticator
+from nicegui_authenticator.ui.components.authenticator import Authenticator
+from nicegui_authenticator.ui.session.auth_events import (
+    AuthChange,
+    auth_changed,
+    current_browser_id,
+    on_same_browser,
+)
 from test_authenticator_support import (
     FakeBackend,
     element_in,

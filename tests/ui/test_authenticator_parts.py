@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from nicegui_authenticator.client import CookieSession
 from nicegui_authenticator.state_machine import FieldKind, Form, FormField, Raw
-from nicegui_authenticator.ui.browser_calls import _ceremony_timeout, _module_call, safe_external_url
-from nicegui_authenticator.ui.browser_session import BrowserSessionApi, storage_key
-from nicegui_authenticator.ui.qr import qr_data_url, qr_svg
-from nicegui_authenticator.ui.screens.passkey_manage import passkey_name, short_credential_id
-from nicegui_authenticator.ui.screens.setup_totp import compact_secret, grouped_secret
+from nicegui_authenticator.ui.components.qr import qr_data_url, qr_svg
+from nicegui_authenticator.ui.components.screens.passkey_manage import passkey_name, short_credential_id
+from nicegui_authenticator.ui.components.screens.setup_totp import compact_secret, grouped_secret
+from nicegui_authenticator.ui.session.browser_calls import _ceremony_timeout, _module_call, safe_external_url
+from nicegui_authenticator.ui.session.browser_session import BrowserSessionApi, storage_key
 from test_authenticator_support import cheap_backend, in_process_client
 
 

@@ -13,8 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from nicegui_authenticator.ui.cli import build_parser
-from nicegui_authenticator.ui.hosted_command import DB_FILE, UsageError, banner, plan_from_args
+from nicegui_authenticator.ui.hosted.cli import build_parser
+from nicegui_authenticator.ui.hosted.command import DB_FILE, UsageError, banner, plan_from_args
 
 SERVE_OPTIONS = [
     "--endpoint", "--host", "--port", "--title", "--logo", "--brand-color", "--issuer", "--allow-redirect",
@@ -114,7 +114,7 @@ def test_a_local_logo_file_is_served_by_the_page(tmp_path: Path) -> None:
 
 def test_a_bad_combination_exits_2_with_the_usage_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", "from nicegui_authenticator.ui.cli import main; main()", "serve",
+        [sys.executable, "-c", "from nicegui_authenticator.ui.hosted.cli import main; main()", "serve",
          "--host", "0.0.0.0", "--data-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from nicegui import ui
 from nicegui.testing import User
-from nicegui_authenticator.ui.hosted import add_hosted_pages
-from nicegui_authenticator.ui.hosted_config import HostedConfig
-from nicegui_authenticator.ui.redirects import RedirectPolicy
+from nicegui_authenticator.ui.hosted.config import HostedConfig
+from nicegui_authenticator.ui.hosted.pages import add_hosted_pages
+from nicegui_authenticator.ui.hosted.redirects import RedirectPolicy
 from test_account_menu_support import account, has_marker, in_process_client, reference_backend, sign_in
 
 

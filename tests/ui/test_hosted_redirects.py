@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from nicegui_authenticator.ui.redirects import RedirectPolicy
+from nicegui_authenticator.ui.hosted.redirects import RedirectPolicy
 
 POLICY = RedirectPolicy.allowing(["app.example.com", "admin.example.com:8443"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from nicegui_authenticator.ui.storage_secret import ENV_VAR, FILE_NAME, load_storage_secret
+from nicegui_authenticator.ui.hosted.storage_secret import ENV_VAR, FILE_NAME, load_storage_secret
 
 
 def test_generated_once_then_reused_with_owner_only_permissions(tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 from fastapi import Request
 from nicegui import ui
 from nicegui.testing import User
-from nicegui_authenticator.ui.account_menu import AccountMenu
-from nicegui_authenticator.ui.authenticator import Authenticator
-from nicegui_authenticator.ui.hosted import sign_in_page
-from nicegui_authenticator.ui.protected import protected
+from nicegui_authenticator.ui.components.account_menu import AccountMenu
+from nicegui_authenticator.ui.components.authenticator import Authenticator
+from nicegui_authenticator.ui.components.protected import protected
+from nicegui_authenticator.ui.hosted.pages import sign_in_page
 from test_account_menu_support import (
     account,
     eventually,

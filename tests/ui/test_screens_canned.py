@@ -8,6 +8,7 @@ tests give the Authenticator an ``InProcessApi`` around a small fake.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from typing import Any
 
@@ -16,8 +17,9 @@ from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 from nicegui_authenticator.client import InProcessApi, TransportError
-from nicegui_authenticator.ui import authenticator as authenticator_module
-from nicegui_authenticator.ui.authenticator import Authenticator
+from nicegui_authenticator.state_machine import Retry
+from nicegui_authenticator.ui.components import browser_port as browser_port_module
+from nicegui_authenticator.ui.components.authenticator import Authenticator
 from test_authenticator_support import (
     CANNED,
     HOSTILE,
@@ -30,6 +32,7 @@ from test_authenticator_support import (
     eventually,
     fill,
     find_in,
+    root,
     signed_out,
     submit,
     text_of,
@@ -318,7 +321,7 @@ async def test_setup_totp_secret_in_blocks_copied_without_spaces(
         copied.append(text)
         return True
 
-    monkeypatch.setattr(authenticator_module, "copy_to_clipboard", fake_copy)
+    monkeypatch.setattr(browser_port_module, "copy_to_clipboard", fake_copy)
     page_with(InProcessApi(CannedBackend(CANNED["setup_totp"])))
     await user.open("/")
     await wait_for_screen(user, "setup_totp")
@@ -366,3 +369,25 @@ async def test_retry_sits_in_the_error_banner_unwrapped(user: User) -> None:
     await user.should_see(marker="authenticator-retry")
     (retry,) = user.find(marker="authenticator-retry").elements
     assert "na-retry" in retry.classes  # the stylesheet keeps it on one line (white-space: nowrap)
+
+
+async def test_a_stale_widget_event_is_dropped_and_logged_as_the_runner_rule_says(
+    user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The element offers its events to the shared runner (client/driver.py): one the
+    machine refuses (a Retry button from an error screen that is gone) is logged and
+    changes nothing, where the headless shell raises it to its caller."""
+    backend = FakeBackend()
+    page_with(InProcessApi(backend))
+    await user.open("/")
+    await wait_for_screen(user, "sign_in")
+    element = root(user)
+    assert isinstance(element, Authenticator)
+    before = element.machine
+    with caplog.at_level(logging.DEBUG, logger="nicegui_authenticator.client.driver"):
+        await element._dispatch(Retry())
+    assert element.machine is before and element.props["data-screen"] == "sign_in"
+    assert any(
+        "dropped Retry" in r.getMessage() and "nothing to retry" in r.getMessage() for r in caplog.records
+    )
+    assert backend.calls == []

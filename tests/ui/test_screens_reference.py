@@ -18,7 +18,7 @@ import pyotp
 import pytest
 from nicegui import ui
 from nicegui.testing import User
-from nicegui_authenticator.ui.authenticator import Authenticator
+from nicegui_authenticator.ui.components.authenticator import Authenticator
 from test_authenticator_support import (
     cheap_backend,
     element_in,

@@ -1,0 +1,6 @@
+"""The embeddable NiceGUI components: what an app places on its own pages.
+
+``Authenticator`` and its screens, ``AccountMenu``, ``AuthenticatedContent``,
+``protected``, and the widgets they are built from. They read per-browser state
+through :mod:`..session` and never import the reference backend.
+"""

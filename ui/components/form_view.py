@@ -1,0 +1,142 @@
+"""Render one :class:`Form` (an action made ready for a person) as a real ``<form>``.
+
+Shared by every screen. It owns what a form does between server calls: live
+password rules and the confirm-password mismatch message, clearing a field's
+error once the person edits it, Enter to submit, and the pending state (the
+submit button spins, every input is disabled, a second submit is impossible).
+The wrapper carries ``authenticator-action-<action>`` and the button
+``authenticator-submit``, so tests scope field hooks through the action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from enum import StrEnum
+
+from nicegui import ui
+
+from ...state_machine import CONFIRM_PASSWORD_FIELD, FieldKind, Form, Text, translate
+from ...state_machine.messages import msg
+from ...state_machine.rules import MatchesField
+from .fields import FieldHandle, build_field
+from .hooks import action_hook, hook
+
+SubmitHandler = Callable[["FormView"], Awaitable[None]]
+
+
+class ButtonStyle(StrEnum):
+    PRIMARY = "primary"  # full-width filled button
+    SECONDARY = "secondary"  # full-width outlined button (Resend Code, account actions)
+    LINK = "link"  # flat text button
+    DANGER = "danger"  # small flat red button (delete passkey)
+    PROVIDER = "provider"  # federated sign-in button
+
+
+_BUTTON_PROPS: Mapping[ButtonStyle, str] = {
+    ButtonStyle.PRIMARY: "unelevated no-caps color=primary",
+    ButtonStyle.SECONDARY: "outline no-caps color=primary",
+    ButtonStyle.LINK: "flat no-caps dense color=primary",
+    ButtonStyle.DANGER: "flat no-caps dense color=negative",
+    ButtonStyle.PROVIDER: "outline no-caps color=grey-9",
+}
+
+
+class FormView:
+    """A rendered form: its fields, its button, and its pending state."""
+
+    def __init__(
+        self,
+        form: Form,
+        *,
+        catalog: Mapping[str, str] | None,
+        on_submit: SubmitHandler,
+        style: ButtonStyle = ButtonStyle.PRIMARY,
+        field_errors: Mapping[str, Text] | None = None,
+        drafts: MutableMapping[str, str] | None = None,
+        autofocus: bool = False,
+        button_label: str | None = None,
+        icon: str | None = None,
+    ) -> None:
+        self.form = form
+        self._catalog = catalog
+        self._on_submit = on_submit
+        self._drafts = drafts if drafts is not None else {}
+        self.fields: list[FieldHandle] = []
+        errors = field_errors or {}
+        with ui.element("form").classes("na-form") as self.element:
+            self.element.props["novalidate"] = True
+            # Enter and buttons are handled explicitly; never let the browser navigate.
+            self.element.on("submit.prevent", js_handler="() => {}")
+            focus_pending = autofocus
+            for spec in form.fields:
+                start = self._drafts.get(spec.name, spec.value) if spec.visible else spec.value
+                handle = build_field(
+                    spec,
+                    start,
+                    catalog,
+                    autofocus=focus_pending and spec.visible and spec.kind is not FieldKind.CHOICE,
+                    on_enter=self.submit,
+                    on_change=self._changed,
+                )
+                if spec.visible and spec.kind is not FieldKind.CHOICE:
+                    focus_pending = False
+                if spec.name in errors:
+                    handle.set_error(translate(errors[spec.name], catalog))
+                self.fields.append(handle)
+            label = button_label if button_label is not None else translate(form.label, catalog)
+            self.button = ui.button(label, icon=icon, on_click=self.submit).props(_BUTTON_PROPS[style])
+            self.button.props["type"] = "button"
+            if style in (ButtonStyle.PRIMARY, ButtonStyle.SECONDARY, ButtonStyle.PROVIDER):
+                self.button.classes("na-submit" if style is ButtonStyle.PRIMARY else "na-secondary")
+            hook(self.button, "authenticator-submit")
+        hook(self.element, action_hook(form.action))
+
+    # ----------------------------------------------------------------- values
+
+    def values(self, *, with_hidden: bool = False) -> dict[str, str]:
+        """What the person entered (hidden values too when ``with_hidden``, to pick
+        one of several forms of the same action)."""
+        return {h.name: h.value for h in self.fields if h.spec.visible or with_hidden}
+
+    def field(self, name: str) -> FieldHandle | None:
+        return next((h for h in self.fields if h.name == name), None)
+
+    async def submit(self) -> None:
+        if self.button.props.get("loading") or not self.button.enabled:
+            return  # already in flight: Enter pressed twice, a double click
+        await self._on_submit(self)
+
+    # ------------------------------------------------------------- live checks
+
+    def _changed(self, handle: FieldHandle) -> None:
+        if handle.spec.visible:
+            self._drafts[handle.name] = handle.value
+        handle.set_error(None)
+        if handle.checklist is not None:
+            handle.checklist.update(handle.value)
+        self._check_confirmation()
+
+    def _check_confirmation(self) -> None:
+        confirm = self.field(CONFIRM_PASSWORD_FIELD)
+        if confirm is None or not confirm.value:
+            return
+        other = next((r.other for r in confirm.spec.rules if isinstance(r, MatchesField)), None)
+        original = self.field(other) if other else None
+        if original is None:
+            return
+        mismatch = original.value != confirm.value
+        confirm.set_error(
+            translate(msg("validation.passwords_mismatch"), self._catalog) if mismatch else None
+        )
+
+    # ----------------------------------------------------------------- pending
+
+    def set_pending(self, pending: bool, *, active: bool) -> None:
+        """Disable the form while a call is in flight; the active one shows a spinner."""
+        for handle in self.fields:
+            handle.set_enabled(not pending)
+        if pending and active:
+            self.button.props["loading"] = True
+        else:
+            self.button.props.pop("loading", None)
+        self.button.set_enabled(not pending)

@@ -1,0 +1,259 @@
+"""``nicegui-authenticator serve``: the hosted login page as a command.
+
+Two ways to run it:
+
+* ``--endpoint URL``: the page talks to an existing setAuthState server (AWS
+  Blocks, or ``nicegui-authenticator backend``).
+* no ``--endpoint``: the reference backend runs inside the same process,
+  reached in-process through ``httpx.ASGITransport``, its routes mounted on
+  the page's server (``/dev/outbox`` shows the codes it "sends"). That is
+  development mode: a banner says so at start and on the page, and the server
+  binds to loopback only unless ``--allow-non-loopback`` is given, because
+  anyone who can reach the outbox can read everybody's sign-in codes.
+
+State lives in one directory (``--data-dir``, default ``./.nicegui-authenticator``):
+the database (unless ``--db``), the storage secret next to the database, and
+NiceGUI's per-browser storage, which holds each browser's backend cookies.
+
+Nothing from NiceGUI is imported until the command actually runs, so building
+the parser (``--help``, the other subcommands) stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from ...backend import command_line
+from ...backend.cookies import is_loopback
+from ...backend.settings import ENV_PREFIX, BackendSettings
+from .config import HostedConfig, check_brand_color
+from .redirects import RedirectPolicy
+
+DEFAULT_HOST: Final = "127.0.0.1"
+DEFAULT_PORT: Final = 8080
+DEFAULT_DATA_DIR: Final = Path(".nicegui-authenticator")
+DB_FILE: Final = "nicegui-authenticator.sqlite3"
+LOGO_ROUTE: Final = "/_nicegui_authenticator/logo"
+
+# Options of add_backend_options that only configure the embedded backend
+# (``--namespace`` is shared: it also names the remote endpoint's namespace).
+_EMBEDDED_ONLY: Final = {
+    "db": "--db",
+    "mode": "--mode",
+    "mfa": "--mfa",
+    "mfa_types": "--mfa-types",
+    "sign_in_with": "--sign-in-with",
+    "flow": "--flow",
+    "self_sign_up": "--no-self-sign-up",
+    "passkeys": "--passkeys/--no-passkeys",
+    "rp_id": "--rp-id",
+    "origin": "--origin",
+    "path": "--path",
+    "dev": "--dev",
+    "outbox_file": "--outbox-file",
+}
+
+DESCRIPTION: Final = """\
+Serve the hosted login page (sign in, sign up, password reset, MFA, passkeys,
+account management) at http://HOST:PORT/.
+
+Without --endpoint, the reference backend runs in the same process in
+development mode: codes are shown at /dev/outbox instead of being sent, a
+banner says so, and only loopback addresses may be bound. With --endpoint, the
+page drives that setAuthState server and the backend options do not apply.
+
+After sign-in the page follows ?redirect=TARGET when TARGET is a path on this
+site, or an absolute URL whose host was allowed with --allow-redirect;
+otherwise it shows the signed-in page.
+
+The storage secret (it signs the browser session cookie) comes from
+NICEGUI_AUTHENTICATOR_STORAGE_SECRET, or is generated once and kept (mode 0600)
+in the file storage-secret next to the database. Backend options may also be
+set through NICEGUI_AUTHENTICATOR_* variables (see BackendSettings).
+"""
+
+EPILOG: Final = """\
+examples:
+  nicegui-authenticator serve
+  nicegui-authenticator serve --mfa required --mfa-types TOTP,EMAIL --port 9000
+  nicegui-authenticator serve --endpoint https://app.example.com/aws-blocks/api --namespace authApi \\
+      --title "Example Inc." --brand-color "#0f766e" --allow-redirect app.example.com
+"""
+
+
+def add_serve_options(parser: argparse.ArgumentParser) -> None:
+    """Everything ``serve`` accepts: page and server options, plus all backend options."""
+    page = parser.add_argument_group("login page")
+    page.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="setAuthState JSON-RPC endpoint to drive (default: run the reference backend in-process)",
+    )
+    page.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST})")
+    page.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    page.add_argument("--title", help="name shown above the sign-in card and as the page title")
+    page.add_argument("--logo", metavar="URL_OR_FILE", help="logo image: a URL, or a local image file")
+    page.add_argument("--brand-color", metavar="COLOR", help="primary colour, e.g. '#0f766e'")
+    page.add_argument("--issuer", help="name authenticator apps show for TOTP codes (default: --title)")
+    page.add_argument(
+        "--allow-redirect",
+        metavar="HOST",
+        action="append",
+        default=[],
+        help="host (or host:port) an absolute ?redirect= URL may name (repeatable); "
+        "paths on this site are always allowed",
+    )
+    page.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help=f"database, storage secret and browser sessions (default ./{DEFAULT_DATA_DIR})",
+    )
+    page.add_argument(
+        "--allow-non-loopback",
+        action="store_true",
+        help="let the embedded development backend bind a non-loopback --host "
+        "(anyone who can reach it can read sign-in codes)",
+    )
+    command_line.add_backend_options(parser)
+    parser.set_defaults(serve_parser=parser)  # so run_serve reports bad combinations like argparse
+
+
+@dataclass(frozen=True)
+class ServePlan:
+    """What ``serve`` will run, decided from the options before anything starts."""
+
+    host: str
+    port: int
+    data_dir: Path
+    config: HostedConfig
+    endpoint: str | None
+    namespace: str
+    settings: BackendSettings | None
+    logo_file: Path | None
+
+    @property
+    def embedded(self) -> bool:
+        return self.settings is not None
+
+    @property
+    def secret_dir(self) -> Path:
+        """The storage secret is kept next to the database it belongs with."""
+        if self.settings is not None:
+            return Path(self.settings.db_path).resolve().parent
+        return self.data_dir
+
+    @property
+    def public_url(self) -> str:
+        host = "localhost" if is_loopback(self.host) else self.host
+        return f"http://{host}:{self.port}/"
+
+
+class UsageError(ValueError):
+    """An option combination ``serve`` refuses (reported like an argparse error)."""
+
+
+def _env_has(name: str) -> bool:
+    return bool(os.environ.get(ENV_PREFIX + name, "").strip())
+
+
+def _embedded_settings(ns: argparse.Namespace, data_dir: Path) -> BackendSettings:
+    overrides: dict[str, object] = {"dev": True}
+    if ns.db is None and not _env_has("DB"):
+        overrides["db_path"] = str(data_dir / DB_FILE)
+    if not ns.origin and not _env_has("ORIGINS"):
+        # WebAuthn accepts only the page's own origin; offer the usual spellings of it.
+        hosts = ["localhost", "127.0.0.1"] if is_loopback(ns.host) else [ns.host]
+        overrides["origins"] = tuple(f"http://{host}:{ns.port}" for host in hosts)
+    return command_line.settings_from_args(ns, **overrides)
+
+
+def _logo(value: str | None) -> tuple[str | None, Path | None]:
+    """The logo URL to show and, for a local file, the file to serve at that URL."""
+    if not value:
+        return None, None
+    path = Path(value).expanduser()
+    if path.is_file():
+        return LOGO_ROUTE + path.suffix.lower(), path.resolve()
+    if value.startswith(("https://", "http://", "/", "data:image/")):
+        return value, None
+    raise UsageError(f"--logo: not a file and not an http(s) URL: {value!r}")
+
+
+def plan_from_args(ns: argparse.Namespace) -> ServePlan:
+    """Check the options and decide what to run; raises UsageError for a bad combination."""
+    try:
+        policy = RedirectPolicy.allowing(ns.allow_redirect)
+        brand_color = check_brand_color(ns.brand_color) if ns.brand_color else None
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    if not 0 < ns.port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, not {ns.port}")
+    logo, logo_file = _logo(ns.logo)
+    data_dir = ns.data_dir.expanduser().resolve()
+
+    settings: BackendSettings | None = None
+    if ns.endpoint:
+        given = [flag for dest, flag in _EMBEDDED_ONLY.items() if getattr(ns, dest, None) not in (None, [])]
+        if given:
+            raise UsageError(
+                f"{', '.join(given)} configure the embedded backend and cannot be combined with --endpoint"
+            )
+        namespace = ns.namespace or "authApi"
+    else:
+        if not is_loopback(ns.host) and not ns.allow_non_loopback:
+            raise UsageError(
+                f"the embedded backend runs in development mode (sign-in codes readable at /dev/outbox); "
+                f"refusing to bind {ns.host}. Use --endpoint for a real backend, or --allow-non-loopback."
+            )
+        try:
+            settings = _embedded_settings(ns, data_dir)
+        except ValueError as error:
+            raise UsageError(str(error)) from error
+        namespace = settings.namespace
+
+    config = HostedConfig(
+        title=ns.title,
+        logo=logo,
+        brand_color=brand_color,
+        issuer=ns.issuer or ns.title or "nicegui-authenticator",
+        redirect_policy=policy,
+        dev_outbox="/dev/outbox" if settings is not None else None,
+    )
+    return ServePlan(
+        host=ns.host,
+        port=ns.port,
+        data_dir=data_dir,
+        config=config,
+        endpoint=ns.endpoint,
+        namespace=namespace,
+        settings=settings,
+        logo_file=logo_file,
+    )
+
+
+def banner(plan: ServePlan) -> str:
+    """What ``serve`` prints at start; loud in development mode."""
+    url = plan.public_url
+    if plan.settings is None:
+        return f"nicegui-authenticator: login page on {url} (backend: {plan.endpoint})"
+    line = "!" * 78
+    exposed = (
+        ""
+        if is_loopback(plan.host)
+        else f"\n!!  WARNING: bound to {plan.host}: anyone who can reach it can read sign-in codes."
+    )
+    return (
+        f"{line}\n"
+        f"!!  DEVELOPMENT MODE: the reference backend runs inside this process.\n"
+        f"!!  Login page:  {url}\n"
+        f"!!  Codes are NOT sent; read them at {url}dev/outbox\n"
+        f"!!  Database:    {plan.settings.db_path}\n"
+        f"!!  Never use this mode for real accounts.{exposed}\n"
+        f"{line}"
+    )

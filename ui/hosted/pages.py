@@ -1,0 +1,103 @@
+"""The hosted login page: what ``nicegui-authenticator serve`` shows at ``/``.
+
+One page does everything: signed out it is the sign-in/sign-up card, signed in
+it is the account page (the Authenticator's signed-in screen: sign out,
+passkeys). ``?redirect=<target>`` sends the person on after sign-in, but only
+to targets the :class:`~.redirects.RedirectPolicy` allows, so the page cannot
+be used as an open redirect.
+
+:func:`sign_in_page` is the reusable part for apps that host their own login
+page next to :func:`~..components.protected.protected` pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from nicegui import ui
+
+from ...client import AuthClient, AuthStateApi
+from ...client.callbacks import call_handler
+from ...state_machine import AuthUser
+from ..components.authenticator import Authenticator
+from ..components.hooks import hook
+from .config import HostedConfig
+from .redirects import RedirectPolicy
+
+AuthChangeHandler = Callable[[AuthUser | None], Any]
+
+
+def sign_in_page(
+    api: AuthStateApi | AuthClient,
+    *,
+    redirect: str | None = None,
+    policy: RedirectPolicy | None = None,
+    on_auth_change: AuthChangeHandler | None = None,
+    **authenticator_options: Any,
+) -> Authenticator:
+    """An Authenticator that, once signed in, goes on to ``redirect`` if the policy allows it.
+
+    Call it inside a page function that takes ``redirect: str | None = None``
+    (NiceGUI fills it from the query string). Relative paths on this site are
+    always allowed; absolute URLs only for hosts in ``policy``. A person who is
+    already signed in is sent on right away; without an allowed target the
+    page shows the signed-in screen (account management) instead.
+    """
+    request = ui.context.client.request
+    own_host = request.headers.get("host") if request is not None else None
+    target = (policy or RedirectPolicy()).resolve(redirect, own_host=own_host)
+
+    async def after_change(user: AuthUser | None) -> None:
+        if on_auth_change is not None:
+            await call_handler(on_auth_change, user)
+        if user is not None and target is not None:
+            ui.navigate.to(target)
+
+    return Authenticator(api, on_auth_change=after_change, **authenticator_options)
+
+
+def _dev_banner(outbox: str) -> None:
+    """The on-page half of "loud": the command prints the other half at start."""
+    with ui.element("div").classes("na-dev-banner w-full") as banner:
+        banner.props["role"] = "status"
+        hook(banner, "hosted-dev-banner")
+        ui.label("Development mode ").classes("na-dev-banner-title")
+        ui.label("The embedded reference backend sends no codes; read them in the ").classes("inline")
+        link = ui.link("development outbox", outbox, new_tab=True).classes("na-dev-banner-link")
+        hook(link, "hosted-dev-outbox-link")
+        ui.label(". Not for real accounts.").classes("inline")
+
+
+_PAGE_CSS: Final = """
+.na-dev-banner { padding: .6rem 1rem; background: #fef3c7; color: #78350f;
+  border-bottom: 2px solid #f59e0b; font-size: .9rem; text-align: center; line-height: 1.5; }
+.na-dev-banner-title { display: inline; font-weight: 700; text-transform: uppercase; letter-spacing: .04em;
+  margin-right: .5rem; }
+.na-dev-banner-link { color: #92400e; font-weight: 600; text-decoration: underline; }
+.na-hosted-main { min-height: 100vh; background: #f3f4f6; }
+"""
+
+
+def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> None:
+    """Register the login page at ``/`` for ``api`` with the given look and redirect policy."""
+
+    @ui.page("/", title=config.title or "Sign in")
+    def login_page(redirect: str | None = None) -> None:
+        ui.add_css(_PAGE_CSS)
+        if config.brand_color:
+            ui.colors(primary=config.brand_color)
+        ui.query(".nicegui-content").classes("p-0 gap-0")
+        with ui.column().classes("na-hosted-main w-full items-center gap-0"):
+            if config.dev_outbox:
+                _dev_banner(config.dev_outbox)
+            with ui.column().classes("w-full items-center px-4 py-10"):
+                sign_in_page(
+                    api,
+                    redirect=redirect,
+                    policy=config.redirect_policy,
+                    issuer=config.issuer,
+                    title=config.title,
+                    logo=config.logo,
+                    **config.authenticator_options,
+                )

@@ -1,0 +1,89 @@
+"""Start the hosted login page for a :class:`~.command.ServePlan` (NiceGUI from here on).
+
+The embedded backend is one :class:`~...backend.app.ReferenceBackend`, used two
+ways at once: the page's :class:`AuthClient` reaches it in-process through
+``httpx.ASGITransport`` (no socket, no port), and its routes are put in front
+of NiceGUI's own on the same server, so ``/dev/outbox`` and the JSON-RPC
+endpoint are reachable by a browser or a test as well.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from nicegui import app, ui
+from nicegui.storage import Storage
+
+from ...backend.app import ReferenceBackend
+from ...client import AuthClient
+from .command import ServePlan
+from .pages import add_hosted_pages
+from .storage_secret import load_storage_secret
+
+# The in-process client's URL: any loopback name, so the backend's cookies are
+# not marked Secure (the transport never leaves the process).
+_IN_PROCESS_ORIGIN = "http://localhost"
+
+
+def _use_storage_dir(directory: Path) -> None:
+    """Keep NiceGUI's per-browser storage (it holds backend session cookies) in an owner-only folder."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)
+    Storage.path = directory
+    app.storage = Storage()
+    app.on_shutdown(app.storage.on_shutdown)
+
+
+def _embedded(plan: ServePlan) -> tuple[AuthClient, ReferenceBackend]:
+    assert plan.settings is not None
+    Path(plan.settings.db_path).resolve().parent.mkdir(parents=True, exist_ok=True)
+    backend = ReferenceBackend(plan.settings)
+    client = AuthClient(
+        _IN_PROCESS_ORIGIN + plan.settings.path,
+        namespace=plan.settings.namespace,
+        transport=httpx.ASGITransport(app=backend.asgi_app),
+    )
+    # In front of NiceGUI's routes, so no page route or catch-all can shadow them.
+    app.router.routes[0:0] = backend.routes
+    return client, backend
+
+
+def endpoint_client(plan: ServePlan) -> AuthClient:
+    """The AuthClient for a remote endpoint (``serve --endpoint URL``)."""
+    assert plan.endpoint is not None
+    return AuthClient(plan.endpoint, namespace=plan.namespace)
+
+
+def start(plan: ServePlan) -> None:
+    """Configure NiceGUI for ``plan`` and serve until interrupted."""
+    # Owner-only when we create it: it holds the database (password hashes, TOTP
+    # secrets), the storage secret and every browser's session cookies.
+    plan.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _use_storage_dir(plan.data_dir / "sessions")
+    secret = load_storage_secret(plan.secret_dir)
+    backend: ReferenceBackend | None = None
+    if plan.embedded:
+        client, backend = _embedded(plan)
+    else:
+        client = endpoint_client(plan)
+    if plan.logo_file is not None and plan.config.logo is not None:
+        app.add_static_file(local_file=plan.logo_file, url_path=plan.config.logo)
+    add_hosted_pages(client, plan.config)
+
+    async def close() -> None:
+        await client.aclose()
+        if backend is not None:
+            backend.close()
+
+    app.on_shutdown(close)
+    ui.run(
+        host=plan.host,
+        port=plan.port,
+        title=plan.config.title or "Sign in",
+        favicon="🔐",
+        reload=False,
+        show=False,
+        storage_secret=secret,
+        show_welcome_message=False,
+    )

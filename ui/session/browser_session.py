@@ -1,0 +1,98 @@
+"""One backend session per browser, kept server-side and surviving reloads.
+
+The setAuthState server knows its user by an HttpOnly cookie only (PROTOCOL.md,
+"Transport"). In a NiceGUI app the calls come from the Python process, not the
+browser, so the process must hold a cookie jar for each browser: never one
+shared jar (two browsers would share a sign-in), never one per page load (a
+reload would sign the person out). :func:`browser_api` keeps the jar, as plain
+JSON, in ``app.storage.user``: NiceGUI's per-browser server-side store.
+
+The stored jar is the single source of truth: it is read before every call and
+written back after it, so two tabs of one browser always use the latest
+cookies (one tab signs in, the other's next ``getAuthState`` sees it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+from nicegui import app
+from pydantic import JsonValue
+
+from ...client import AuthClient, AuthStateApi, CookieSession
+from ...state_machine import AuthState
+
+logger = logging.getLogger(__name__)
+
+STORAGE_PREFIX = "nicegui_authenticator.cookies."
+
+
+def storage_key(client: AuthClient) -> str:
+    """The ``app.storage.user`` key of this endpoint's jar (one per endpoint, so
+    two Authenticators for two backends never mix their cookies)."""
+    digest = hashlib.sha256(client.endpoint.encode()).hexdigest()[:16]
+    return STORAGE_PREFIX + digest
+
+
+class BrowserSessionApi:
+    """An :class:`AuthStateApi` that runs each call with the browser's stored cookie jar."""
+
+    def __init__(self, client: AuthClient, store: MutableMapping[str, Any], key: str) -> None:
+        self._client = client
+        self._store = store
+        self._key = key
+
+    def _load(self) -> CookieSession:
+        raw = self._store.get(self._key)
+        if isinstance(raw, Mapping):
+            try:
+                return CookieSession.from_json(raw)
+            except ValueError:
+                logger.warning("discarding an unreadable stored cookie jar")
+        return CookieSession()
+
+    def _save(self, session: CookieSession) -> None:
+        self._store[self._key] = session.to_json()
+
+    async def get_auth_state(self) -> AuthState:
+        session = self._load()
+        try:
+            return await self._client.for_session(session).get_auth_state()
+        finally:
+            self._save(session)
+
+    async def set_auth_state(self, payload: Mapping[str, JsonValue]) -> AuthState:
+        session = self._load()
+        try:
+            return await self._client.for_session(session).set_auth_state(payload)
+        finally:
+            self._save(session)
+
+
+def user_storage() -> MutableMapping[str, Any] | None:
+    """The current browser's ``app.storage.user``, or None where there is none
+    (no ``storage_secret`` in ``ui.run``, or called outside a page)."""
+    try:
+        return app.storage.user
+    except (RuntimeError, AssertionError, KeyError):
+        return None
+
+
+def browser_api(client: AuthClient) -> AuthStateApi:
+    """The ``client`` bound to the current browser's cookie jar.
+
+    Call it while building a page (or in one of its event handlers). Without a
+    ``storage_secret`` in ``ui.run`` there is no per-browser storage; the jar
+    then lives as long as this page only, and a warning says so.
+    """
+    store = user_storage()
+    if store is None:
+        logger.warning(
+            "app.storage.user is not available (pass storage_secret to ui.run): "
+            "the sign-in will not survive a page reload"
+        )
+        store = {}
+    return BrowserSessionApi(client, store, storage_key(client))
