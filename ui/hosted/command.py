@@ -136,6 +136,7 @@ class ServePlan:
     namespace: str
     settings: BackendSettings | None
     logo_file: Path | None
+    visitor_hop_secret: str | None = None  # shared with a remote endpoint (environment only)
 
     @property
     def embedded(self) -> bool:
@@ -234,6 +235,7 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         namespace=namespace,
         settings=settings,
         logo_file=logo_file,
+        visitor_hop_secret=os.environ.get(ENV_PREFIX + "VISITOR_HOP_SECRET", "").strip() or None,
     )
 
 

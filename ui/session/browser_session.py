@@ -10,6 +10,11 @@ JSON, in ``app.storage.user``: NiceGUI's per-browser server-side store.
 The stored jar is the single source of truth: it is read before every call and
 written back after it, so two tabs of one browser always use the latest
 cookies (one tab signs in, the other's next ``getAuthState`` sees it).
+
+Every call also names the browser's address (as this server saw it; behind a
+trusted proxy, as the proxy saw it), which the client signs for the backend
+when it shares a ``visitor_hop_secret`` with it: the backend's per-address
+limits then apply per visitor, not to this server as a whole.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import logging
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-from nicegui import app
+from nicegui import app, context
 from pydantic import JsonValue
 
 from ...client import AuthClient, AuthStateApi, CookieSession
@@ -40,10 +45,17 @@ def storage_key(client: AuthClient) -> str:
 class BrowserSessionApi:
     """An :class:`AuthStateApi` that runs each call with the browser's stored cookie jar."""
 
-    def __init__(self, client: AuthClient, store: MutableMapping[str, Any], key: str) -> None:
+    def __init__(
+        self,
+        client: AuthClient,
+        store: MutableMapping[str, Any],
+        key: str,
+        visitor_address: str | None = None,
+    ) -> None:
         self._client = client
         self._store = store
         self._key = key
+        self._visitor_address = visitor_address
 
     def _load(self) -> CookieSession:
         raw = self._store.get(self._key)
@@ -60,14 +72,18 @@ class BrowserSessionApi:
     async def get_auth_state(self) -> AuthState:
         session = self._load()
         try:
-            return await self._client.for_session(session).get_auth_state()
+            return await self._client.for_session(
+                session, visitor_address=self._visitor_address
+            ).get_auth_state()
         finally:
             self._save(session)
 
     async def set_auth_state(self, payload: Mapping[str, JsonValue]) -> AuthState:
         session = self._load()
         try:
-            return await self._client.for_session(session).set_auth_state(payload)
+            return await self._client.for_session(
+                session, visitor_address=self._visitor_address
+            ).set_auth_state(payload)
         finally:
             self._save(session)
 
@@ -79,6 +95,16 @@ def user_storage() -> MutableMapping[str, Any] | None:
         return app.storage.user
     except (RuntimeError, AssertionError, KeyError):
         return None
+
+
+def visitor_address() -> str | None:
+    """The current browser's address, as uvicorn saw it (a trusted proxy's ``X-Forwarded-For`` applied)."""
+    try:
+        request = context.client.request
+    except (RuntimeError, AttributeError):  # outside a page
+        return None
+    peer = getattr(request, "client", None)
+    return peer.host if peer is not None else None
 
 
 def browser_api(client: AuthClient) -> AuthStateApi:
@@ -95,4 +121,4 @@ def browser_api(client: AuthClient) -> AuthStateApi:
             "the sign-in will not survive a page reload"
         )
         store = {}
-    return BrowserSessionApi(client, store, storage_key(client))
+    return BrowserSessionApi(client, store, storage_key(client), visitor_address())
