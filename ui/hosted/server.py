@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 from nicegui import app, ui
@@ -86,6 +87,10 @@ def start(plan: ServePlan) -> None:
             backend.close()
 
     app.on_shutdown(close)
+    # Behind nginx, uvicorn takes the visitor's address from these proxies' X-Forwarded-For.
+    proxies: dict[str, Any] = {}
+    if plan.forwarded_allow_ips is not None:
+        proxies["forwarded_allow_ips"] = plan.forwarded_allow_ips
     ui.run(
         host=plan.host,
         port=plan.port,
@@ -95,4 +100,5 @@ def start(plan: ServePlan) -> None:
         show=False,
         storage_secret=secret,
         show_welcome_message=False,
+        **proxies,
     )
