@@ -28,8 +28,8 @@ from nicegui_authenticator.backend.client_address import TrustedProxies
 from nicegui_authenticator.backend.command_line import check_serving
 from nicegui_authenticator.backend.settings import BackendSettings, RateLimits
 from nicegui_authenticator.backend.store import open_store
-from nicegui_authenticator.state_machine.visitor_hop import HEADER as VISITOR_HEADER
-from nicegui_authenticator.state_machine.visitor_hop import sign_visitor
+from nicegui_authenticator.client.visitor_hop import HEADER as VISITOR_HEADER
+from nicegui_authenticator.client.visitor_hop import sign_visitor
 from nicegui_authenticator.ui.hosted.cli import main as command
 
 CLI = Path(sys.executable).with_name("nicegui-authenticator")
@@ -262,10 +262,12 @@ async def test_an_unsigned_or_forged_visitor_address_is_ignored(
         sign_visitor("not-the-shared-secret-0123456789abcdef", "203.0.113.2", clock()),
         sign_visitor(HOP_SECRET, "203.0.113.3", clock() - 3600),  # an old, captured header
         sign_visitor(HOP_SECRET, "203.0.113.4", clock()).replace("203.0.113.4", "203.0.113.5", 1),
+        f"203.0.113.6;{int(clock())};\u00e9\u00e9",  # not ASCII: refused, not a crash
+        "203.0.113.7;\u00b2;x",
     ]
     answers = [await _wrong_sign_in_told(backend, told) for told in forged]
-    # All four counted against the page's own address: the third is already over its budget.
-    assert answers == ["NotAuthorizedException"] * 2 + ["TooManyRequestsException"] * 2
+    # All counted against the page's own address: the third is already over its budget.
+    assert answers == ["NotAuthorizedException"] * 2 + ["TooManyRequestsException"] * 4
 
 
 def test_visitor_hop_secret_must_be_long() -> None:
