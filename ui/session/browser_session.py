@@ -4,8 +4,9 @@ The setAuthState server knows its user by an HttpOnly cookie only (PROTOCOL.md,
 "Transport"). In a NiceGUI app the calls come from the Python process, not the
 browser, so the process must hold a cookie jar for each browser: never one
 shared jar (two browsers would share a sign-in), never one per page load (a
-reload would sign the person out). :func:`browser_api` keeps the jar, as plain
-JSON, in ``app.storage.user``: NiceGUI's per-browser server-side store.
+reload would sign the person out). :func:`browser_api` keeps the jar in
+``app.storage.user``, NiceGUI's per-browser server-side store, sealed with a
+key derived from the storage secret (``jar_cipher``).
 
 The stored jar is the single source of truth: it is read before every call and
 written back after it, so two tabs of one browser always use the latest
@@ -25,10 +26,12 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from nicegui import app, context
+from nicegui.storage import Storage
 from pydantic import JsonValue
 
 from ...client import AuthClient, AuthStateApi, CookieSession
 from ...state_machine import AuthState
+from .jar_cipher import JarCipher, cipher_for
 
 logger = logging.getLogger(__name__)
 
@@ -51,15 +54,17 @@ class BrowserSessionApi:
         store: MutableMapping[str, Any],
         key: str,
         visitor_address: str | None = None,
+        cipher: JarCipher | None = None,
     ) -> None:
         self._client = client
         self._store = store
         self._key = key
         self._visitor_address = visitor_address
+        self._cipher = cipher
 
     def _load(self) -> CookieSession:
-        raw = self._store.get(self._key)
-        if isinstance(raw, Mapping):
+        raw = stored_jar(self._store, self._key, self._cipher)
+        if raw is not None:
             try:
                 return CookieSession.from_json(raw)
             except ValueError:
@@ -67,7 +72,8 @@ class BrowserSessionApi:
         return CookieSession()
 
     def _save(self, session: CookieSession) -> None:
-        self._store[self._key] = session.to_json()
+        jar = session.to_json()
+        self._store[self._key] = jar if self._cipher is None else self._cipher.seal(jar)
 
     async def get_auth_state(self) -> AuthState:
         session = self._load()
@@ -86,6 +92,30 @@ class BrowserSessionApi:
             ).set_auth_state(payload)
         finally:
             self._save(session)
+
+
+def stored_jar(
+    store: Mapping[str, Any], key: str, cipher: JarCipher | None = None
+) -> Mapping[str, Any] | None:
+    """The jar stored under ``key``: opened when sealed, None when absent or unreadable.
+
+    A plain jar (written before encryption, or without a storage secret) is
+    still read; the next write seals it.
+    """
+    raw: object = store.get(key)
+    if isinstance(raw, str):
+        if cipher is None:
+            return None
+        opened = cipher.open(raw)
+        if opened is None:
+            logger.warning("discarding a stored cookie jar that does not open with the storage secret")
+        return opened
+    return raw if isinstance(raw, Mapping) else None
+
+
+def current_cipher() -> JarCipher | None:
+    """The jar cipher for the storage secret given to ``ui.run`` (None without one)."""
+    return cipher_for(Storage.secret)
 
 
 def user_storage() -> MutableMapping[str, Any] | None:
@@ -121,4 +151,4 @@ def browser_api(client: AuthClient) -> AuthStateApi:
             "the sign-in will not survive a page reload"
         )
         store = {}
-    return BrowserSessionApi(client, store, storage_key(client), visitor_address())
+    return BrowserSessionApi(client, store, storage_key(client), visitor_address(), current_cipher())
