@@ -25,7 +25,7 @@ import psycopg
 import pytest
 from backend_support import STRONG, FakeClock, MakeBackend, RpcClient, result_of
 from nicegui_authenticator.backend.client_address import TrustedProxies
-from nicegui_authenticator.backend.command_line import check_serving
+from nicegui_authenticator.backend.serving import check_serving
 from nicegui_authenticator.backend.settings import BackendSettings, RateLimits
 from nicegui_authenticator.backend.store import open_store
 from nicegui_authenticator.client.visitor_hop import HEADER as VISITOR_HEADER
