@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 # (which cannot follow setuptools' import hook) type-checks the installed names.
 EDITABLE := --config-settings editable_mode=strict
 
-.PHONY: run test install install-test chromium services lint typecheck pytest bench clean
+.PHONY: run test test-floors install install-test chromium services lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,7 @@ lint:
 
 typecheck:
 	$(BIN)/mypy --strict -p nicegui_authenticator
+	$(BIN)/mypy --strict tools
 
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -58,8 +59,23 @@ pytest:
 test: install-test chromium services lint typecheck
 	$(BIN)/pytest --cov=nicegui_authenticator --cov-report=term $(PYTEST_ARGS)
 
+# Every runtime dependency at exactly its declared floor (tools/floors.py reads
+# pyproject.toml), in a venv of its own, running the suites that need no browser:
+# a lower bound that is not tested is only a hope. Installed editable like .venv,
+# so tests/test_packaging.py sees the same layout in both runs.
+FLOORS_VENV := .venv-floors
+test-floors:
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/pip install -q --upgrade pip packaging
+	$(FLOORS_VENV)/bin/python tools/floors.py > $(FLOORS_VENV)/constraints.txt
+	cat $(FLOORS_VENV)/constraints.txt
+	$(FLOORS_VENV)/bin/pip install -q -c $(FLOORS_VENV)/constraints.txt -e '.[test]' $(EDITABLE)
+	$(FLOORS_VENV)/bin/pip check
+	$(FLOORS_VENV)/bin/pytest -m "not browser" -p no:cacheprovider $(PYTEST_ARGS)
+
 bench: install-test
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(FLOORS_VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts

@@ -32,8 +32,6 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..state_machine.visitor_hop import HEADER as VISITOR_HEADER
-from ..state_machine.visitor_hop import verified_visitor
 from . import rpc
 from .admin import Admin
 from .client_address import TrustedProxies
@@ -45,6 +43,8 @@ from .dev_outbox import outbox_routes
 from .request_forgery import ForgeryGuard
 from .service import AuthService
 from .settings import BackendSettings
+from .visitor_hop import HEADER as VISITOR_HEADER
+from .visitor_hop import verified_visitor
 
 ALL_METHODS: Final = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 HEALTH_PATH: Final = "/healthz"

@@ -30,13 +30,15 @@ import threading
 from typing import Any, Final
 
 from .addresses import is_email, is_phone, mask_email, mask_phone
-from .code_message import CodeMessage
+from .code_message import CodeMessage, Purpose
 from .hook_channel import DeliveryHook, HookFailedError, parse_hook
 from .mail_templates import MessagePurpose, NoticePurpose, render
 from .settings import BackendSettings
 from .smtp_channel import SmtpServer, compose, parse_smtp_url
 from .smtp_channel import send as smtp_send
 from .store import Store
+
+__all__ = ["CodeDelivery", "CodeMessage", "DeliveryFailedError", "Purpose"]
 
 OUTBOX_RETENTION_SECONDS: Final = 24 * 3600
 _log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Small constructors for the forms (actions and fields) the backend sends.
 
-Labels and types here are the recorded ones (see ``shared/fixtures``); the
+Labels and types here are the recorded ones (see ``tests/fixtures``); the
 state builders in ``states`` assemble them into whole replies.
 """
 

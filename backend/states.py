@@ -2,7 +2,7 @@
 
 Every reply the backend sends is built here, so the wire vocabulary (state
 names, action order, labels, hidden fields) lives in one file that can be read
-side by side with ``shared/fixtures``. Handlers decide *which* reply; this
+side by side with ``tests/fixtures``. Handlers decide *which* reply; this
 module decides *what it looks like*.
 """
 

@@ -81,7 +81,7 @@ class Store(abc.ABC):
     def ping(self) -> None:
         """Raise unless the database answers a query (the health check)."""
         with self.read() as db:
-            db.execute("SELECT 1").fetchone()
+            db.execute("SELECT version FROM schema_version").fetchone()
 
     @property
     def schema_version(self) -> int:

@@ -33,7 +33,7 @@ from nicegui_authenticator.state_machine import (
 
 FIXTURES = Path(
     os.environ.get(
-        "NICEGUI_AUTH_FIXTURES", Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "aws-blocks"
+        "NICEGUI_AUTH_FIXTURES", Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "aws-blocks"
     )
 )
 REPEATS = 9

@@ -38,8 +38,8 @@ from nicegui_authenticator.client import AuthClient, CookieSession
 from nicegui_authenticator.client.jsonrpc import decode_reply, encode_request
 
 FIXTURE = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared/fixtures/aws-blocks/basic_signup_confirm_signin_signout.jsonl"
+    Path(__file__).resolve().parents[1]
+    / "tests/fixtures/aws-blocks/basic_signup_confirm_signin_signout.jsonl"
 )
 PATH = "/aws-blocks/api"
 ROUNDS = 40

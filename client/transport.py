@@ -40,14 +40,14 @@ import httpx
 from pydantic import JsonValue
 
 from ..state_machine.protocol import AuthState
-from ..state_machine.visitor_hop import HEADER as VISITOR_HEADER
-from ..state_machine.visitor_hop import sign_visitor
 from .body import ACCEPT_ENCODING, read_capped
 from .cookies import CookieSession
 from .errors import AuthClientError, ProtocolError, RpcError, TransportError
 from .jsonrpc import decode_reply, encode_request, set_auth_state_params
 from .redaction import install_log_redaction, safe_url
 from .transport_errors import transport_error
+from .visitor_hop import HEADER as VISITOR_HEADER
+from .visitor_hop import sign_visitor
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class AuthClient:
         (ignored when ``transport`` is given: the transport owns its pool).
     :param visitor_hop_secret: shared with the backend; ``for_session(..., visitor_address=...)``
         then signs each call with the end user's address, so the backend's per-address limits
-        apply per visitor rather than to this server (``state_machine.visitor_hop``).
+        apply per visitor rather than to this server (``client.visitor_hop``).
 
     Use as ``async with AuthClient(...) as client:``, or call :meth:`aclose`.
     """

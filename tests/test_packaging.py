@@ -1,4 +1,5 @@
-"""The distribution installs under one import name, as a wheel and editable.
+"""The distribution installs under one import name, as a wheel and editable;
+its sdist carries the tests with their data.
 
 Each test builds a fresh virtual environment and installs the project into it
 without dependencies (they come from the test run's own environment through
@@ -12,6 +13,8 @@ from __future__ import annotations
 import os
 import site
 import subprocess
+import sys
+import tarfile
 import venv
 from pathlib import Path
 
@@ -82,3 +85,50 @@ def test_editable_install_works(tmp_path: Path) -> None:
     )
     assert where.returncode == 0, where.stderr
     assert Path(where.stdout.strip()).resolve() == (ROOT / "state_machine" / "protocol.py").resolve()
+
+
+def _sdist_members(tmp_path: Path) -> dict[str, bytes]:
+    """Build the sdist as a publisher would (isolated, with ``build``) and read it back."""
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+        timeout=300,
+    )
+    (archive,) = tmp_path.glob("*.tar.gz")
+    members: dict[str, bytes] = {}
+    with tarfile.open(archive) as sdist:
+        for member in sdist.getmembers():
+            extracted = sdist.extractfile(member) if member.isfile() else None
+            if extracted is not None:
+                # Drop the "<name>-<version>/" folder every member sits in.
+                members[member.name.split("/", 1)[1]] = extracted.read()
+    return members
+
+
+def test_sdist_holds_the_tests_their_data_and_the_docs(tmp_path: Path) -> None:
+    members = _sdist_members(tmp_path)
+    recordings = sorted((ROOT / "tests" / "fixtures" / "aws-blocks").glob("*.jsonl"))
+    assert len(recordings) == 15
+    for path in recordings:  # every recording, byte for byte
+        assert members[path.relative_to(ROOT).as_posix()] == path.read_bytes()
+    test_modules = [p for p in (ROOT / "tests").rglob("*.py") if "__pycache__" not in p.parts]
+    missing = sorted(
+        name for name in (p.relative_to(ROOT).as_posix() for p in test_modules) if name not in members
+    )
+    assert missing == []
+    for name in (
+        "LICENSE",
+        "README.md",
+        "Makefile",
+        "tools/floors.py",
+        "tests/fixtures/README.md",
+        "tests/fixtures/aws-blocks.sha256",
+        "docs/protocol.md",
+        "docs/design.md",
+        "examples/embed.py",
+        "examples/dashboard.py",
+    ):
+        assert name in members, name
+    assert not any("__pycache__" in name or name.endswith(".pyc") for name in members)

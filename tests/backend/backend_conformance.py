@@ -28,7 +28,6 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -37,8 +36,9 @@ from backend_support import FakeClock
 from backend_webauthn_device import SoftAuthenticator
 from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.cookies import is_loopback
+from recordings import recording_paths, recordings_dir
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "aws-blocks"
+FIXTURES = recordings_dir()
 # Hidden values that are random by nature: compared for presence, mapped for replay.
 RANDOM_DEFAULTS = frozenset(
     {"session", "sharedSecret", "credentialCreationOptions", "credentialRequestOptions", "credentialId"}
@@ -74,7 +74,7 @@ class StepResult:
 def load_flows() -> dict[str, list[list[Step]]]:
     """Per server, its flows in recorded order (by first timestamp, then first call id)."""
     flows: dict[str, list[list[Step]]] = {}
-    for path in sorted(FIXTURES.glob("*.jsonl")):
+    for path in recording_paths():
         steps = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         parsed = [
             Step(d["flow"], d["server"], d["step"], d["note"], d["request"], d["response"]) for d in steps

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from backend_conformance import FIXTURES, Replay, StepResult, load_flows
+from backend_conformance import Replay, StepResult, load_flows
 from backend_support import CHEAP_COST, FakeClock
 from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.settings import BackendSettings
@@ -191,9 +191,6 @@ def classify(result: StepResult) -> tuple[str, list[str], list[str]]:
     if not result.diffs:
         return "matched", listed, unlisted
     return ("additive" if set(listed) <= ADDITIVE else "divergent"), listed, unlisted
-
-
-pytestmark = pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared fixtures not present")
 
 
 async def _replay_all(tmp_path: Path) -> list[StepResult]:

@@ -216,3 +216,18 @@ def test_smtp_url_chooses_tls_sensibly() -> None:
     for bad in ("http://mail.example.com", "smtp://", "smtp://h?starttls=maybe"):
         with pytest.raises(ValueError):
             parse_smtp_url(bad)
+
+
+def test_security_notices_go_out_without_a_code(make_backend: MakeBackend) -> None:
+    with running_smtp() as smtp:
+        backend = _mail_backend(make_backend, smtp.url())
+        delivery = backend._parts.delivery
+        assert delivery.notify("ivy@example.com", "ivy", "password-changed")
+        (mail,) = smtp.mailbox.wait_for("ivy@example.com")
+        text, _ = text_and_html(mail)
+        assert mail["Subject"] == f"Your {TITLE} password was changed"
+        assert "reset your password now" in text and "code" not in text.lower()
+    # The server is gone: a notice reports the failure instead of raising (the change stands).
+    assert not delivery.notify("ivy@example.com", "ivy", "password-changed")
+    # Without a real channel there is nobody to tell.
+    assert not make_backend()._parts.delivery.notify("ivy@example.com", "ivy", "mfa-disabled")

@@ -8,7 +8,7 @@ so it stays on loopback; production mode must be able to deliver codes.
 
 from __future__ import annotations
 
-import argparse
+import asyncio
 import os
 import signal
 import socket
@@ -25,27 +25,14 @@ import psycopg
 import pytest
 from backend_support import STRONG, FakeClock, MakeBackend, RpcClient, result_of
 from nicegui_authenticator.backend.client_address import TrustedProxies
-from nicegui_authenticator.backend.command_line import (
-    add_backend_options,
-    add_server_options,
-    check_serving,
-    serve_from_args,
-)
+from nicegui_authenticator.backend.serving import check_serving
 from nicegui_authenticator.backend.settings import BackendSettings, RateLimits
-from nicegui_authenticator.state_machine.visitor_hop import HEADER as VISITOR_HEADER
-from nicegui_authenticator.state_machine.visitor_hop import sign_visitor
+from nicegui_authenticator.backend.store import open_store
+from nicegui_authenticator.client.visitor_hop import HEADER as VISITOR_HEADER
+from nicegui_authenticator.client.visitor_hop import sign_visitor
+from nicegui_authenticator.ui.hosted.cli import main as command
 
 CLI = Path(sys.executable).with_name("nicegui-authenticator")
-
-
-def run_backend(argv: list[str]) -> int:
-    """The ``backend`` command's options, served as the command line would (main dropped run_backend)."""
-    parser = argparse.ArgumentParser()
-    add_server_options(parser)
-    add_backend_options(parser)
-    return serve_from_args(parser.parse_args(argv))
-
-
 PROXY = "10.0.0.1"
 
 
@@ -123,7 +110,7 @@ async def test_dev_outbox_answers_only_for_a_loopback_host(make_backend: MakeBac
 
 
 def test_dev_backend_refuses_a_non_loopback_bind(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert run_backend(["--dev", "--host", "0.0.0.0", "--db", str(tmp_path / "a.sqlite3")]) == 2
+    assert command(["backend", "--dev", "--host", "0.0.0.0", "--db", str(tmp_path / "a.sqlite3")]) == 2
     assert "binds loopback only, not 0.0.0.0" in capsys.readouterr().err
 
 
@@ -132,9 +119,9 @@ def test_production_backend_refuses_to_start_without_a_delivery_method(
 ) -> None:
     for name in [k for k in os.environ if k.startswith("NICEGUI_AUTHENTICATOR_")]:
         monkeypatch.delenv(name)
-    assert run_backend(["--db", str(tmp_path / "p.sqlite3")]) == 2
+    assert command(["backend", "--db", str(tmp_path / "p.sqlite3")]) == 2
     assert "no way to deliver codes" in capsys.readouterr().err
-    assert run_backend(["--db", str(tmp_path / "p.sqlite3"), "--code-delivery", "log"]) == 2
+    assert command(["backend", "--db", str(tmp_path / "p.sqlite3"), "--code-delivery", "log"]) == 2
     # Any real channel will do, on any interface.
     smtp = BackendSettings(smtp_url="smtps://u:p@mail.example.com", mail_from="no-reply@example.com")
     check_serving(smtp, "0.0.0.0", workers=2)
@@ -172,7 +159,7 @@ def two_workers(database: str, tmp_path: Path) -> Iterator[tuple[str, subprocess
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NICEGUI_AUTHENTICATOR_")}
     argv = [str(CLI), "backend", "--port", str(port), "--db", database, "--dev", "--workers", "2"]
-    argv += ["--mfa", "off", "--sign-in-with", "username"]
+    argv += ["--mfa", "off", "--sign-in-with", "username", "--forwarded-allow-ips", "127.0.0.1"]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -275,12 +262,70 @@ async def test_an_unsigned_or_forged_visitor_address_is_ignored(
         sign_visitor("not-the-shared-secret-0123456789abcdef", "203.0.113.2", clock()),
         sign_visitor(HOP_SECRET, "203.0.113.3", clock() - 3600),  # an old, captured header
         sign_visitor(HOP_SECRET, "203.0.113.4", clock()).replace("203.0.113.4", "203.0.113.5", 1),
+        f"203.0.113.6;{int(clock())};\u00e9\u00e9",  # not ASCII: refused, not a crash
+        "203.0.113.7;\u00b2;x",
     ]
     answers = [await _wrong_sign_in_told(backend, told) for told in forged]
-    # All four counted against the page's own address: the third is already over its budget.
-    assert answers == ["NotAuthorizedException"] * 2 + ["TooManyRequestsException"] * 2
+    # All counted against the page's own address: the third is already over its budget.
+    assert answers == ["NotAuthorizedException"] * 2 + ["TooManyRequestsException"] * 4
 
 
 def test_visitor_hop_secret_must_be_long() -> None:
     with pytest.raises(ValueError, match="at least 32"):
         BackendSettings(visitor_hop_secret="short")
+
+
+@pytest.mark.topology
+async def test_acknowledged_sign_ups_survive_kill_9_of_a_worker(
+    two_workers: tuple[str, subprocess.Popen[str]], database: str
+) -> None:
+    """200 concurrent sign-ups; one worker is killed mid-load; every acknowledged one is stored."""
+    base, process = two_workers
+    victim = _workers_of(process.pid)[0]
+    total, kill_after = 200, 50
+    acknowledged: list[str] = []
+    failures: list[str] = []
+    killed = asyncio.Event()
+
+    async def sign_up(client: httpx.AsyncClient, n: int) -> None:
+        name = f"load{n:03d}"
+        visitor = {"X-Forwarded-For": f"10.1.0.{n}"}  # many visitors behind one trusted proxy
+        body = {
+            "jsonrpc": "2.0",
+            "method": "authApi.setAuthState",
+            "params": [{"action": "signUp", "username": name, "password": STRONG, "autoSignIn": "false"}],
+            "id": 1,
+        }
+        try:
+            response = await client.post("/aws-blocks/api", json=body, headers=visitor)
+        except httpx.TransportError as exc:
+            failures.append(type(exc).__name__)
+            return  # the killed worker's requests: never acknowledged
+        if (
+            response.status_code == 200
+            and response.json().get("result", {}).get("state") == "confirmingSignUp"
+        ):
+            acknowledged.append(name)
+        else:
+            failures.append(f"{response.status_code} {response.text[:200]}")
+        if len(acknowledged) == kill_after and not killed.is_set():
+            killed.set()
+            os.kill(victim, signal.SIGKILL)
+
+    limits = httpx.Limits(max_connections=32)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        await asyncio.gather(*(sign_up(client, n) for n in range(total)))
+    assert killed.is_set()
+    store = open_store(database)
+    try:
+        with store.read() as db:
+            present = {row[0] for row in db.execute("SELECT username FROM users")}
+    finally:
+        store.close()
+    lost = sorted(set(acknowledged) - present)
+    print(
+        f"\n{store.engine}: {len(acknowledged)} of {total} sign-ups acknowledged, {len(lost)} lost after kill -9"
+    )
+    print(f"unacknowledged: {len(failures)} ({', '.join(sorted(set(failures))[:3])})")
+    assert lost == []
+    assert len(acknowledged) > kill_after

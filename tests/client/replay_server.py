@@ -1,7 +1,7 @@
 """Play a recorded AWS Blocks flow back over real HTTP, and hold the client to it.
 
-The shared recordings (``../shared/fixtures/aws-blocks/*.jsonl``, one exchange
-per line) are the ground truth of the protocol. :class:`ReplayServer` is an
+The recordings (``tests/fixtures/aws-blocks/*.jsonl``, one exchange per
+line) are the ground truth of the protocol. :class:`ReplayServer` is an
 ASGI app (mount it on :class:`local_server.LiveServer`) that answers each
 expected request with the recorded reply, status and Set-Cookie lines, and
 records a failure when
@@ -25,7 +25,6 @@ The HeadlessAuthenticator tests drive the same flows through this module.
 from __future__ import annotations
 
 import json
-import os
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,21 +36,11 @@ import pytest
 from local_server import Receive, Scope, Send, read_body, send_bytes
 from nicegui_authenticator.client import AuthClient, CookieSession, RpcError
 from nicegui_authenticator.state_machine.protocol import AuthState
+from recordings import recordings_dir
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-FIXTURES_DIR = Path(
-    os.environ.get("NICEGUI_AUTH_FIXTURES", REPO_ROOT.parent / "shared" / "fixtures" / "aws-blocks")
-)
+FIXTURES_DIR = recordings_dir()
 AUTH_VERBS = ("getAuthState", "setAuthState")
 TEST_HELPER_NAMESPACE = "testApi"
-
-
-def flow_paths() -> list[Path]:
-    """Every shared recording; a missing fixtures folder is an error, not a skip."""
-    paths = sorted(FIXTURES_DIR.glob("*.jsonl"))
-    if not paths:
-        raise FileNotFoundError(f"no recordings in {FIXTURES_DIR} (set NICEGUI_AUTH_FIXTURES)")
-    return paths
 
 
 def load_flow(path: Path) -> list[RecordedStep]:

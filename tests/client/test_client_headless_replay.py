@@ -1,4 +1,4 @@
-"""Every shared recording, driven through HeadlessAuthenticator as a person would.
+"""Every recording, driven through HeadlessAuthenticator as a person would.
 
 The replay server (real HTTP) answers with the recorded replies and fails on
 any request that differs from the recording. For each recorded request the
@@ -43,9 +43,10 @@ from nicegui_authenticator.state_machine import (
 )
 from nicegui_authenticator.state_machine.protocol import AuthState
 from nicegui_authenticator.state_machine.screens import LOCAL_SCREENS
-from replay_server import RecordedStep, RecorderJar, ReplayServer, flow_paths, load_flow, uses_main_client
+from recordings import recording_paths
+from replay_server import RecordedStep, RecorderJar, ReplayServer, load_flow, uses_main_client
 
-FLOWS = flow_paths()
+FLOWS = recording_paths()
 _SCREEN_OF_ACTION = {action: screen for screen, action in LOCAL_SCREENS.items()}
 
 # Per flow: the screen the machine ends on, and the recorded steps (by step

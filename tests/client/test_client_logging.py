@@ -11,12 +11,12 @@ import pytest
 from local_server import LiveServer
 from nicegui_authenticator.client import AuthClient
 from nicegui_authenticator.client.redaction import THIRD_PARTY_LOGGERS, RedactingFilter, redact_text
+from recordings import recording_paths
 from replay_server import (
     FIXTURES_DIR,
     RecordedStep,
     ReplayServer,
     drive_with_auth_client,
-    flow_paths,
     load_flow,
 )
 
@@ -59,7 +59,7 @@ async def test_full_flows_at_debug_log_no_secret(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     all_secrets: set[str] = set()
-    for path in flow_paths():
+    for path in recording_paths():
         steps = load_flow(path)
         all_secrets |= secrets_of(steps)
         replay = ReplayServer(steps)

@@ -1,4 +1,4 @@
-"""Every shared recording, replayed over real HTTP through AuthClient.
+"""Every recording, replayed over real HTTP through AuthClient.
 
 For each flow, the client must send exactly the recorded requests (bodies and
 cookies, checked by the replay server), return the recorded AuthState or raise
@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from local_server import LiveServer
-from replay_server import ReplayServer, drive_with_auth_client, flow_paths, load_flow, uses_main_client
+from recordings import recording_paths
+from replay_server import ReplayServer, drive_with_auth_client, load_flow, uses_main_client
 
-FLOWS = flow_paths()
+FLOWS = recording_paths()
 
 
 @pytest.mark.parametrize("path", FLOWS, ids=[p.stem for p in FLOWS])

@@ -6,12 +6,10 @@ Kept free of assertions about behaviour; the tests say what they expect.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from nicegui_authenticator.state_machine import (
@@ -25,14 +23,7 @@ from nicegui_authenticator.state_machine import (
     ServerReplied,
     Start,
 )
-
-# ../shared/fixtures next to the repository, as tests/client does; a missing folder
-# fails the replay tests (they count the files) rather than skipping them.
-FIXTURES = Path(
-    os.environ.get(
-        "NICEGUI_AUTH_FIXTURES", Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "aws-blocks"
-    )
-)
+from recordings import recording_paths
 
 
 @dataclass(frozen=True)
@@ -94,7 +85,7 @@ def _method(body: object) -> tuple[str | None, Any]:
 @cache
 def load_all() -> tuple[Step, ...]:
     steps: list[Step] = []
-    for path in sorted(FIXTURES.glob("*.jsonl")):
+    for path in recording_paths():
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -119,7 +110,7 @@ def load_all() -> tuple[Step, ...]:
 
 
 def fixture_files() -> tuple[str, ...]:
-    return tuple(sorted(p.name for p in FIXTURES.glob("*.jsonl")))
+    return tuple(p.name for p in recording_paths())
 
 
 def step(file: str, number: int) -> Step:

@@ -1,4 +1,4 @@
-"""Replay of every recorded exchange in ``shared/fixtures/aws-blocks``.
+"""Replay of every recorded exchange in ``tests/fixtures/aws-blocks``.
 
 For every step of every file:
 

@@ -1,4 +1,4 @@
-"""The visitor's address, told by the page to the backend over a hop only they can sign.
+"""The visitor's address, told by the page to the backend over a hop only they can sign (backend half).
 
 Why: the hosted page calls the backend for every visitor, so without this
 the backend sees one address (the page's) for all of them, and one
@@ -11,7 +11,9 @@ their address by sending the header.
 Value: ``<address>;<unix seconds>;<base64url HMAC-SHA256 of "<address>;<unix seconds>">``.
 The timestamp bounds replay of a captured header to ``MAX_AGE_SECONDS``.
 
-This module is shared wire format (both sides import it) and does no I/O.
+The page's half is ``client/visitor_hop.py`` (each side owns its end of the
+wire, as with the JSON-RPC envelope); the client tests drive one against the
+other.
 """
 
 from __future__ import annotations
@@ -31,17 +33,13 @@ def _mac(secret: str, message: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def sign_visitor(secret: str, address: str, now: float) -> str:
-    """The header value telling the backend that ``address`` is the visitor's."""
-    message = f"{address};{int(now)}"
-    return f"{message};{_mac(secret, message)}"
-
-
 def verified_visitor(secret: str, value: str, now: float) -> str | None:
     """The address in ``value`` if the signature is right and at most a minute old, else None."""
     address, _, rest = value.strip().partition(";")
     stamp, _, signature = rest.partition(";")
-    if not stamp.isdigit() or abs(now - int(stamp)) > MAX_AGE_SECONDS:
+    if not (stamp.isascii() and stamp.isdigit() and signature.isascii()):
+        return None  # headers arrive as latin-1 text: anything else is not ours
+    if abs(now - int(stamp)) > MAX_AGE_SECONDS:
         return None
     try:
         ipaddress.ip_address(address)
