@@ -101,9 +101,17 @@ def _answer_code(parts: Components, request: Request, params: Params, challenge:
     if challenge.data["mfa"] == "TOTP":
         if user is None or user.totp_secret is None:
             raise AuthError(Problem.SESSION_EXPIRED)
-        step = matching_step(user.totp_secret, code, request.now, user.totp_last_step)
-        if step is None or not parts.users.use_totp_step(user.id, step):
+        # Whether the code is right, apart from whether it was used: use_totp_step decides that
+        # atomically, and a raced right code must not look like a wrong one.
+        step = matching_step(user.totp_secret, code, request.now)
+        if step is None:
             _wrong(parts, request, challenge, subject, Problem.CODE_MISMATCH)
+        if not parts.users.use_totp_step(user.id, step):
+            # The right code, already used: a concurrent submission won it (or this is a replay).
+            # Counting it against the challenge (or the budget: it was no guess) would let the
+            # losers end the winner's session or lock the account.
+            parts.limiter.refund(attempt)
+            raise AuthError(Problem.CODE_MISMATCH, retriable=True)
     else:
         result = parts.codes.check(challenge_code_key(challenge.token), code, request.now)
         if result is not CodeCheck.OK:

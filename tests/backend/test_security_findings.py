@@ -382,3 +382,63 @@ async def test_finding_4_sign_up_probes_of_taken_names_are_rate_limited(make_bac
         ]
     assert answers.count("UsernameExistsException") == 10
     assert answers[-1] == "LimitExceededException"
+
+
+async def test_finding_11_email_check_refuses_nul_and_control_characters(make_backend: MakeBackend) -> None:
+    backend = make_backend(mfa="optional")
+    backend.add_user("eve", STRONG, temporary=False)
+    async with RpcClient(backend) as client:
+        await client.set("signIn", username="eve", password=STRONG)
+        for bad in ("a\x00@example.com", "a@example.com\r\nBcc: x@evil.net", "a\u202e@example.com"):
+            state = await client.set("startEmailMfaSetup", email=bad)
+            assert state.get("errorName") == "InvalidParameterException", (bad, state)
+        assert backend.list_outbox() == []
+
+
+async def _totp_user_at_challenge(
+    backend: Any, clock: FakeClock, sessions: int
+) -> tuple[str, list[tuple[RpcClient, str]]]:
+    backend.add_user("tom", STRONG, temporary=False)
+    async with RpcClient(backend) as setup:
+        await setup.set("signIn", username="tom", password=STRONG)
+        secret = default(await setup.set("startTotpSetup"), "completeTotpSetup", "sharedSecret")
+        await setup.set("completeTotpSetup", code=totp_now(secret, clock))
+    clock.advance(60)
+    challenged = []
+    for i in range(sessions):
+        client = RpcClient(backend, address=f"192.0.2.{100 + i}")
+        state = await client.set("signIn", username="tom", password=STRONG)
+        challenged.append((client, session_of(state)))
+    return secret, challenged
+
+
+async def test_finding_11_concurrent_right_totp_codes_leave_exactly_one_winner(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="optional")
+    secret, challenged = await _totp_user_at_challenge(backend, clock, sessions=2)
+    code = totp_now(secret, clock)
+    try:
+        answers = await asyncio.gather(
+            *(
+                client.set("confirmSignIn", session=session, challenge="code", code=code)
+                for client, session in challenged
+                for _ in range(10)
+            )
+        )
+        winners = [a for a in answers if a["state"] == "signedIn"]
+        assert len(winners) == 1, [a.get("errorName") or a["state"] for a in answers]
+        signed_in = [await client.get() for client, _ in challenged]
+        assert sorted(s["state"] for s in signed_in) == ["signedIn", "signedOut"]
+        # The loser's challenge survived: the next code gets it in.
+        clock.advance(30)
+        loser, session = next(
+            (c, s) for (c, s), st in zip(challenged, signed_in, strict=True) if st["state"] != "signedIn"
+        )
+        state = await loser.set(
+            "confirmSignIn", session=session, challenge="code", code=totp_now(secret, clock)
+        )
+        assert state["state"] == "signedIn", state
+    finally:
+        for client, _ in challenged:
+            await client.http.aclose()
