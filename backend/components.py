@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .at_rest import Sealer, key_file_for, load_key
 from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
 from .context import Request
@@ -44,11 +45,14 @@ class Components:
     @classmethod
     def build(cls, settings: BackendSettings) -> Components:
         store = open_store(settings.db_path)
+        key_path = settings.key_path or key_file_for(settings.db_path)
+        shared = "://" in settings.db_path  # a database server, shared by processes
+        sealer = Sealer(load_key(settings.secret_key, key_path, shared=shared))
         return cls(
             settings=settings,
             store=store,
-            users=Users(store),
-            codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts),
+            users=Users(store, sealer),
+            codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts, sealer.code_digest),
             delivery=CodeDelivery(settings, store),
             web_sessions=WebSessions(store, settings.session_lifetime, settings.session_idle_timeout),
             challenges=Challenges(store, settings.challenge_lifetime, settings.max_code_attempts),

@@ -40,7 +40,7 @@ from .store import Store
 
 __all__ = ["CodeDelivery", "CodeMessage", "DeliveryFailedError", "Purpose"]
 
-OUTBOX_RETENTION_SECONDS: Final = 24 * 3600
+OUTBOX_RETENTION_SECONDS: Final = 3600  # plain codes, for development only: kept one hour
 _log = logging.getLogger(__name__)
 
 

@@ -20,7 +20,7 @@ are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
     FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  AUTO_SIGN_IN  SESSION_LIFETIME
     SESSION_IDLE_TIMEOUT  RECENT_AUTH_WINDOW  RESET_REMOVES_PASSKEYS_WITHIN
     CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  SMTP_URL  MAIL_FROM  APP_TITLE
-    FORWARDED_ALLOW_IPS  VISITOR_HOP_SECRET
+    FORWARDED_ALLOW_IPS  VISITOR_HOP_SECRET  SECRET_KEY  KEY_PATH
     PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
     PASSWORD_REQUIRE_DIGITS  PASSWORD_REQUIRE_SYMBOLS
 """
@@ -157,6 +157,10 @@ class BackendSettings:
     max_body_bytes: int = MIB
     cookie_name: str = "auth_session"
     auto_sign_in_cookie_name: str = "autosignin_session"
+    # The key sealing TOTP secrets and keying code digests (64 hex digits), kept apart from the
+    # database; without it, a key file next to the database (``key_path``) is used or created.
+    secret_key: str | None = field(default=None, repr=False)
+    key_path: str | None = None
     known_device_cookie_name: str = "known_device"
     known_device_lifetime: float = 180 * 24 * 3600
 
@@ -326,6 +330,8 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "APP_TITLE": _as("app_title", str),
     "FORWARDED_ALLOW_IPS": _as("forwarded_allow_ips", parse_list),
     "VISITOR_HOP_SECRET": _as("visitor_hop_secret", str),
+    "SECRET_KEY": _as("secret_key", str),
+    "KEY_PATH": _as("key_path", str),
     "OUTBOX_FILE": _as("outbox_file", str),
     "PATH": _as("path", str),
     "NAMESPACE": _as("namespace", str),

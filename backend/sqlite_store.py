@@ -19,7 +19,10 @@ all threads share, one transaction at a time: it is for experiments only.
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -27,6 +30,8 @@ from pathlib import Path
 from typing import Final
 
 from .store import Database, Store
+
+_log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS: Final = 10.0
 
@@ -39,7 +44,7 @@ class SqliteStore(Store):
         self._path = path
         self._uri = path.startswith("file:")
         if path != ":memory:" and not self._uri:
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_files(Path(path).expanduser())
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._registry = threading.Lock()
@@ -126,3 +131,29 @@ class SqliteStore(Store):
             connections, self._connections = self._connections, []
         for conn in connections:
             conn.close()
+
+
+def _private_files(database: Path) -> None:
+    """Only the server's user may read the database: 0600 files, a 0700 directory.
+
+    The file is created 0600 before SQLite opens it; SQLite gives its ``-wal`` and
+    ``-shm`` files the database file's mode. Files left wider by an earlier version
+    are tightened. A directory made here is 0700, and so becomes an existing data
+    directory of ours; the working directory and shared ones (sticky, like /tmp, or
+    another user's) are left as they are, with a warning.
+    """
+    folder = database.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+    mode = folder.stat()
+    if mode.st_mode & 0o077:
+        ours = mode.st_uid == os.getuid() and not mode.st_mode & stat.S_ISVTX
+        if ours and folder.resolve() != Path.cwd().resolve():
+            os.chmod(folder, 0o700)
+        else:
+            _log.warning("the database directory %s is open to other users (chmod 700 it)", folder)
+    if not database.exists():
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+    for file in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            os.chmod(file, 0o600)

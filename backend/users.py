@@ -9,6 +9,7 @@ sign-up cannot capture somebody else's address.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import unicodedata
 import uuid
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from .at_rest import Sealer
 from .errors import AuthError, Problem
 from .store import Store
 
@@ -92,8 +94,14 @@ def _user(row: Any) -> User:
 class Users:
     """Reads and writes accounts; every method is one short transaction."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, sealer: Sealer | None = None) -> None:
         self._store = store
+        self._sealer = sealer  # TOTP secrets are stored sealed under the server key (at_rest)
+
+    def _opened(self, user: User) -> User:
+        if self._sealer is None or user.totp_secret is None:
+            return user
+        return dataclasses.replace(user, totp_secret=self._sealer.open(user.totp_secret))
 
     def by_id(self, user_id: int) -> User | None:
         return self._one("SELECT * FROM users WHERE id = ?", (user_id,))
@@ -170,7 +178,7 @@ class Users:
                 # A concurrent sign-up (another worker or process) took the name first.
                 raise AuthError(Problem.USER_EXISTS) from None
             row_id = int(inserted["id"])
-            user = _user(db.execute("SELECT * FROM users WHERE id = ?", (row_id,)).fetchone())
+            user = self._opened(_user(db.execute("SELECT * FROM users WHERE id = ?", (row_id,)).fetchone()))
         return user
 
     def email_taken(self, email: str, except_user: int | None = None) -> bool:
@@ -219,7 +227,7 @@ class Users:
         with self._store.transaction() as db:
             db.execute(
                 "UPDATE users SET totp_secret = ?, totp_last_step = ?, preferred_mfa = 'TOTP' WHERE id = ?",
-                (secret, step, user_id),
+                (secret if self._sealer is None else self._sealer.seal(secret), step, user_id),
             )
 
     def use_totp_step(self, user_id: int, step: int) -> bool:
@@ -267,4 +275,4 @@ class Users:
     def _one(self, query: str, args: tuple[object, ...]) -> User | None:
         with self._store.read() as db:
             row = db.execute(query, args).fetchone()
-        return None if row is None else _user(row)
+        return None if row is None else self._opened(_user(row))

@@ -158,6 +158,8 @@ def _workers_of(pid: int) -> list[int]:
 def two_workers(database: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NICEGUI_AUTHENTICATOR_")}
+    # Workers share the key that seals secrets at rest (a database server gets none made up).
+    env["NICEGUI_AUTHENTICATOR_KEY_PATH"] = str(tmp_path / "workers.key")
     argv = [str(CLI), "backend", "--port", str(port), "--db", database, "--dev", "--workers", "2"]
     argv += ["--mfa", "off", "--sign-in-with", "username", "--forwarded-allow-ips", "127.0.0.1"]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)

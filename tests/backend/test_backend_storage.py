@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from backend_support import STRONG, RpcClient, settings, sign_up_confirmed
 from nicegui_authenticator.backend.app import ReferenceBackend
+from nicegui_authenticator.backend.at_rest import Sealer
 from nicegui_authenticator.backend.migrations import LATEST_VERSION
 from nicegui_authenticator.backend.settings import RateLimits, ScryptCost
 from nicegui_authenticator.backend.store import SchemaTooNewError, Store, open_store
@@ -170,7 +171,7 @@ def test_expired_rows_do_not_pile_up(database: str) -> None:
         limiter = RateLimiter(store, RateLimits(window_seconds=60))
         limiter.record_failure(Subject("one-off", "10.0.0.1"), now=1000.0)
         limiter.record_failure(Subject("other", "10.0.0.2"), now=1100.0)  # a window later: sweeps
-        codes = CodeBook(store, lifetime=600, max_attempts=5)
+        codes = CodeBook(store, lifetime=600, max_attempts=5, digest=Sealer(bytes(32)).code_digest)
         codes.issue("abandoned", now=1000.0)
         codes.issue("fresh", now=2000.0)
         with store.transaction() as db:
@@ -277,7 +278,7 @@ def test_a_code_has_one_winner_among_parallel_right_answers(database: str) -> No
 
     store: Store = open_store(database)
     try:
-        codes = CodeBook(store, lifetime=600, max_attempts=5)
+        codes = CodeBook(store, lifetime=600, max_attempts=5, digest=Sealer(bytes(32)).code_digest)
         code = codes.issue("race", now=1000.0)
         with ThreadPoolExecutor(8) as pool:
             results = list(pool.map(lambda _: codes.check("race", code, 1001.0), range(8)))

@@ -8,7 +8,11 @@ and asserts the attack now fails while the owner's way still works.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import sqlite3
+import stat
+from pathlib import Path
 from typing import Any
 
 from backend_support import (
@@ -25,6 +29,7 @@ from backend_support import (
     totp_now,
 )
 from backend_webauthn_device import SoftAuthenticator
+from nicegui_authenticator.backend.delivery import OUTBOX_RETENTION_SECONDS
 from nicegui_authenticator.backend.settings import RateLimits
 from nicegui_authenticator.state_machine.classify import classify
 from nicegui_authenticator.state_machine.protocol import parse_auth_state
@@ -442,3 +447,31 @@ async def test_finding_11_concurrent_right_totp_codes_leave_exactly_one_winner(
     finally:
         for client, _ in challenged:
             await client.http.aclose()
+
+
+# -- finding 9: secrets at rest -------------------------------------------------------------------
+
+
+async def test_finding_9_database_holds_no_usable_secret_and_files_are_private(
+    make_backend: MakeBackend, clock: FakeClock, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)  # a data directory left open by an earlier version
+    database = data / "auth.sqlite3"
+    backend = make_backend(mfa="optional", db_path=str(database), key_path=str(tmp_path / "auth.key"))
+    backend.add_user("sam", STRONG, temporary=False, email="sam@example.com")
+    async with RpcClient(backend) as client:
+        await client.set("signIn", username="sam", password=STRONG)
+        secret = default(await client.set("startTotpSetup"), "completeTotpSetup", "sharedSecret")
+        await client.set("completeTotpSetup", code=totp_now(secret, clock))
+        await client.set("resetPassword", username="sam")
+    with sqlite3.connect(database) as db:
+        stored_secret = db.execute("SELECT totp_secret FROM users").fetchone()[0]
+        digests = [row[0] for row in db.execute("SELECT code_hash FROM codes")]
+    assert secret not in stored_secret and stored_secret.startswith("v1:")
+    code = backend.latest_code("sam", "password-reset")
+    assert digests and hashlib.sha256(str(code).encode()).hexdigest() not in digests
+    for file in (database, Path(f"{database}-wal"), tmp_path / "auth.key"):
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert OUTBOX_RETENTION_SECONDS == 3600
