@@ -108,6 +108,17 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     ),
     Migration(
         2,
+        "user groups (reported in user.groups, checked by app methods)",
+        (
+            """CREATE TABLE user_groups (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                group_name TEXT NOT NULL,
+                PRIMARY KEY (user_id, group_name)
+            )""",
+        ),
+    ),
+    Migration(
+        3,
         "budget events get an id, so a refunded attempt removes exactly its own events "
         "(open windows are forgotten once, at upgrade)",
         (

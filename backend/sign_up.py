@@ -55,29 +55,35 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     missing = policy_violations(password, settings.policy)
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
-    existing = parts.users.by_username(username)
-    abandoned = (
-        existing is not None
-        and existing.status == "UNCONFIRMED"
-        and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
-    )
-    if existing is not None and not abandoned:
-        raise AuthError(Problem.USER_EXISTS)  # sends nothing, so it spends no send budget
+    password_hash = parts.hasher.hash(password)  # before the transaction: it must stay short
     subject = parts.subject(username, request.address)
-    parts.limiter.spend_send(subject, request.now)
     email = username if settings.identifiers == ("email",) else attributes.pop("email", None)
     phone = username if settings.identifiers == ("phone",) else attributes.pop("phone_number", None)
-    user = parts.users.create(
-        username=username,
-        password_hash=parts.hasher.hash(password),
-        status="UNCONFIRMED",
-        now=request.now,
-        email=email,
-        phone=phone,
-        attributes=attributes,
-        replace_unconfirmed=abandoned,
-    )
-    parts.send_code(
+    # One transaction decides "taken or abandoned", creates the account and issues its code:
+    # a concurrent sign-up never sees the account without its code and takes it over.
+    with parts.store.transaction():
+        existing = parts.users.by_username(username)
+        abandoned = (
+            existing is not None
+            and existing.status == "UNCONFIRMED"
+            and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
+        )
+        if existing is not None and not abandoned:
+            raise AuthError(Problem.USER_EXISTS)  # sends nothing, so it spends no send budget
+        parts.limiter.spend_send(subject, request.now)
+        user = parts.users.create(
+            username=username,
+            password_hash=password_hash,
+            status="UNCONFIRMED",
+            now=request.now,
+            email=email,
+            phone=phone,
+            attributes=attributes,
+            replace_unconfirmed=abandoned,
+        )
+        code = parts.codes.issue(sign_up_code_key(user.id), request.now)
+    parts.deliver_code(
+        code,
         key=sign_up_code_key(user.id),
         to=user.delivery_address,
         username=username,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from .errors import AuthError, Problem
+from .groups import groups_of
 from .store import Store
 
 Status = Literal["UNCONFIRMED", "CONFIRMED", "FORCE_CHANGE_PASSWORD"]
@@ -46,6 +47,7 @@ class User:
     email_mfa: bool
     sms_mfa: bool
     preferred_mfa: str | None
+    groups: tuple[str, ...] = ()
 
     @property
     def username_key(self) -> str:
@@ -67,7 +69,7 @@ class User:
         return self.email or self.phone or self.username
 
 
-def _user(row: Any) -> User:
+def _user(row: Any, groups: tuple[str, ...] = ()) -> User:
     return User(
         id=int(row["id"]),
         sub=row["sub"],
@@ -86,6 +88,7 @@ def _user(row: Any) -> User:
         email_mfa=bool(row["email_mfa"]),
         sms_mfa=bool(row["sms_mfa"]),
         preferred_mfa=row["preferred_mfa"],
+        groups=groups,
     )
 
 
@@ -262,4 +265,4 @@ class Users:
     def _one(self, query: str, args: tuple[object, ...]) -> User | None:
         with self._store.read() as db:
             row = db.execute(query, args).fetchone()
-        return None if row is None else _user(row)
+            return None if row is None else _user(row, groups_of(db, int(row["id"])))
