@@ -253,7 +253,12 @@ def test_serve_in_production_mails_codes_and_has_no_outbox(tmp_path: Path) -> No
             "jsonrpc": "2.0",
             "method": "authApi.setAuthState",
             "params": [
-                {"action": "signUp", "username": "prod", "password": "Tangerine-Kite-7", "email": "p@example.com"}
+                {
+                    "action": "signUp",
+                    "username": "prod",
+                    "password": "Tangerine-Kite-7",
+                    "email": "p@example.com",
+                }
             ],
             "id": 1,
         }
