@@ -152,3 +152,58 @@ export async function copyText(text) {
     return ok;
   }
 }
+
+// Browser session mode: the person's browser makes the setAuthState call, so the
+// backend's session cookie is stored by the browser, for the backend's own site.
+// Answers {status, contentType, body} or {failure, detail}; the reply is read
+// chunk by chunk and abandoned past maxBytes, as the Python transport does.
+export async function rpc(url, body, timeoutMs, maxBytes) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "include",
+      cache: "no-store",
+      redirect: "error",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body,
+      signal: controller.signal,
+    });
+    const status = response.status;
+    const contentType = response.headers.get("content-type") || "";
+    const declared = Number(response.headers.get("content-length") || "0");
+    if (declared > maxBytes) {
+      controller.abort();
+      return { status, contentType, tooLarge: true };
+    }
+    const chunks = [];
+    let size = 0;
+    if (response.body) {
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.length;
+        if (size > maxBytes) {
+          controller.abort();
+          return { status, contentType, tooLarge: true };
+        }
+        chunks.push(value);
+      }
+    }
+    const bytes = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return { status, contentType, body: new TextDecoder().decode(bytes) };
+  } catch (e) {
+    const name = (e && e.name) || "Error";
+    // fetch rejects with a TypeError for network failures and for CORS refusals alike.
+    return { failure: name === "AbortError" ? "read_timeout" : "network", detail: `${name}: ${(e && e.message) || e}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -13,6 +13,7 @@ from typing import Any
 from .addresses import check_attribute, check_username
 from .components import Components
 from .errors import AuthError
+from .groups import check_group_name
 from .passwords import policy_message, policy_violations
 from .users import User
 
@@ -81,6 +82,22 @@ class Admin:
             self._parts.users.confirm(
                 user.id, enable_email_mfa="EMAIL" in self._parts.settings.active_mfa_types
             )
+
+    def add_to_group(self, username: str, group: str) -> bool:
+        """Put an account in a group (reported in ``user.groups``); False if it was in it already."""
+        return self._parts.groups.add(self._require(username).id, check_group_name(group))
+
+    def remove_from_group(self, username: str, group: str) -> bool:
+        """Take an account out of a group; False if it was not in it. Takes effect on its next call."""
+        return self._parts.groups.remove(self._require(username).id, group)
+
+    def groups_of(self, username: str) -> list[str]:
+        """The account's groups, sorted."""
+        return list(self._require(username).groups)
+
+    def sign_out_everywhere(self, username: str) -> None:
+        """Revoke every session of an account (a lost laptop, a dismissed employee)."""
+        self._parts.web_sessions.revoke_all(self._require(username).id)
 
     def list_outbox(self, limit: int = 200) -> list[dict[str, str]]:
         return self._parts.delivery.outbox(limit)

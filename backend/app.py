@@ -15,14 +15,17 @@ and code locations only, no values that could hold a secret) and answered
 with a generic -32603. All work that touches the database or hashes a
 password runs in a worker thread, so the event loop (and NiceGUI's UI) never
 waits for it.
+
+The same endpoint serves the app's own methods (:meth:`ReferenceBackend.method`,
+``app_methods.py``) and answers CORS for ``settings.cors_origins`` only
+(``cors.py``), in both the standalone app and the mounted routes.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import traceback
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Final
 
@@ -30,15 +33,17 @@ import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, request_response
 
 from . import rpc
 from .admin import Admin
+from .app_methods import AppHandler, AppMethods, caller_of, log_internal_error
 from .client_address import TrustedProxies
 from .components import Components
 from .context import Outcome
 from .context import Request as CallRequest
 from .cookies import clear_cookie, is_loopback, set_cookie
+from .cors import CorsGate
 from .dev_outbox import outbox_routes
 from .request_forgery import ForgeryGuard
 from .service import AuthService
@@ -60,10 +65,11 @@ class ReferenceBackend(Admin):
         super().__init__(self._parts)
         self._service = AuthService(self._parts)
         self._proxies = TrustedProxies(self.settings.forwarded_allow_ips)
-        # The app's own origins; the --cors-origin list joins them when that option lands here.
-        self._forgery = ForgeryGuard(self.settings.origins)
+        self._forgery = ForgeryGuard(self.settings.trusted_origins)
+        self._app_methods = AppMethods(self.settings.namespace, self.settings.mode)
+        endpoint = CorsGate(request_response(self._endpoint), self.settings.cors_origins)
         routes: list[BaseRoute] = [
-            Route(self.settings.path, self._endpoint, methods=ALL_METHODS),
+            Route(self.settings.path, endpoint, methods=ALL_METHODS),
             Route(HEALTH_PATH, self._health, methods=["GET", "HEAD"]),
         ]
         if self.settings.dev:
@@ -73,6 +79,17 @@ class ReferenceBackend(Admin):
 
     def close(self) -> None:
         self._parts.store.close()
+
+    def method(self, name: str, *, groups: Iterable[str] | None = None) -> Callable[[AppHandler], AppHandler]:
+        """Serve ``handler(user: AuthUser, *params)`` as the JSON-RPC method ``name`` (``"api.getProfile"``)
+        on the auth endpoint, for signed-in people only (and, with ``groups``, only those in one
+        of them). See ``app_methods.py`` for the replies a caller gets."""
+
+        def register(handler: AppHandler) -> AppHandler:
+            self._app_methods.register(name, handler, groups)
+            return handler
+
+        return register
 
     def __enter__(self) -> ReferenceBackend:
         return self
@@ -110,7 +127,7 @@ class ReferenceBackend(Admin):
         try:
             return await self._answer(request)
         except Exception as exc:  # the last line of "never a 500": envelope handling itself failed
-            _log_internal_error(exc, "request")
+            log_internal_error(exc, "request")
             return _json(rpc.internal_error(None))
 
     async def _answer(self, request: Request) -> Response:
@@ -132,7 +149,7 @@ class ReferenceBackend(Admin):
         if body_bytes is None:
             return _json(rpc.too_large())
         try:
-            call = rpc.parse_call(body_bytes, self.settings.namespace)
+            call = rpc.parse_call(body_bytes, self.settings.namespace, self._app_methods.names)
         except rpc.RpcFailure as failure:
             return _json(failure.envelope())
         context = CallRequest(
@@ -142,6 +159,8 @@ class ReferenceBackend(Admin):
             now=self.settings.clock(),
             known_device=request.cookies.get(self.settings.known_device_cookie_name),
         )
+        if call.method in self._app_methods:
+            return await self._answer_app_call(call, context, request)
         try:
             if call.method == rpc.GET_AUTH_STATE and not context.session_token:
                 outcome = self._service.get_auth_state(context)  # no cookie: no database, no thread hop
@@ -155,7 +174,7 @@ class ReferenceBackend(Admin):
         except rpc.RpcFailure as failure:
             return _json(failure.envelope())
         except Exception as exc:
-            _log_internal_error(exc, call.method)
+            log_internal_error(exc, call.method)
             return _json(rpc.internal_error(call.call_id))
         response = _json(rpc.result_envelope(outcome.state.to_wire(), call.call_id))
         if (
@@ -165,8 +184,22 @@ class ReferenceBackend(Admin):
             or outcome.end_bridge
             or outcome.known_device
         ):
-            secure = request.url.scheme == "https" or not is_loopback(request.headers.get("host", ""))
-            self._apply_cookies(response, outcome, secure)
+            self._apply_cookies(response, outcome, _is_secure(request))
+        return response
+
+    async def _answer_app_call(self, call: rpc.Call, context: CallRequest, request: Request) -> Response:
+        user = None
+        if context.session_token:
+            found = await anyio.to_thread.run_sync(self._service.current_user, context)
+            user = None if found is None else self._parts.replies.user(found)
+        answer = await self._app_methods.answer(call, caller_of(context, user))
+        response = _json(answer.envelope)
+        if answer.end_session:  # a stale cookie, cleared as getAuthState clears it
+            cross_site = self.settings.cross_site_cookies
+            cleared = clear_cookie(
+                self.settings.cookie_name, secure=_is_secure(request), cross_site=cross_site
+            )
+            response.headers.append("set-cookie", cleared)
         return response
 
     async def _read_body(self, request: Request) -> bytes | None:
@@ -187,26 +220,33 @@ class ReferenceBackend(Admin):
     def _apply_cookies(self, response: Response, outcome: Outcome, secure: bool) -> None:
         s = self.settings
         headers = response.headers
+        cross_site = s.cross_site_cookies
         if outcome.session is not None:
+            lifetime = int(s.session_lifetime)
             headers.append(
                 "set-cookie",
-                set_cookie(s.cookie_name, outcome.session, int(s.session_lifetime), secure=secure),
+                set_cookie(s.cookie_name, outcome.session, lifetime, secure=secure, cross_site=cross_site),
             )
         elif outcome.end_session:
-            headers.append("set-cookie", clear_cookie(s.cookie_name, secure=secure))
+            headers.append("set-cookie", clear_cookie(s.cookie_name, secure=secure, cross_site=cross_site))
+        name = s.auto_sign_in_cookie_name
         if outcome.bridge is not None:
             lifetime = int(s.auto_sign_in_lifetime)
             headers.append(
-                "set-cookie", set_cookie(s.auto_sign_in_cookie_name, outcome.bridge, lifetime, secure=secure)
+                "set-cookie", set_cookie(name, outcome.bridge, lifetime, secure=secure, cross_site=cross_site)
             )
         elif outcome.end_bridge:
-            headers.append("set-cookie", clear_cookie(s.auto_sign_in_cookie_name, secure=secure))
+            headers.append("set-cookie", clear_cookie(name, secure=secure, cross_site=cross_site))
         if outcome.known_device is not None:
             lifetime = int(s.known_device_lifetime)
-            headers.append(
-                "set-cookie",
-                set_cookie(s.known_device_cookie_name, outcome.known_device, lifetime, secure=secure),
+            cookie = set_cookie(
+                s.known_device_cookie_name,
+                outcome.known_device,
+                lifetime,
+                secure=secure,
+                cross_site=cross_site,
             )
+            headers.append("set-cookie", cookie)
 
 
 def _json(payload: Any, status_code: int = 200) -> Response:
@@ -219,8 +259,6 @@ def _json(payload: Any, status_code: int = 200) -> Response:
     )
 
 
-def _log_internal_error(exc: BaseException, method: str) -> None:
-    """Where it broke, without the exception's message (which may quote request data)."""
-    frames = traceback.extract_tb(exc.__traceback__)[-6:]
-    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
-    _log.error("internal error in %s: %s at %s", method, type(exc).__name__, where)
+def _is_secure(request: Request) -> bool:
+    """Cookies get ``Secure`` over https and off loopback (fixtures README, point 9)."""
+    return request.url.scheme == "https" or not is_loopback(request.headers.get("host", ""))

@@ -15,10 +15,13 @@ import getpass
 import json
 import os
 import sys
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .serving import check_serving, serve
 from .settings import ENV_PREFIX, BackendSettings, parse_list
+
+if TYPE_CHECKING:
+    from .admin import Admin
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -59,6 +62,18 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--path", metavar="PATH", help="JSON-RPC endpoint path (default /aws-blocks/api)")
     group.add_argument("--namespace", metavar="NAME", help="JSON-RPC namespace (default authApi)")
+    group.add_argument(
+        "--cors-origin",
+        metavar="URL",
+        action="append",
+        help="web app origin allowed to call with the person's cookie (repeatable)",
+    )
+    group.add_argument(
+        "--cross-site-cookies",
+        action="store_true",
+        default=None,
+        help="SameSite=None; Secure; Partitioned cookies, for a login page on another site",
+    )
     group.add_argument("--dev", action="store_true", default=None, help="development mode: /dev/outbox pages")
     group.add_argument("--outbox-file", metavar="PATH", help="append every code sent as a JSON line")
     group.add_argument(
@@ -72,8 +87,14 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--password-require",
         metavar="CLASSES",
-        help="comma-separated: lowercase,uppercase,digits,symbols, or none "
-        "(default: all four in cognito mode, none in basic mode)",
+        help="comma-separated character classes a new password must contain: "
+        "lowercase,uppercase,digits,symbols, or none (default: none)",
+    )
+    group.add_argument(
+        "--password-reject-common",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="refuse the 100,000 most common passwords, ignoring case and symbols around them (default on)",
     )
     group.add_argument(
         "--auto-sign-in",
@@ -135,6 +156,7 @@ def settings_from_args(ns: argparse.Namespace, **overrides: Any) -> BackendSetti
         "namespace": "namespace",
         "dev": "dev",
         "outbox_file": "outbox_file",
+        "cross_site_cookies": "cross_site_cookies",
     }
     for option, setting in simple.items():
         value = getattr(ns, option, None)
@@ -146,6 +168,8 @@ def settings_from_args(ns: argparse.Namespace, **overrides: Any) -> BackendSetti
         given["sign_in_with"] = parse_list(ns.sign_in_with)
     if getattr(ns, "origin", None):
         given["origins"] = tuple(ns.origin)
+    if getattr(ns, "cors_origin", None):
+        given["cors_origins"] = tuple(ns.cors_origin)
     for option in ("auto_sign_in", "session_lifetime", "session_idle_timeout", "recent_auth_window"):
         if getattr(ns, option, None) is not None:
             given[option] = getattr(ns, option)
@@ -184,6 +208,8 @@ def _environ_with_options(ns: argparse.Namespace) -> dict[str, str]:
             raise ValueError(f"--password-require: unknown classes {', '.join(sorted(unknown))}")
         for name in _PASSWORD_CLASSES:
             environ[f"{ENV_PREFIX}PASSWORD_REQUIRE_{name.upper()}"] = "1" if name in wanted else "0"
+    if getattr(ns, "password_reject_common", None) is not None:
+        environ[ENV_PREFIX + "PASSWORD_REJECT_COMMON"] = "1" if ns.password_reject_common else "0"
     return environ
 
 
@@ -221,7 +247,7 @@ def serve_from_args(ns: argparse.Namespace) -> int:
 
 
 def add_admin_commands(parser: argparse.ArgumentParser) -> None:
-    """``admin add-user | confirm-user | outbox``, each taking the backend options (``--db`` ...)."""
+    """``admin add-user | confirm-user | outbox | add-to-group | remove-from-group``, each taking the backend options (``--db`` ...)."""
     commands = parser.add_subparsers(dest="admin_command", required=True)
     add = commands.add_parser("add-user", help="create an account (temporary password by default)")
     add.add_argument("username")
@@ -234,6 +260,19 @@ def add_admin_commands(parser: argparse.ArgumentParser) -> None:
     add_backend_options(confirm)
     outbox = commands.add_parser("outbox", help="print the outbox as JSON")
     add_backend_options(outbox)
+    for verb, says in (("add-to-group", "put an account in a group"), ("remove-from-group", "take one out")):
+        membership = commands.add_parser(verb, help=says)
+        membership.add_argument("username")
+        membership.add_argument("group")
+        add_backend_options(membership)
+
+
+def _change_membership(backend: Admin, command: str, username: str, group: str) -> str:
+    if command == "add-to-group":
+        changed = backend.add_to_group(username, group)
+        return f"added {username} to {group}" if changed else f"{username} is already in {group}"
+    changed = backend.remove_from_group(username, group)
+    return f"removed {username} from {group}" if changed else f"{username} is not in {group}"
 
 
 def run_admin(ns: argparse.Namespace) -> int:
@@ -254,6 +293,8 @@ def run_admin(ns: argparse.Namespace) -> int:
             elif ns.admin_command == "confirm-user":
                 backend.confirm_user(ns.username)
                 print(f"confirmed {ns.username}")
+            elif ns.admin_command in ("add-to-group", "remove-from-group"):
+                print(_change_membership(backend, ns.admin_command, ns.username, ns.group))
             else:
                 print(json.dumps(backend.list_outbox(), indent=2, ensure_ascii=False))
     except (ValueError, LookupError) as error:

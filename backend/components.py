@@ -15,6 +15,7 @@ from .codes import CodeBook
 from .context import Request
 from .delivery import CodeDelivery, DeliveryFailedError
 from .errors import AuthError, Problem
+from .groups import Groups
 from .known_devices import KnownDevices
 from .passkeys import Passkeys
 from .passwords import PasswordHasher
@@ -31,6 +32,7 @@ class Components:
     settings: BackendSettings
     store: Store
     users: Users
+    groups: Groups
     codes: CodeBook
     delivery: CodeDelivery
     web_sessions: WebSessions
@@ -52,6 +54,7 @@ class Components:
             settings=settings,
             store=store,
             users=Users(store, sealer),
+            groups=Groups(store),
             codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts, sealer.code_digest),
             delivery=CodeDelivery(settings, store),
             web_sessions=WebSessions(store, settings.session_lifetime, settings.session_idle_timeout),
@@ -66,7 +69,14 @@ class Components:
 
     def send_code(self, *, key: str, to: str, username: str, purpose: Purpose, now: float) -> None:
         """Issue a fresh code under ``key`` (replacing any older one) and deliver it."""
-        code = self.codes.issue(key, now)
+        self.deliver_code(
+            self.codes.issue(key, now), key=key, to=to, username=username, purpose=purpose, now=now
+        )
+
+    def deliver_code(
+        self, code: str, *, key: str, to: str, username: str, purpose: Purpose, now: float
+    ) -> None:
+        """Deliver an issued ``code``; when that fails, discard it and raise a retriable error."""
         try:
             self.delivery.send(CodeMessage(to=to, username=username, purpose=purpose, code=code, ts=now))
         except DeliveryFailedError:

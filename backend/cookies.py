@@ -36,12 +36,18 @@ def is_loopback(host_header: str) -> bool:
         return False
 
 
-def set_cookie(name: str, value: str, max_age: int, *, secure: bool) -> str:
-    parts = [f"{name}={value}", "HttpOnly", "SameSite=Lax", "Path=/", f"Max-Age={max_age}"]
-    if secure:
+def set_cookie(name: str, value: str, max_age: int, *, secure: bool, cross_site: bool = False) -> str:
+    """``cross_site``: PROTOCOL.md's cross-domain mode, for a login page and API on different
+    sites. ``SameSite=None`` requires ``Secure``; ``Partitioned`` (CHIPS) keeps browsers that
+    block third-party cookies from dropping it, at the price of one jar per top-level site."""
+    same_site = "SameSite=None" if cross_site else "SameSite=Lax"
+    parts = [f"{name}={value}", "HttpOnly", same_site, "Path=/", f"Max-Age={max_age}"]
+    if secure or cross_site:
         parts.append("Secure")
+    if cross_site:
+        parts.append("Partitioned")
     return "; ".join(parts)
 
 
-def clear_cookie(name: str, *, secure: bool) -> str:
-    return set_cookie(name, "", 0, secure=secure)
+def clear_cookie(name: str, *, secure: bool, cross_site: bool = False) -> str:
+    return set_cookie(name, "", 0, secure=secure, cross_site=cross_site)

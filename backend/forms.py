@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from ..state_machine.password_policy import PasswordPolicy
 from ..state_machine.protocol import AuthAction, AuthField
-from .settings import BackendSettings, PasswordPolicy
+from .settings import BackendSettings
 
 # Labels of hidden fields as the AWS Blocks servers print them.
 HIDDEN_LABELS: Final = {
@@ -42,7 +43,7 @@ def hidden(name: str, value: str | None = None) -> AuthField:
 
 def new_password_field(name: str, label: str, policy: PasswordPolicy) -> AuthField:
     """A password a person chooses now: carries the additive ``passwordPolicy`` key."""
-    return field(name, label, "password", passwordPolicy=policy.advertised())
+    return field(name, label, "password", passwordPolicy=policy.to_wire())
 
 
 def action(name: str, label: str, *fields: AuthField, capability: str | None = None) -> AuthAction:

@@ -108,6 +108,17 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     ),
     Migration(
         2,
+        "user groups (reported in user.groups, checked by app methods)",
+        (
+            """CREATE TABLE user_groups (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                group_name TEXT NOT NULL,
+                PRIMARY KEY (user_id, group_name)
+            )""",
+        ),
+    ),
+    Migration(
+        3,
         "budget events get an id, so a refunded attempt removes exactly its own events "
         "(open windows are forgotten once, at upgrade)",
         (
@@ -121,7 +132,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         ),
     ),
     Migration(
-        3,
+        4,
         "web sessions remember when the person last proved who they are (recent authentication "
         "for sensitive actions) and when the session was last used (idle timeout); known devices "
         "keep their own failure budget",

@@ -1,4 +1,4 @@
-"""Password hashing (scrypt) and the password policy.
+"""Password hashing (scrypt), and the server's wording of the password policy.
 
 Hashes are self-describing, ``scrypt$<n>$<r>$<p>$<salt>$<hash>`` (base64url),
 so the cost can be raised later: old hashes still verify with the parameters
@@ -19,13 +19,19 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from typing import Final
 
-from .settings import PasswordPolicy, ScryptCost
+from ..state_machine.password_policy import (
+    MAX_PASSWORD_LENGTH,
+    PasswordPolicy,
+    Requirement,
+    unmet_requirements,
+)
+from .settings import ScryptCost
 
 SALT_BYTES: Final = 16
 HASH_BYTES: Final = 32
-MAX_PASSWORD_LENGTH: Final = 256
 
 
 def _b64(raw: bytes) -> str:
@@ -79,24 +85,43 @@ class PasswordHasher:
         )
 
 
+# How the server words each requirement, after "Password must contain ...".
+_PHRASES: Final[Mapping[Requirement, str]] = {
+    Requirement.LOWERCASE: "a lowercase letter",
+    Requirement.UPPERCASE: "an uppercase letter",
+    Requirement.DIGIT: "a digit",
+    Requirement.SYMBOL: "a symbol",
+    Requirement.NOT_COMMON: "no commonly used password",
+    Requirement.MAX_LENGTH: f"at most {MAX_PASSWORD_LENGTH} characters",
+    Requirement.NOT_BLANK: "a character other than a space",
+}
+
+
 def policy_violations(password: str, policy: PasswordPolicy) -> list[str]:
-    """What ``password`` lacks, phrased to follow "Password must contain ..."."""
-    missing: list[str] = []
-    if len(password) < policy.min_length:
-        missing.append(f"at least {policy.min_length} characters")
-    if policy.require_lowercase and not any(c.islower() for c in password):
-        missing.append("a lowercase letter")
-    if policy.require_uppercase and not any(c.isupper() for c in password):
-        missing.append("an uppercase letter")
-    if policy.require_digits and not any(c.isdigit() for c in password):
-        missing.append("a digit")
-    if policy.require_symbols and not any(not c.isalnum() and not c.isspace() for c in password):
-        missing.append("a symbol")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        missing.append(f"at most {MAX_PASSWORD_LENGTH} characters")
-    return missing
+    """What ``password`` lacks, phrased to follow "Password must contain ...".
+
+    The verdict is the core's :func:`unmet_requirements`, the very function the
+    client's checklist and form validation call; only the wording is ours.
+    """
+    return [
+        f"at least {policy.min_length} characters"
+        if requirement is Requirement.MIN_LENGTH
+        else _PHRASES[requirement]
+        for requirement in unmet_requirements(password, policy)
+    ]
 
 
 def policy_message(missing: list[str]) -> str:
-    """The recorded wording: ``Password must contain an uppercase letter, a digit, a symbol``."""
-    return "Password must contain " + ", ".join(missing)
+    """The recorded wording: ``Password must contain an uppercase letter, a digit, a symbol``.
+
+    A common password gets a sentence of its own: ``Password must not be a
+    commonly used password``.
+    """
+    common = _PHRASES[Requirement.NOT_COMMON]
+    sentences = []
+    contained = [phrase for phrase in missing if phrase != common]
+    if contained:
+        sentences.append("Password must contain " + ", ".join(contained))
+    if common in missing:
+        sentences.append("Password must not be a commonly used password")
+    return ". ".join(sentences)

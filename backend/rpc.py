@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -54,7 +55,7 @@ class RpcFailure(Exception):
 
 @dataclass(frozen=True)
 class Call:
-    method: str  # getAuthState or setAuthState
+    method: str  # getAuthState, setAuthState, or an app method's full name
     args: list[Any]
     call_id: JsonId
 
@@ -63,7 +64,11 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")  # NaN and Infinity, which JavaScript's JSON.parse refuses
 
 
-def parse_call(body: bytes, namespace: str) -> Call:
+def parse_call(body: bytes, namespace: str, app_methods: Sequence[str] = ()) -> Call:
+    """The one call ``body`` holds; ``app_methods`` are the app's own full names (``api.getProfile``).
+
+    An auth call's ``method`` is the bare verb (``getAuthState``); an app call's is its full name.
+    """
     try:
         envelope = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -86,13 +91,17 @@ def parse_call(body: bytes, namespace: str) -> Call:
             INVALID_PARAMS, "Invalid params: expected an array or object", call_id, "InvalidParams"
         )
     api, _, name = method.partition(".")
-    if api != namespace:
-        raise RpcFailure(
-            METHOD_NOT_FOUND, f"Method not found: API '{api}' not found. Available: {namespace}", call_id
-        )
-    if name not in METHODS:
-        raise RpcFailure(METHOD_NOT_FOUND, f"Method not found: '{name}' on API '{namespace}'", call_id)
     args = list(params.values()) if isinstance(params, dict) else params
+    if method in app_methods:
+        return Call(method, args, call_id)
+    apis = list(dict.fromkeys([namespace, *(m.partition(".")[0] for m in app_methods)]))
+    if api not in apis:
+        available = ", ".join(apis)
+        raise RpcFailure(
+            METHOD_NOT_FOUND, f"Method not found: API '{api}' not found. Available: {available}", call_id
+        )
+    if api != namespace or name not in METHODS:
+        raise RpcFailure(METHOD_NOT_FOUND, f"Method not found: '{name}' on API '{api}'", call_id)
     return Call(name, args, call_id)
 
 

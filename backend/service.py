@@ -105,6 +105,10 @@ class AuthService:
             state = parts.replies.with_error(base, words)
         return Outcome(state, end_session=error.end_session, end_bridge=error.end_bridge)
 
+    def current_user(self, request: Request) -> User | None:
+        """The account the request's session cookie names, if it is still live (for app methods)."""
+        return self._current_user(request)
+
     def _current_user(self, request: Request) -> User | None:
         token = request.session_token
         session = self._parts.web_sessions.lookup(token, request.now) if token else None

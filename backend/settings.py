@@ -6,9 +6,11 @@ command line, environment variables) and all three must mean the same thing.
 :meth:`BackendSettings.from_env` only translate into it.
 
 Some defaults depend on the mode. AuthBasic (``mode="basic"``) has no MFA, no
-passkeys, username-only sign-in and an 8-character password rule, while the
-Cognito block defaults to MFA optional, passkeys on, username-or-email sign-in
-and a four-character-class password rule. Options left at ``None`` take the
+passkeys and username-only sign-in, while the Cognito block defaults to MFA
+optional, passkeys on and username-or-email sign-in. The password policy is the
+same in both (NIST SP 800-63B 5.1.1.2, OWASP ASVS 2.1): at least 8 characters
+and not one of the 100,000 most common passwords; composition rules (a digit, a
+symbol, ...) are available but off. Options left at ``None`` take the
 mode's default in ``__post_init__``, so after construction every option holds
 a concrete value and an impossible combination (basic mode with MFA) is a
 ``ValueError`` rather than a silently ignored option.
@@ -19,10 +21,11 @@ are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
     MODE  DB  SELF_SIGN_UP  SIGN_IN_WITH  SIGN_UP_ATTRIBUTES  MFA  MFA_TYPES
     FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  AUTO_SIGN_IN  SESSION_LIFETIME
     SESSION_IDLE_TIMEOUT  RECENT_AUTH_WINDOW  RESET_REMOVES_PASSKEYS_WITHIN
-    CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  SMTP_URL  MAIL_FROM  APP_TITLE
-    FORWARDED_ALLOW_IPS  VISITOR_HOP_SECRET  SECRET_KEY  KEY_PATH
+    CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  CORS_ORIGINS  CROSS_SITE_COOKIES
+    SMTP_URL  MAIL_FROM  APP_TITLE  FORWARDED_ALLOW_IPS  VISITOR_HOP_SECRET
+    SECRET_KEY  KEY_PATH
     PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
-    PASSWORD_REQUIRE_DIGITS  PASSWORD_REQUIRE_SYMBOLS
+    PASSWORD_REQUIRE_DIGITS  PASSWORD_REQUIRE_SYMBOLS  PASSWORD_REJECT_COMMON
 """
 
 from __future__ import annotations
@@ -30,10 +33,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
-from ..state_machine.protocol import password_policy_wire
+from ..state_machine.password_policy import MAX_PASSWORD_LENGTH, PasswordPolicy
+from .cors import check_origin
 
 if TYPE_CHECKING:
     from .code_message import CodeMessage
@@ -49,29 +53,11 @@ ENV_PREFIX: Final = "NICEGUI_AUTHENTICATOR_"
 MIB: Final = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class PasswordPolicy:
-    """Rules a new password must satisfy; advertised to clients as ``passwordPolicy``."""
-
-    min_length: int = 8
-    require_lowercase: bool = True
-    require_uppercase: bool = True
-    require_digits: bool = True
-    require_symbols: bool = True
-
-    def __post_init__(self) -> None:
-        if not 6 <= self.min_length <= 256:
-            raise ValueError("password min_length must be between 6 and 256")
-
-    def advertised(self) -> dict[str, int | bool]:
-        """The ``passwordPolicy`` object added to password fields (additive to the protocol)."""
-        return password_policy_wire(**asdict(self))
-
-
-AUTH_BASIC_POLICY: Final = PasswordPolicy(
-    require_lowercase=False, require_uppercase=False, require_digits=False, require_symbols=False
-)
-COGNITO_POLICY: Final = PasswordPolicy()
+# The one policy class is the core's (state_machine.password_policy), so the rules
+# the backend enforces are the rules it advertises and the client checks.
+DEFAULT_POLICY: Final = PasswordPolicy(reject_common=True)
+# Cognito's floor for a pool's minimum length; the core allows any length from 1.
+MIN_POLICY_LENGTH: Final = 6
 
 
 @dataclass(frozen=True)
@@ -145,6 +131,8 @@ class BackendSettings:
     path: str = "/aws-blocks/api"
     namespace: str = "authApi"
     dev: bool = False
+    cors_origins: tuple[str, ...] = ()  # web apps that may call with the person's cookie (cors.py)
+    cross_site_cookies: bool = False  # SameSite=None; Secure; Partitioned (cookies.py)
     # Knobs for tests and operators; the defaults are the production choice.
     password_hash_cost: ScryptCost = field(default_factory=ScryptCost)
     rate_limits: RateLimits = field(default_factory=RateLimits)
@@ -167,7 +155,7 @@ class BackendSettings:
     def __post_init__(self) -> None:
         basic = self.mode == "basic"
         self._default("sign_in_with", ("username",) if basic else ("username", "email"))
-        self._default("password_policy", AUTH_BASIC_POLICY if basic else COGNITO_POLICY)
+        self._default("password_policy", DEFAULT_POLICY)
         self._default("mfa", "off" if basic else "optional")
         self._default("passkeys", not basic)
         self._validate()
@@ -185,6 +173,10 @@ class BackendSettings:
             _check_choice("sign_in_with", kind, SignInWith)
         for mfa_type in self.mfa_types:
             _check_choice("mfa_types", mfa_type, MfaType)
+        if self.policy.min_length < MIN_POLICY_LENGTH:
+            raise ValueError(
+                f"password min_length must be between {MIN_POLICY_LENGTH} and {MAX_PASSWORD_LENGTH}"
+            )
         if not self.sign_in_with:
             raise ValueError("sign_in_with needs at least one of username, email, phone")
         if self.mode == "basic":
@@ -205,6 +197,7 @@ class BackendSettings:
             raise ValueError("passkeys need rp_id and at least one origin")
         if min(self.session_lifetime, self.session_idle_timeout, self.recent_auth_window) <= 0:
             raise ValueError("session lifetimes and the recent-authentication window must be positive")
+        object.__setattr__(self, "cors_origins", tuple(check_origin(o) for o in self.cors_origins))
         if self.max_code_attempts < 1 or self.max_body_bytes < 1024:
             raise ValueError("max_code_attempts must be >= 1 and max_body_bytes >= 1024")
 
@@ -234,6 +227,17 @@ class BackendSettings:
     def delivers_codes(self) -> bool:
         """True when codes reach people (SMTP, a hook, the host's callback), not just an outbox."""
         return bool(self.smtp_url or self.delivery_hook or self.code_delivery == "callback")
+
+    @property
+    def trusted_origins(self) -> tuple[str, ...]:
+        """The one list of other origins whose pages may act with the person's cookie.
+
+        The app's own pages (``origins``, where its passkey ceremonies run) and the web apps
+        allowed to call across origins (``cors_origins``, ``--cors-origin``). CORS answers
+        the second part only (``cors.py``); the forgery guard (``request_forgery.py``)
+        accepts both, besides the endpoint's own origin.
+        """
+        return tuple(dict.fromkeys((*self.origins, *self.cors_origins)))
 
     @property
     def policy(self) -> PasswordPolicy:
@@ -271,10 +275,9 @@ class BackendSettings:
                 values[target] = value
         policy_values = {k: values.pop(k) for k in list(values) if k.startswith("policy.")}
         if policy_values:
-            base = (
-                COGNITO_POLICY if values.get("mode", overrides.get("mode")) != "basic" else AUTH_BASIC_POLICY
+            values["password_policy"] = replace(
+                DEFAULT_POLICY, **{k[7:]: v for k, v in policy_values.items()}
             )
-            values["password_policy"] = replace(base, **{k[7:]: v for k, v in policy_values.items()})
         values.update(overrides)
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
@@ -336,9 +339,12 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "PATH": _as("path", str),
     "NAMESPACE": _as("namespace", str),
     "DEV": _as("dev", parse_bool),
+    "CORS_ORIGINS": _as("cors_origins", parse_list),
+    "CROSS_SITE_COOKIES": _as("cross_site_cookies", parse_bool),
     "PASSWORD_MIN_LENGTH": _as("policy.min_length", int),
     "PASSWORD_REQUIRE_LOWERCASE": _as("policy.require_lowercase", parse_bool),
     "PASSWORD_REQUIRE_UPPERCASE": _as("policy.require_uppercase", parse_bool),
     "PASSWORD_REQUIRE_DIGITS": _as("policy.require_digits", parse_bool),
     "PASSWORD_REQUIRE_SYMBOLS": _as("policy.require_symbols", parse_bool),
+    "PASSWORD_REJECT_COMMON": _as("policy.reject_common", parse_bool),
 }

@@ -57,34 +57,37 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
     subject = parts.subject(username, request)
     # Spent and hashed before the name is looked up: probing names costs the same budget
-    # and the same work whether the name is taken or not (issue 11, finding 4).
+    # and the same work whether the name is taken or not (issue 11, finding 4). Spent
+    # outside the transaction below, so a refused probe cannot roll its spending back.
     parts.limiter.spend_send(subject, request.now)
-    password_hash = parts.hasher.hash(password)
-    existing = parts.users.by_username(username)
-    # Abandoned: its code expired unused. A sign-up still between creating the row and issuing
-    # its code (a parallel request) is recent, so it is not taken over.
-    abandoned = (
-        existing is not None
-        and existing.status == "UNCONFIRMED"
-        and existing.created_at <= request.now - settings.code_lifetime
-        and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
-    )
-    if existing is not None and not abandoned:
-        raise AuthError(Problem.USER_EXISTS)
+    password_hash = parts.hasher.hash(password)  # before the transaction: it must stay short
     email = username if settings.identifiers == ("email",) else attributes.pop("email", None)
     phone = username if settings.identifiers == ("phone",) else attributes.pop("phone_number", None)
-    user = parts.users.create(
-        username=username,
-        password_hash=password_hash,
-        status="UNCONFIRMED",
-        now=request.now,
-        email=email,
-        phone=phone,
-        attributes=attributes,
-        replace_unconfirmed=abandoned,
-    )
+    # One transaction decides "taken or abandoned", creates the account and issues its code:
+    # a concurrent sign-up never sees the account without its code and takes it over.
+    with parts.store.transaction():
+        existing = parts.users.by_username(username)
+        abandoned = (
+            existing is not None
+            and existing.status == "UNCONFIRMED"
+            and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
+        )
+        if existing is not None and not abandoned:
+            raise AuthError(Problem.USER_EXISTS)
+        user = parts.users.create(
+            username=username,
+            password_hash=password_hash,
+            status="UNCONFIRMED",
+            now=request.now,
+            email=email,
+            phone=phone,
+            attributes=attributes,
+            replace_unconfirmed=abandoned,
+        )
+        code = parts.codes.issue(sign_up_code_key(user.id), request.now)
     try:
-        parts.send_code(
+        parts.deliver_code(
+            code,
             key=sign_up_code_key(user.id),
             to=user.delivery_address,
             username=username,

@@ -13,6 +13,10 @@ Several processes on one file are safe for the same reason.
 Because ``BEGIN IMMEDIATE`` already serialises every write transaction,
 ``lock_keys`` has nothing to add here.
 
+A connection lives as long as its thread: worker threads come and go (anyio
+retires idle ones), and when one ends, its thread-local connection is freed
+and closed with it. ``close()`` closes those still open.
+
 ``:memory:`` (a database per connection in SQLite) keeps one connection that
 all threads share, one transaction at a time: it is for experiments only.
 """
@@ -24,6 +28,7 @@ import os
 import sqlite3
 import stat
 import threading
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -36,6 +41,10 @@ _log = logging.getLogger(__name__)
 BUSY_TIMEOUT_SECONDS: Final = 10.0
 
 
+class _Connection(sqlite3.Connection):
+    """sqlite3's connection, made weakly referenceable so the store need not keep it alive."""
+
+
 class SqliteStore(Store):
     engine = "sqlite"
     integrity_errors = (sqlite3.IntegrityError,)
@@ -46,21 +55,23 @@ class SqliteStore(Store):
         if path != ":memory:" and not self._uri:
             _private_files(Path(path).expanduser())
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: weakref.WeakSet[_Connection] = weakref.WeakSet()
         self._registry = threading.Lock()
         self._shared: sqlite3.Connection | None = None
         self._one_at_a_time = threading.RLock() if path == ":memory:" else None
         self._closed = False
         self.migrate()
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> _Connection:
         conn = sqlite3.connect(
             self._path,
             check_same_thread=False,  # close() runs on another thread
             isolation_level=None,
             timeout=BUSY_TIMEOUT_SECONDS,
             uri=self._uri,
+            factory=_Connection,
         )
+        assert isinstance(conn, _Connection)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -70,7 +81,7 @@ class SqliteStore(Store):
             if self._closed:
                 conn.close()
                 raise RuntimeError("store is closed")
-            self._connections.append(conn)
+            self._connections.add(conn)
         return conn
 
     def _connection(self) -> sqlite3.Connection:
@@ -128,9 +139,14 @@ class SqliteStore(Store):
             if self._closed:
                 return
             self._closed = True
-            connections, self._connections = self._connections, []
+            connections = list(self._connections)
         for conn in connections:
             conn.close()
+
+    @property
+    def open_connections(self) -> int:
+        """Connections not yet closed (one per live thread that used the store)."""
+        return len(self._connections)
 
 
 def _private_files(database: Path) -> None:

@@ -180,13 +180,14 @@ class Replies:
 
     def user(self, user: User) -> AuthUser:
         if not self._cognito:
-            return AuthUser.model_validate(
-                {
-                    "userId": user.username,
-                    "username": user.username,
-                    "createdAt": iso_timestamp(user.created_at),
-                }
-            )
+            basic: dict[str, object] = {
+                "userId": user.username,
+                "username": user.username,
+                "createdAt": iso_timestamp(user.created_at),
+            }
+            if user.groups:  # AuthBasic has no groups; the key appears only once an admin adds one
+                basic["groups"] = list(user.groups)
+            return AuthUser.model_validate(basic)
         attributes: dict[str, str] = {}
         if user.email:
             attributes["email"] = user.email
@@ -200,7 +201,7 @@ class Replies:
                 "userId": user.username,
                 "username": user.username,
                 "userSub": user.sub,
-                "groups": [],
+                "groups": list(user.groups),
                 "attributes": attributes,
             }
         )

@@ -19,6 +19,7 @@ from typing import Any, Final, Literal
 
 from .at_rest import Sealer
 from .errors import AuthError, Problem
+from .groups import groups_of
 from .store import Store
 
 Status = Literal["UNCONFIRMED", "CONFIRMED", "FORCE_CHANGE_PASSWORD"]
@@ -48,6 +49,7 @@ class User:
     email_mfa: bool
     sms_mfa: bool
     preferred_mfa: str | None
+    groups: tuple[str, ...] = ()
 
     @property
     def username_key(self) -> str:
@@ -69,7 +71,7 @@ class User:
         return self.email or self.phone or self.username
 
 
-def _user(row: Any) -> User:
+def _user(row: Any, groups: tuple[str, ...] = ()) -> User:
     return User(
         id=int(row["id"]),
         sub=row["sub"],
@@ -88,6 +90,7 @@ def _user(row: Any) -> User:
         email_mfa=bool(row["email_mfa"]),
         sms_mfa=bool(row["sms_mfa"]),
         preferred_mfa=row["preferred_mfa"],
+        groups=groups,
     )
 
 
@@ -275,4 +278,4 @@ class Users:
     def _one(self, query: str, args: tuple[object, ...]) -> User | None:
         with self._store.read() as db:
             row = db.execute(query, args).fetchone()
-        return None if row is None else self._opened(_user(row))
+            return None if row is None else self._opened(_user(row, groups_of(db, int(row["id"]))))

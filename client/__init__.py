@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .api import AuthStateApi, InProcessApi
 from .cookies import CookieSession
-from .errors import AuthClientError, ProtocolError, RpcError, TransportError
+from .errors import AuthClientError, Forbidden, NotSignedIn, ProtocolError, RpcError, TransportError
 from .headless import AuthFlowError, HeadlessAuthenticator
 from .transport import AuthClient
 
@@ -19,8 +19,10 @@ __all__ = [
     "AuthFlowError",
     "AuthStateApi",
     "CookieSession",
+    "Forbidden",
     "HeadlessAuthenticator",
     "InProcessApi",
+    "NotSignedIn",
     "ProtocolError",
     "RpcError",
     "TransportError",

@@ -13,10 +13,10 @@ construction rather than by two loops kept alike:
 * ``AuthChanged`` is reported to the port together with the event that caused it.
 
 The transport is part of the port on purpose: a shell decides who makes the
-setAuthState calls. Today it is this process (an :class:`AuthClient` with the
-browser's cookie jar, or an :class:`InProcessApi`); a shell whose browser makes
-the calls with its own ``fetch`` supplies an :class:`AuthStateApi` that does so,
-and nothing here changes.
+setAuthState calls: this process (an :class:`AuthClient` with the browser's
+cookie jar, or an :class:`InProcessApi`), or, in the NiceGUI shell's browser
+session mode, the person's browser with its own ``fetch``
+(``ui/session/browser_fetch.py``). Nothing here changes between them.
 
 ``InvalidTransition``, one rule for both shells
 -----------------------------------------------

@@ -144,3 +144,60 @@ class RpcError(AuthClientError):
     @property
     def http_status(self) -> int:
         return self.code if 100 <= self.code <= 599 else 500
+
+
+# -- what an app's own API call can add -------------------------------------------------
+
+NOT_SIGNED_IN_NAMES: Final = frozenset({"SessionExpiredException", "NotAuthenticatedException"})
+"""Error names the AWS Blocks servers give a call that needs a session and has none
+(AuthBasic: ``basic_signup_confirm_signin_signout.jsonl`` step 11; AuthCognito:
+``cognito_opt_errors.jsonl`` step 5). Both come with code 401 and HTTP status 200."""
+
+
+class NotSignedIn(RpcError):
+    """The call needs a signed-in person and this session has none (any more).
+
+    Raised by :meth:`AuthClient.call` for a JSON-RPC error with code 401 or one
+    of :data:`NOT_SIGNED_IN_NAMES`, and for an HTTP 401 without a JSON-RPC body.
+    The UI treats it as "signed out": the session expired or was revoked.
+    """
+
+
+class Forbidden(RpcError):
+    """The person is signed in but may not make this call (code or HTTP status 403): a missing group."""
+
+
+def app_call_error(error: AuthClientError) -> AuthClientError:
+    """The error an app call raises for ``error``: NotSignedIn/Forbidden where they apply.
+
+    Only app calls are typed this way. For ``setAuthState`` a 401 is part of a
+    flow (``autoSignIn`` without a bridge), not a verdict on the session.
+    """
+    if isinstance(error, RpcError):
+        if error.code == 401 or error.name in NOT_SIGNED_IN_NAMES:
+            kind: type[RpcError] = NotSignedIn
+        elif error.code == 403:
+            kind = Forbidden
+        else:
+            return error
+        return kind(
+            str(error),
+            code=error.code,
+            server_message=error.message,
+            name=error.name,
+            retriable=error.retriable,
+            response_status=error.response_status,
+            method=error.method,
+        )
+    if isinstance(error, ProtocolError) and error.http_status in (401, 403):
+        kind = NotSignedIn if error.http_status == 401 else Forbidden
+        return kind(
+            str(error),
+            code=error.http_status,
+            server_message="",
+            name=None,
+            retriable=False,
+            response_status=error.http_status,
+            method=error.method,
+        )
+    return error

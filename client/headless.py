@@ -14,6 +14,8 @@ author and raise :class:`AuthFlowError` naming the screen where they stopped.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Final
 
 import pyotp
 from pydantic import JsonValue
@@ -227,60 +229,21 @@ class HeadlessAuthenticator:
         mfa_type: str | None,
         new_password: str | None = None,
     ) -> AuthUser:
+        given = _Given(password, totp_secret, code, mfa_type, new_password)
         for _ in range(_MAX_STEPS):
             if screen.user is not None:
                 return screen.user
             if screen.error is not None and screen.name in (ScreenName.SIGN_IN, ScreenName.LOADING):
                 raise AuthFlowError("sign-in failed", screen)
-            values = await self._answer(screen, password, totp_secret, code, mfa_type, new_password)
+            answer = _ANSWERS.get(screen.name)
+            if answer is None:
+                raise AuthFlowError("no automatic answer for this screen", screen)
+            values = await answer(self, screen, given)
             before = screen
             screen = await self.submit(values)
             if screen.error is not None and screen.name is before.name:
                 raise AuthFlowError(f"the {before.name.value} step was refused", screen)
         raise AuthFlowError("too many steps", screen)
-
-    async def _answer(
-        self,
-        screen: Screen,
-        password: str,
-        totp_secret: str | None,
-        code: CodeSource | None,
-        mfa_type: str | None,
-        new_password: str | None,
-    ) -> dict[str, str]:
-        name = screen.name
-        if name is ScreenName.CONFIRM_CODE:
-            if screen.code_variant == "totp" and totp_secret:
-                return {"code": pyotp.TOTP(totp_secret).now()}
-            if code is None:
-                raise AuthFlowError(f"a {screen.code_variant or 'one-time'} code is needed", screen)
-            return {"code": await _code(code, screen)}
-        if name in (ScreenName.SELECT_MFA, ScreenName.SELECT_MFA_SETUP, ScreenName.SELECT_FIRST_FACTOR):
-            options = [c.value for c in screen.choices]
-            wanted = mfa_type or ("TOTP" if totp_secret and "TOTP" in options else None)
-            if name is ScreenName.SELECT_FIRST_FACTOR:
-                wanted = mfa_type if mfa_type in options else "PASSWORD"
-            if wanted is None or (options and wanted not in options):
-                raise AuthFlowError(f"choose one of {options} (pass mfa_type=...)", screen)
-            field = screen.primary.first_of(FieldKind.CHOICE, FieldKind.TEXT) if screen.primary else None
-            return {field.name if field else "mfaType": wanted}
-        if name is ScreenName.SETUP_TOTP:
-            secret = screen.totp_secret
-            if not secret:
-                raise AuthFlowError("the TOTP setup screen carries no secret", screen)
-            self.enrolled_totp_secret = secret
-            return {"code": pyotp.TOTP(secret).now()}
-        if name is ScreenName.ENTER_PASSWORD:
-            return {"password": password}
-        if name is ScreenName.NEW_PASSWORD:
-            if new_password is None:
-                raise AuthFlowError("a new password is required (pass new_password=...)", screen)
-            return {"newPassword": new_password, "confirmPassword": new_password}
-        if name is ScreenName.PASSKEY_ASSERT:
-            return {}
-        if name is ScreenName.AUTO_SIGN_IN:
-            return {}
-        raise AuthFlowError("no automatic answer for this screen", screen)
 
     async def _feed(self, event: Event) -> Screen:
         """Handle ``event`` and every event its effects cause; a refused event raises
@@ -292,3 +255,74 @@ async def _code(source: CodeSource, screen: Screen) -> str:
     if isinstance(source, str):
         return source
     return await call_handler(source, screen)
+
+
+@dataclass(frozen=True)
+class _Given:
+    """What a helper's caller handed over to answer the challenges with."""
+
+    password: str
+    totp_secret: str | None
+    code: CodeSource | None
+    mfa_type: str | None
+    new_password: str | None
+
+
+Answer = Callable[[HeadlessAuthenticator, Screen, _Given], Awaitable[dict[str, str]]]
+
+
+async def _answer_code(_: HeadlessAuthenticator, screen: Screen, given: _Given) -> dict[str, str]:
+    if screen.code_variant == "totp" and given.totp_secret:
+        return {"code": pyotp.TOTP(given.totp_secret).now()}
+    if given.code is None:
+        raise AuthFlowError(f"a {screen.code_variant or 'one-time'} code is needed", screen)
+    return {"code": await _code(given.code, screen)}
+
+
+async def _answer_choice(_: HeadlessAuthenticator, screen: Screen, given: _Given) -> dict[str, str]:
+    options = [c.value for c in screen.choices]
+    wanted: str | None
+    if screen.name is ScreenName.SELECT_FIRST_FACTOR:
+        wanted = given.mfa_type if given.mfa_type in options else "PASSWORD"
+    else:
+        wanted = given.mfa_type or ("TOTP" if given.totp_secret and "TOTP" in options else None)
+    if wanted is None or (options and wanted not in options):
+        raise AuthFlowError(f"choose one of {options} (pass mfa_type=...)", screen)
+    field = screen.primary.first_of(FieldKind.CHOICE, FieldKind.TEXT) if screen.primary else None
+    return {field.name if field else "mfaType": wanted}
+
+
+async def _answer_totp_setup(auth: HeadlessAuthenticator, screen: Screen, _: _Given) -> dict[str, str]:
+    secret = screen.totp_secret
+    if not secret:
+        raise AuthFlowError("the TOTP setup screen carries no secret", screen)
+    auth.enrolled_totp_secret = secret
+    return {"code": pyotp.TOTP(secret).now()}
+
+
+async def _answer_password(_: HeadlessAuthenticator, __: Screen, given: _Given) -> dict[str, str]:
+    return {"password": given.password}
+
+
+async def _answer_new_password(_: HeadlessAuthenticator, screen: Screen, given: _Given) -> dict[str, str]:
+    if given.new_password is None:
+        raise AuthFlowError("a new password is required (pass new_password=...)", screen)
+    return {"newPassword": given.new_password, "confirmPassword": given.new_password}
+
+
+async def _answer_nothing(_: HeadlessAuthenticator, __: Screen, ___: _Given) -> dict[str, str]:
+    return {}
+
+
+# How the sign-in helper answers each challenge screen; a screen not listed stops it.
+_ANSWERS: Final[Mapping[ScreenName, Answer]] = {
+    ScreenName.CONFIRM_CODE: _answer_code,
+    ScreenName.SELECT_MFA: _answer_choice,
+    ScreenName.SELECT_MFA_SETUP: _answer_choice,
+    ScreenName.SELECT_FIRST_FACTOR: _answer_choice,
+    ScreenName.SETUP_TOTP: _answer_totp_setup,
+    ScreenName.ENTER_PASSWORD: _answer_password,
+    ScreenName.NEW_PASSWORD: _answer_new_password,
+    ScreenName.PASSKEY_ASSERT: _answer_nothing,
+    ScreenName.AUTO_SIGN_IN: _answer_nothing,
+}

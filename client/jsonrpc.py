@@ -85,6 +85,20 @@ def decode_reply(
     reply must carry one (a 401 with a JSON-RPC error is an :class:`RpcError`,
     an HTML 500 page a :class:`ProtocolError` with reason ``http_status``).
     """
+    result = decode_result(
+        body, method=method, request_id=request_id, status=status, content_type=content_type
+    )
+    return auth_state_from_result(result, method=method, http_status=status)
+
+
+def decode_result(
+    body: bytes, *, method: str, request_id: int, status: int, content_type: str = ""
+) -> JsonValue:
+    """The ``result`` of one JSON-RPC reply, whatever it holds, or the typed error the reply amounts to.
+
+    The envelope rules of :func:`decode_reply` without the AuthState rule: what
+    an app's own methods (``api.getProfile``) answer is theirs to define.
+    """
     reply_info = _Reply(method, status)
     try:
         reply = json.loads(body)
@@ -120,7 +134,8 @@ def decode_reply(
         raise reply_info.error("missing_result", "the JSON-RPC reply has neither 'result' nor 'error'")
     if not _same_id(reply_id, request_id):
         raise _id_mismatch(reply_info, request_id, reply_id)
-    return auth_state_from_result(reply["result"], method=method, http_status=status)
+    result: JsonValue = reply["result"]
+    return result
 
 
 def auth_state_from_result(result: object, *, method: str, http_status: int | None = None) -> AuthState:

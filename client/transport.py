@@ -30,7 +30,7 @@ import asyncio
 import itertools
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.cookiejar import Cookie, CookieJar
 from types import TracebackType
@@ -41,9 +41,10 @@ from pydantic import JsonValue
 
 from ..state_machine.protocol import AuthState
 from .body import ACCEPT_ENCODING, read_capped
+from .call_log import log_call, outcome_of_error
 from .cookies import CookieSession
-from .errors import AuthClientError, ProtocolError, RpcError, TransportError
-from .jsonrpc import decode_reply, encode_request, set_auth_state_params
+from .errors import AuthClientError, NotSignedIn, TransportError, app_call_error
+from .jsonrpc import auth_state_from_result, decode_result, encode_request, set_auth_state_params
 from .redaction import install_log_redaction, safe_url
 from .transport_errors import transport_error
 from .visitor_hop import HEADER as VISITOR_HEADER
@@ -56,6 +57,8 @@ DEFAULT_MAX_RESPONSE_BYTES: Final = 1024 * 1024
 # A pause before the single getAuthState retry: long enough for a restarting
 # server to come back or a dropped SYN to stop mattering, short enough not to show.
 CONNECT_RETRY_DELAY: Final = 0.2
+
+NotSignedInHook = Callable[[NotSignedIn], None]
 
 
 class _InertCookieJar(CookieJar):
@@ -165,9 +168,16 @@ class AuthClient:
         self._ids = itertools.count(1)
         self._owner = True
         self._closed = False
+        self._on_not_signed_in: NotSignedInHook | None = None
 
     @classmethod
-    def _sibling(cls, shared: _Shared, session: CookieSession, visitor_address: str | None) -> AuthClient:
+    def _sibling(
+        cls,
+        shared: _Shared,
+        session: CookieSession,
+        on_not_signed_in: NotSignedInHook | None = None,
+        visitor_address: str | None = None,
+    ) -> AuthClient:
         client = cls.__new__(cls)
         client._shared = shared
         client._session = session
@@ -175,16 +185,26 @@ class AuthClient:
         client._ids = itertools.count(1)
         client._owner = False
         client._closed = False
+        client._on_not_signed_in = on_not_signed_in
         return client
 
-    def for_session(self, session: CookieSession, *, visitor_address: str | None = None) -> AuthClient:
+    def for_session(
+        self,
+        session: CookieSession,
+        *,
+        on_not_signed_in: NotSignedInHook | None = None,
+        visitor_address: str | None = None,
+    ) -> AuthClient:
         """A client for another end user, sharing this one's connection pool.
 
         ``visitor_address`` (with ``visitor_hop_secret``) is that user's address, told to the backend.
         Closing the sibling does not close the pool; closing the client that
-        created the pool does, for every sibling.
+        created the pool does, for every sibling. ``on_not_signed_in`` is told
+        of every :class:`~.errors.NotSignedIn` the sibling's :meth:`call` raises
+        (before it is raised): how a UI learns that a session it showed as
+        signed in has ended on the server.
         """
-        return AuthClient._sibling(self._shared, session, visitor_address)
+        return AuthClient._sibling(self._shared, session, on_not_signed_in, visitor_address)
 
     @property
     def session(self) -> CookieSession:
@@ -195,6 +215,16 @@ class AuthClient:
     def endpoint(self) -> str:
         """The endpoint without credentials or query, as shown in logs and errors."""
         return self._shared.shown_url
+
+    @property
+    def max_response_bytes(self) -> int:
+        """The reply size cap (a shell that makes the calls elsewhere applies the same one)."""
+        return self._shared.max_response_bytes
+
+    @property
+    def namespace(self) -> str:
+        """The exported API name the auth calls go to (``authApi``)."""
+        return self._shared.get_method.rpartition(".")[0]
 
     @property
     def is_closed(self) -> bool:
@@ -219,6 +249,40 @@ class AuthClient:
         params = set_auth_state_params(payload)
         return await self._call(self._shared.set_method, params, action=str(payload["action"]))
 
+    # -- the app's own API, as this person ------------------------------------------
+
+    async def call(self, method: str, *params: JsonValue) -> JsonValue:
+        """Call any JSON-RPC method on this endpoint (``"api.getProfile"``) with this session's cookies.
+
+        Returns the reply's ``result`` as decoded JSON. Raises
+        :class:`~.errors.NotSignedIn` when the server wants a session this jar
+        does not hold (code or HTTP status 401, ``SessionExpiredException``,
+        ``NotAuthenticatedException``), :class:`~.errors.Forbidden` for 403,
+        :class:`~.errors.RpcError` for any other JSON-RPC error, and the usual
+        TransportError/ProtocolError. Never retried: whether an app's method is
+        safe to repeat is the app's business. Cookies the reply sets are kept,
+        and the reply is capped like every other.
+        """
+        if not method or any(c.isspace() for c in method):
+            raise ValueError("method must be a non-empty JSON-RPC method name without spaces")
+        if self.is_closed:
+            raise RuntimeError("this AuthClient is closed")
+        request_id = next(self._ids)
+        body = encode_request(method, list(params), request_id)
+        started = time.perf_counter()
+        try:
+            result, _ = await self._exchange(method, request_id, body)
+        except AuthClientError as exc:
+            typed = app_call_error(exc)
+            log_call(method, request_id, None, outcome_of_error(typed), started)
+            if isinstance(typed, NotSignedIn) and self._on_not_signed_in is not None:
+                self._on_not_signed_in(typed)
+            if typed is exc:
+                raise
+            raise typed from None
+        log_call(method, request_id, None, "result", started)
+        return result
+
     # -- one JSON-RPC call -------------------------------------------------------
 
     async def _call(self, method: str, params: list[JsonValue], *, action: str | None) -> AuthState:
@@ -228,15 +292,17 @@ class AuthClient:
         body = encode_request(method, params, request_id)
         started = time.perf_counter()
         try:
-            state = await self._exchange(method, request_id, body)
+            result, status = await self._exchange(method, request_id, body)
+            state = auth_state_from_result(result, method=method, http_status=status)
         except AuthClientError as exc:
-            _log_call(method, request_id, action, _outcome_of_error(exc), started)
+            log_call(method, request_id, action, outcome_of_error(exc), started)
             raise
         outcome = state.state + (f" error={state.error_name or 'unnamed'}" if state.error else "")
-        _log_call(method, request_id, action, outcome, started)
+        log_call(method, request_id, action, outcome, started)
         return state
 
-    async def _exchange(self, method: str, request_id: int, body: bytes) -> AuthState:
+    async def _exchange(self, method: str, request_id: int, body: bytes) -> tuple[JsonValue, int]:
+        """One POST with this session's cookies: the reply's ``result`` and HTTP status, or a typed error."""
         shared = self._shared
         headers = list(shared.headers)
         cookie = self._session.header_for(shared.cookie_url)
@@ -268,13 +334,12 @@ class AuthClient:
             raise transport_error(
                 exc, url=shared.shown_url, host=shared.url.host, method=method, timeout=shared.timeout
             ) from exc
-        return decode_reply(
-            content,
-            method=method,
-            request_id=request_id,
-            status=response.status_code,
-            content_type=response.headers.get("content-type", ""),
+        status = response.status_code
+        content_type = response.headers.get("content-type", "")
+        result = decode_result(
+            content, method=method, request_id=request_id, status=status, content_type=content_type
         )
+        return result, status
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -295,22 +360,3 @@ class AuthClient:
     def __repr__(self) -> str:
         role = "owner" if self._owner else "sibling"
         return f"AuthClient({self.endpoint!r}, {role}, session={self._session!r})"
-
-
-def _log_call(method: str, request_id: int, action: str | None, outcome: str, started: float) -> None:
-    """The one record per call: names and outcome only, never values (see module docstring)."""
-    if logger.isEnabledFor(logging.DEBUG):
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        logger.debug(
-            "%s id=%d action=%s -> %s in %.1f ms", method, request_id, action or "-", outcome, elapsed_ms
-        )
-
-
-def _outcome_of_error(exc: AuthClientError) -> str:
-    if isinstance(exc, TransportError):
-        return f"TransportError({exc.kind})"
-    if isinstance(exc, ProtocolError):
-        return f"ProtocolError({exc.reason})"
-    if isinstance(exc, RpcError):
-        return f"RpcError({exc.code}{' ' + exc.name if exc.name else ''})"
-    return type(exc).__name__

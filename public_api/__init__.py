@@ -22,6 +22,9 @@ _EXPORTS: dict[str, str] = {
     "AccountMenu": "ui.components.account_menu",
     "AuthenticatedContent": "ui.components.authenticated_content",
     "protected": "ui.components.protected",
+    "require_user": "ui.components.require_user",
+    "user_session": "ui.session.user_session",
+    "current_user": "ui.session.user_session",
     "sign_in_page": "ui.hosted.pages",
     "RedirectPolicy": "ui.hosted.redirects",
     # Talking to a setAuthState server
@@ -32,17 +35,20 @@ _EXPORTS: dict[str, str] = {
     "TransportError": "client.errors",
     "ProtocolError": "client.errors",
     "RpcError": "client.errors",
+    "NotSignedIn": "client.errors",
+    "Forbidden": "client.errors",
     "HeadlessAuthenticator": "client.headless",
     "AuthFlowError": "client.headless",
     # The reference backend
     "ReferenceBackend": "backend.app",
+    "MethodError": "backend.app_methods",
     "BackendSettings": "backend.settings",
     # The pure core
     "AuthMachine": "state_machine.machine",
     "AuthState": "state_machine.protocol",
     "AuthUser": "state_machine.protocol",
     "MachineConfig": "state_machine.context",
-    "PasswordPolicy": "state_machine.rules",
+    "PasswordPolicy": "state_machine.password_policy",
     "Screen": "state_machine.screens",
     "ScreenName": "state_machine.screens",
 }
@@ -59,9 +65,12 @@ __all__ = [
     "Authenticator",
     "BackendSettings",
     "CookieSession",
+    "Forbidden",
     "HeadlessAuthenticator",
     "InProcessApi",
     "MachineConfig",
+    "MethodError",
+    "NotSignedIn",
     "PasswordPolicy",
     "ProtocolError",
     "RedirectPolicy",
@@ -70,8 +79,11 @@ __all__ = [
     "Screen",
     "ScreenName",
     "TransportError",
+    "current_user",
     "protected",
+    "require_user",
     "sign_in_page",
+    "user_session",
 ]
 
 
@@ -90,20 +102,23 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from .backend.app import ReferenceBackend
+    from .backend.app_methods import MethodError
     from .backend.settings import BackendSettings
     from .client.api import AuthStateApi, InProcessApi
     from .client.cookies import CookieSession
-    from .client.errors import ProtocolError, RpcError, TransportError
+    from .client.errors import Forbidden, NotSignedIn, ProtocolError, RpcError, TransportError
     from .client.headless import AuthFlowError, HeadlessAuthenticator
     from .client.transport import AuthClient
     from .state_machine.context import MachineConfig
     from .state_machine.machine import AuthMachine
+    from .state_machine.password_policy import PasswordPolicy
     from .state_machine.protocol import AuthState, AuthUser
-    from .state_machine.rules import PasswordPolicy
     from .state_machine.screens import Screen, ScreenName
     from .ui.components.account_menu import AccountMenu
     from .ui.components.authenticated_content import AuthenticatedContent
     from .ui.components.authenticator import Authenticator
     from .ui.components.protected import protected
+    from .ui.components.require_user import require_user
     from .ui.hosted.pages import sign_in_page
     from .ui.hosted.redirects import RedirectPolicy
+    from .ui.session.user_session import current_user, user_session

@@ -27,8 +27,8 @@ from .labels import code_variant, parse_choices, parse_destination
 from .machine import AuthMachine, InvalidTransition
 from .messages import ENGLISH, Msg, Raw, Text, translate
 from .otpauth import totp_uri
+from .password_policy import PasswordPolicy
 from .protocol import AuthAction, AuthField, AuthState, AuthUser
-from .rules import PasswordPolicy
 from .screens import Link, LinkKind, Screen, ScreenName
 
 __all__ = [

@@ -16,8 +16,8 @@ from pydantic import JsonValue
 
 from .effects import CallGetAuthState, CallSetAuthState
 from .messages import Text
+from .password_policy import PasswordPolicy
 from .protocol import AuthState, AuthUser
-from .rules import PasswordPolicy
 from .screens import ScreenName
 
 

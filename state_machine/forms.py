@@ -25,6 +25,7 @@ from pydantic import JsonValue
 from .actions import is_item, leads_back
 from .labels import parse_choices
 from .messages import Msg, Text, action_text, choice_text, label_text, msg
+from .password_policy import PasswordPolicy
 from .protocol import PASSWORD_POLICY_KEY, AuthAction, AuthField
 from .rules import (
     CodeShape,
@@ -32,7 +33,6 @@ from .rules import (
     MatchesField,
     MeetsPolicy,
     OneOf,
-    PasswordPolicy,
     PhoneShape,
     Required,
     Rule,
@@ -207,9 +207,54 @@ def _rules(
     return tuple(rules)
 
 
+def _choices_of(f: AuthField) -> tuple[Choice, ...]:
+    """The options a choice field offers, read from its label (``Pick one of: TOTP, EMAIL``)."""
+    return tuple(Choice(o, choice_text(o)) for o in parse_choices(f.label) or ())
+
+
+def _label_of(f: AuthField, kind: FieldKind, choices: tuple[Choice, ...]) -> Text:
+    """A choice whose options were parsed gets our own question; the rest keep their label."""
+    if kind is FieldKind.CHOICE and choices:
+        return Msg("field.mfa_type" if f.name != "firstFactor" else "field.first_factor")
+    return label_text(f.name, f.label)
+
+
+def _hidden_field(f: AuthField, kind: FieldKind, label: Text) -> FormField:
+    """A hidden or secret field: never typed, its exact JSON echoed back."""
+    return FormField(
+        name=f.name,
+        kind=kind,
+        label=label,
+        required=f.required,
+        value=f.default_text,
+        input_type="hidden",
+        visible=False,
+        echo=f.default_value,
+    )
+
+
+def _prefill(
+    f: AuthField, kind: FieldKind, known: Known, hide_known: bool, choices: tuple[Choice, ...]
+) -> tuple[str, bool]:
+    """The value a visible field starts with, and whether it is shown at all.
+
+    The username is reused everywhere; the sign-up password only where a
+    confirm step asks for it again (``hide_known``), never to prefill a sign-in.
+    """
+    known_value = known.username if f.name == "username" else None
+    if f.name == "password" and hide_known:
+        known_value = known.sign_up_password
+    typed = known.values.get(f.name)
+    value = typed if typed is not None else (known_value or f.default_text)
+    if kind is FieldKind.CHOICE and not value and choices:
+        value = choices[0].value  # first option preselected
+    if hide_known and f.name in _REASKED and known_value:
+        return known_value, False
+    return value, True
+
+
 def build_field(
     f: AuthField,
-    action: AuthAction,
     known: Known,
     *,
     new_password: bool,
@@ -218,39 +263,12 @@ def build_field(
 ) -> FormField:
     """One server field made into a form field, prefilled from what we know."""
     kind = _kind(f, new_password)
-    choices: tuple[Choice, ...] = ()
-    if kind is FieldKind.CHOICE:
-        options = parse_choices(f.label) or ()
-        choices = tuple(Choice(o, choice_text(o)) for o in options)
-    field_policy = _policy_of(f, policy) if kind is FieldKind.NEW_PASSWORD else None
-    label: Text = label_text(f.name, f.label)
-    if kind is FieldKind.CHOICE:
-        label = (
-            Msg("field.mfa_type" if f.name != "firstFactor" else "field.first_factor") if choices else label
-        )
+    choices = _choices_of(f) if kind is FieldKind.CHOICE else ()
+    label = _label_of(f, kind, choices)
     if kind in (FieldKind.HIDDEN, FieldKind.SECRET):
-        return FormField(
-            name=f.name,
-            kind=kind,
-            label=label,
-            required=f.required,
-            value=f.default_text,
-            input_type="hidden",
-            visible=False,
-            echo=f.default_value,
-        )
-    # The username is reused everywhere; the sign-up password only where a
-    # confirm step asks for it again (hide_known), never to prefill a sign-in.
-    known_value = known.username if f.name == "username" else None
-    if f.name == "password" and hide_known:
-        known_value = known.sign_up_password
-    typed = known.values.get(f.name)
-    value = typed if typed is not None else (known_value or f.default_text)
-    if kind is FieldKind.CHOICE and not value and choices:
-        value = choices[0].value  # first option preselected
-    visible = not (hide_known and f.name in _REASKED and known_value)
-    if not visible:
-        value = known_value or ""
+        return _hidden_field(f, kind, label)
+    field_policy = _policy_of(f, policy) if kind is FieldKind.NEW_PASSWORD else None
+    value, visible = _prefill(f, kind, known, hide_known, choices)
     return FormField(
         name=f.name,
         kind=kind,
@@ -292,9 +310,7 @@ def build_form(
     fallback = policy or PasswordPolicy()
     fields: list[FormField] = []
     for f in action.fields:
-        built = build_field(
-            f, action, known, new_password=new_password, hide_known=hide_known, policy=fallback
-        )
+        built = build_field(f, known, new_password=new_password, hide_known=hide_known, policy=fallback)
         fields.append(built)
         if confirm_password and built.kind is FieldKind.NEW_PASSWORD and built.visible:
             fields.append(

@@ -193,10 +193,12 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "validation.passwords_mismatch": "Passwords do not match.",
         "validation.choice": "Choose one of the options.",
         "policy.min_length": "At least {count} characters",
+        "policy.max_length": "At most {count} characters",
         "policy.lowercase": "A lowercase letter",
         "policy.uppercase": "An uppercase letter",
         "policy.digit": "A number",
         "policy.symbol": "A special character",
+        "policy.not_common": "Must not be a commonly used password",
         # Notices (information, not errors)
         "notice.account_confirmed": "Your account is confirmed. Sign in to continue.",
         "notice.password_reset": "Your password was changed. Sign in with your new password.",

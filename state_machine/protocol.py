@@ -236,6 +236,15 @@ class AuthUser(_WireModel):
     def display_name(self) -> str:
         return self.username or self.user_id
 
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The groups the server reports (Cognito's ``groups``); empty when it reports none.
+
+        Lenient like the rest of the wire: only the text entries of a list count.
+        """
+        raw = (self.model_extra or {}).get("groups")
+        return tuple(g for g in raw if isinstance(g, str)) if isinstance(raw, list) else ()
+
 
 class AuthState(_WireModel):
     """What the server says now: the state, who is signed in, and the forms."""
@@ -300,6 +309,7 @@ def password_policy_wire(
     require_uppercase: bool,
     require_digits: bool,
     require_symbols: bool,
+    reject_common: bool,
 ) -> dict[str, int | bool]:
     """The ``passwordPolicy`` object: ``{"minLength": 8, "requireLowercase": true, ...}``."""
     return {
@@ -308,6 +318,7 @@ def password_policy_wire(
         "requireUppercase": require_uppercase,
         "requireDigits": require_digits,
         "requireSymbols": require_symbols,
+        "rejectCommon": reject_common,
     }
 
 

@@ -4,17 +4,19 @@ Rules live on form fields so every shell (NiceGUI, headless, tests) validates
 the same way, and a renderer can show password requirements live as the person
 types (:meth:`PasswordPolicy.checklist`). Client-side checks only save a round
 trip; the server stays the authority and its error is shown when it disagrees.
+The password policy itself lives in :mod:`.password_policy`, shared with the
+reference backend so that the two never disagree.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Final
 
 from .messages import Msg, msg
-from .protocol import password_policy_wire
+from .password_policy import PasswordPolicy
 
 # An address is at most 254 characters (RFC 5321). Checked before any shape
 # test: the machine runs on the NiceGUI server, and the checks must stay cheap
@@ -22,61 +24,6 @@ from .protocol import password_policy_wire
 _MAX_EMAIL: Final = 254
 # E.164: a plus, then 7 to 15 digits (Cognito's phone_number format).
 _PHONE: Final = re.compile(r"^\+[1-9]\d{6,14}$")
-# Cognito's symbol set for password policies.
-_SYMBOLS: Final = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
-
-
-@dataclass(frozen=True)
-class PasswordPolicy:
-    """What a new password must contain. Defaults to "at least 8 characters".
-
-    Backends can describe theirs in a field's ``passwordPolicy`` extra key
-    (``{"minLength": 8, "requireLowercase": true, ...}``); the reference backend
-    does, AWS Blocks servers do not, in which case the client default applies.
-    """
-
-    min_length: int = 8
-    require_lowercase: bool = False
-    require_uppercase: bool = False
-    require_digits: bool = False
-    require_symbols: bool = False
-
-    @classmethod
-    def from_wire(cls, value: object) -> PasswordPolicy | None:
-        """Read a ``passwordPolicy`` object; None when absent or unusable."""
-        if not isinstance(value, Mapping):
-            return None
-        length = value.get("minLength", 8)
-        return cls(
-            min_length=length
-            if isinstance(length, int) and not isinstance(length, bool) and 0 < length < 257
-            else 8,
-            require_lowercase=value.get("requireLowercase") is True,
-            require_uppercase=value.get("requireUppercase") is True,
-            require_digits=value.get("requireDigits") is True,
-            require_symbols=value.get("requireSymbols") is True,
-        )
-
-    def to_wire(self) -> dict[str, int | bool]:
-        return password_policy_wire(**asdict(self))
-
-    def checklist(self, password: str) -> tuple[tuple[Msg, bool], ...]:
-        """Each requirement with whether ``password`` meets it, in display order."""
-        items: list[tuple[Msg, bool]] = [
-            (msg("policy.min_length", count=str(self.min_length)), len(password) >= self.min_length)
-        ]
-        if self.require_lowercase:
-            items.append((msg("policy.lowercase"), any(c.islower() for c in password)))
-        if self.require_uppercase:
-            items.append((msg("policy.uppercase"), any(c.isupper() for c in password)))
-        if self.require_digits:
-            items.append((msg("policy.digit"), any(c.isdigit() for c in password)))
-        if self.require_symbols:
-            items.append((msg("policy.symbol"), any(c in _SYMBOLS for c in password)))
-        return tuple(items)
-
-    def unmet(self, password: str) -> tuple[Msg, ...]:
-        return tuple(text for text, ok in self.checklist(password) if not ok)
 
 
 @dataclass(frozen=True)

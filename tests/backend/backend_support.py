@@ -18,7 +18,7 @@ MakeBackend = Callable[..., ReferenceBackend]
 
 CHEAP_COST = ScryptCost(n=2**4, r=8, p=1)
 ORIGIN = "http://localhost:8080"
-STRONG = "Passw0rd!"
+STRONG = "Tangerine-Kite-7"  # not on the common-password list, every character class
 STRONGER = "N3w-Passw0rd!"
 
 

@@ -20,25 +20,42 @@ from backend_conformance import Replay, StepResult, load_flows
 from backend_support import CHEAP_COST, FakeClock
 from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.settings import BackendSettings
+from nicegui_authenticator.state_machine import PasswordPolicy
 
 ORIGIN = "http://localhost:3000"
 
+# The recorded servers' password rules: Cognito's default (every character class)
+# and AuthBasic's 8 characters. Neither checks a common-password list (the
+# recordings sign up with ``Passw0rd!``), which our backend does by default.
+AUTH_BASIC_PASSWORDS = PasswordPolicy()
+COGNITO_PASSWORDS = PasswordPolicy(
+    require_lowercase=True, require_uppercase=True, require_digits=True, require_symbols=True
+)
+
 # How each recorded server was configured (fixtures/README.md), in our settings.
 SERVERS: dict[str, dict[str, Any]] = {
-    "basic": {"mode": "basic"},
+    "basic": {"mode": "basic", "password_policy": AUTH_BASIC_PASSWORDS},
     "cognito-optional": {
+        "password_policy": COGNITO_PASSWORDS,
         "sign_in_with": ("username", "email"),
         "mfa": "optional",
         "mfa_types": ("TOTP", "EMAIL"),
         "passkeys": False,
     },
     "cognito-required": {
+        "password_policy": COGNITO_PASSWORDS,
         "sign_in_with": ("username",),
         "mfa": "required",
         "mfa_types": ("TOTP", "EMAIL"),
         "passkeys": True,
     },
-    "cognito-userauth": {"sign_in_with": ("email",), "flow": "choice", "mfa": "off", "passkeys": True},
+    "cognito-userauth": {
+        "password_policy": COGNITO_PASSWORDS,
+        "sign_in_with": ("email",),
+        "flow": "choice",
+        "mfa": "off",
+        "passkeys": True,
+    },
 }
 
 # Steps whose code must not simply be "the valid one" to keep the step's meaning.

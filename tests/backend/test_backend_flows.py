@@ -18,8 +18,11 @@ from backend_support import (
     totp_now,
 )
 from backend_webauthn_device import SoftAuthenticator
+from nicegui_authenticator.state_machine import PasswordPolicy
 
 # -- basic mode (AuthBasic) -----------------------------------------------------------------
+
+BASIC = "lemon-tree"  # 8+ characters and not a common password: all the default policy asks
 
 
 async def test_basic_sign_up_confirm_signs_in_with_the_password(make_backend: MakeBackend) -> None:
@@ -34,8 +37,9 @@ async def test_basic_sign_up_confirm_signs_in_with_the_password(make_backend: Ma
             "requireUppercase": False,
             "requireDigits": False,
             "requireSymbols": False,
+            "rejectCommon": True,
         }
-        state = await client.set("signUp", username="alice", password="password")
+        state = await client.set("signUp", username="alice", password=BASIC)
         assert action_names(state) == ["confirmSignUp"]
         assert [f["name"] for f in action(state, "confirmSignUp")["fields"]] == [
             "username",
@@ -43,7 +47,7 @@ async def test_basic_sign_up_confirm_signs_in_with_the_password(make_backend: Ma
             "password",
         ]
         code = backend.latest_code("alice", "sign-up")
-        state = await client.set("confirmSignUp", username="alice", code=code, password="password")
+        state = await client.set("confirmSignUp", username="alice", code=code, password=BASIC)
         assert state["state"] == "signedIn"
         assert set(state["user"]) == {"userId", "username", "createdAt"}
         assert client.cookie() is not None
@@ -63,14 +67,14 @@ async def test_basic_confirm_without_password_confirms_then_asks_to_sign_in(
 ) -> None:
     backend = make_backend(mode="basic")
     async with RpcClient(backend) as client:
-        await client.set("signUp", username="alice", password="password")
-        state = await client.set("signIn", username="alice", password="password")
+        await client.set("signUp", username="alice", password=BASIC)
+        state = await client.set("signIn", username="alice", password=BASIC)
         assert state["errorName"] == "InvalidCredentialsException"  # unconfirmed, not revealed
         code = backend.latest_code("alice")
         state = await client.set("confirmSignUp", username="alice", code=code)
         assert state["error"] == "Password required to complete confirmSignUp"
         assert "errorName" not in state
-        assert (await client.set("signIn", username="alice", password="password"))["state"] == "signedIn"
+        assert (await client.set("signIn", username="alice", password=BASIC))["state"] == "signedIn"
 
 
 async def test_basic_mode_has_no_cognito_actions(make_backend: MakeBackend) -> None:
@@ -341,7 +345,10 @@ async def test_mfa_choice_after_password_reset(make_backend: MakeBackend, clock:
 
 
 async def test_temporary_password_requires_a_new_one(make_backend: MakeBackend, clock: FakeClock) -> None:
-    backend = make_backend(mfa="off")
+    every_class = PasswordPolicy(
+        require_lowercase=True, require_uppercase=True, require_digits=True, require_symbols=True
+    )
+    backend = make_backend(mfa="off", password_policy=every_class)
     backend.add_user("nina", "Temp0rary!")
     async with RpcClient(backend) as client:
         state = await client.set("signIn", username="nina", password="Temp0rary!")

@@ -29,6 +29,7 @@ from backend_webauthn_device import SoftAuthenticator
 from nicegui_authenticator.backend import codes, passwords
 from nicegui_authenticator.backend.passwords import PasswordHasher
 from nicegui_authenticator.backend.settings import RateLimits, ScryptCost
+from nicegui_authenticator.state_machine import PasswordPolicy
 
 # -- passwords ---------------------------------------------------------------------------------
 
@@ -119,7 +120,10 @@ async def test_hashing_runs_off_the_event_loop(
 
 
 def test_password_policy_wording() -> None:
-    policy = passwords.PasswordPolicy()
+    # Every class required: the backend's default until the common-password list replaced it.
+    policy = PasswordPolicy(
+        require_lowercase=True, require_uppercase=True, require_digits=True, require_symbols=True
+    )
     assert passwords.policy_message(passwords.policy_violations("password", policy)) == (
         "Password must contain an uppercase letter, a digit, a symbol"
     )
@@ -200,7 +204,7 @@ async def test_codes_allow_five_attempts(make_backend: MakeBackend) -> None:
 async def test_mock_lax_codes_are_not_burnt_before_validation(make_backend: MakeBackend) -> None:
     """The mock spends the reset code on a weak new password (basic_reset_password.jsonl steps 3-4)."""
     backend = make_backend(mode="basic")
-    backend.add_user("ann", "password", temporary=False)
+    backend.add_user("ann", "lemon-tree", temporary=False)
     async with RpcClient(backend) as client:
         await client.set("resetPassword", username="ann")
         code = backend.latest_code("ann", "password-reset")
@@ -579,9 +583,9 @@ async def test_session_cookie_is_secure_off_loopback(make_backend: MakeBackend) 
 async def test_mock_lax_sign_out_revokes_the_session(make_backend: MakeBackend) -> None:
     """The mock's JWT cookie still works after sign-out (basic_signout_does_not_revoke_jwt.jsonl)."""
     backend = make_backend(mode="basic")
-    backend.add_user("ann", "password", temporary=False)
+    backend.add_user("ann", "lemon-tree", temporary=False)
     async with RpcClient(backend) as client:
-        await client.set("signIn", username="ann", password="password")
+        await client.set("signIn", username="ann", password="lemon-tree")
         stolen = client.cookie()
         await client.set("signOut")
     async with RpcClient(backend) as thief:

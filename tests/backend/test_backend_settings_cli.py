@@ -14,8 +14,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from backend_support import STRONG
 from nicegui_authenticator.backend.command_line import add_backend_options, settings_from_args
-from nicegui_authenticator.backend.settings import AUTH_BASIC_POLICY, BackendSettings
+from nicegui_authenticator.backend.settings import DEFAULT_POLICY, BackendSettings
 from nicegui_authenticator.ui.hosted.cli import build_parser
 
 CLI = Path(sys.executable).with_name("nicegui-authenticator")
@@ -36,7 +37,7 @@ def test_defaults_suit_a_demo_and_follow_the_mode() -> None:
         "off",
         False,
         ("username",),
-        AUTH_BASIC_POLICY,
+        DEFAULT_POLICY,
     )
 
 
@@ -71,6 +72,8 @@ def test_environment_variables() -> None:
         "NICEGUI_AUTHENTICATOR_ORIGINS": "https://a.example,https://b.example",
         "NICEGUI_AUTHENTICATOR_PASSWORD_MIN_LENGTH": "12",
         "NICEGUI_AUTHENTICATOR_PASSWORD_REQUIRE_SYMBOLS": "false",
+        "NICEGUI_AUTHENTICATOR_PASSWORD_REQUIRE_DIGITS": "yes",
+        "NICEGUI_AUTHENTICATOR_PASSWORD_REJECT_COMMON": "no",
         "NICEGUI_AUTHENTICATOR_SESSION_LIFETIME": "3600",
     }
     s = BackendSettings.from_env(env, db_path=":memory:")
@@ -83,6 +86,7 @@ def test_environment_variables() -> None:
     )
     assert s.origins == ("https://a.example", "https://b.example") and s.session_lifetime == 3600
     assert (s.policy.min_length, s.policy.require_symbols, s.policy.require_digits) == (12, False, True)
+    assert not s.policy.reject_common
     with pytest.raises(ValueError):
         BackendSettings.from_env({"NICEGUI_AUTHENTICATOR_DEV": "maybe"})
 
@@ -132,11 +136,15 @@ def test_sign_up_attributes_password_policy_and_delivery_options() -> None:
     assert (s.auto_sign_in, s.session_lifetime, s.code_delivery) == (False, 3600.0, "log")
     # A length alone adjusts the mode's own policy (basic: length only).
     basic = settings_from_args(parser.parse_args(["--mode", "basic", "--password-min-length", "10"]))
-    assert basic.policy == replace(AUTH_BASIC_POLICY, min_length=10)
+    assert basic.policy == replace(DEFAULT_POLICY, min_length=10)
     none = settings_from_args(parser.parse_args(["--password-require", "none"]))
     assert not any((none.policy.require_lowercase, none.policy.require_uppercase, none.policy.require_digits))
     with pytest.raises(ValueError, match="unknown classes"):
         settings_from_args(parser.parse_args(["--password-require", "emoji"]))
+    # The common-password list is on by default and can be turned off.
+    assert none.policy.reject_common and s.policy.reject_common
+    lax = settings_from_args(parser.parse_args(["--no-password-reject-common"]))
+    assert lax.policy == replace(DEFAULT_POLICY, reject_common=False)
     # serve accepts the same options.
     served = build_parser().parse_args(
         ["serve", "--sign-up-attributes", "email", "--password-min-length", "9"]
@@ -201,7 +209,7 @@ def test_standalone_server_and_admin_commands(tmp_path: Path) -> None:
                     {
                         "action": "signUp",
                         "username": "cli",
-                        "password": "Passw0rd!",
+                        "password": STRONG,
                         "email": "cli@example.com",
                     }
                 ],

@@ -139,6 +139,35 @@ def test_sqlite_threads_read_while_another_writes(tmp_path: Path) -> None:
     store.close()
 
 
+def test_sqlite_connections_end_with_their_threads(tmp_path: Path) -> None:
+    """Worker threads come and go; their connections must not pile up (one file handle each)."""
+    import gc
+
+    from nicegui_authenticator.backend.sqlite_store import SqliteStore
+
+    store = open_store(str(tmp_path / "t.sqlite3"))
+    assert isinstance(store, SqliteStore)
+    try:
+
+        def read() -> None:
+            with store.read() as db:
+                db.execute("SELECT COUNT(*) FROM users").fetchone()
+
+        for _ in range(3):
+            threads = [threading.Thread(target=read) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        gc.collect()
+        # Only this thread's own (it migrated the schema) is left of 25.
+        assert store.open_connections == 1
+        read()
+        assert store.open_connections == 1
+    finally:
+        store.close()
+
+
 def test_a_newer_schema_is_refused(database: str) -> None:
     store = open_store(database)
     with store.transaction() as db:

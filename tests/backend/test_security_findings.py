@@ -273,6 +273,43 @@ async def test_finding_3_cross_site_requests_are_refused_and_own_page_works(
             assert result_of(response)["state"] == "signedIn", headers
 
 
+async def test_finding_3_cors_allowed_origins_pass_the_forgery_guard_and_no_others(
+    make_backend: MakeBackend,
+) -> None:
+    """One allow-list: a web app ``--cors-origin`` lets call across origins may act with the
+    cookie; an origin in neither that list nor ``origins`` may not, even with JSON."""
+    app, stranger = "https://app.example.com", "https://attacker.example"
+    backend = make_backend(cors_origins=(app,))
+    assert app not in backend.settings.origins  # allowed by the CORS list alone
+    assert backend.settings.trusted_origins == (*backend.settings.origins, app)
+    backend.add_user("cy", STRONG, temporary=False)
+    path, api = backend.settings.path, backend.settings.namespace
+    sign_in = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "method": f"{api}.setAuthState",
+            "params": [{"action": "signIn", "username": "cy", "password": STRONG}],
+            "id": 1,
+        }
+    )
+    async with RpcClient(backend) as browser:
+        refused = await browser.http.post(
+            path, content=sign_in, headers={"content-type": "application/json", "origin": stranger}
+        )
+        assert refused.status_code == 403 and browser.cookie() is None
+        assert "access-control-allow-origin" not in refused.headers
+        # Listed for CORS, but a form's text/plain still needs no preflight: refused as well.
+        formed = await browser.http.post(
+            path, content=sign_in, headers={"content-type": "text/plain", "origin": app}
+        )
+        assert formed.status_code == 403 and browser.cookie() is None
+        allowed = await browser.http.post(
+            path, content=sign_in, headers={"content-type": "application/json", "origin": app}
+        )
+        assert result_of(allowed)["state"] == "signedIn" and browser.cookie() is not None
+        assert allowed.headers["access-control-allow-origin"] == app
+
+
 # -- finding 2: strangers cannot lock the owner out ---------------------------------------------
 
 

@@ -21,7 +21,7 @@ from nicegui_authenticator.client import AuthClient, InProcessApi, TransportErro
 from nicegui_authenticator.client.headless import AuthFlowError, HeadlessAuthenticator
 from nicegui_authenticator.state_machine import AuthUser, ScreenName
 
-PASSWORD = "Passw0rd!"
+PASSWORD = "Tangerine-Kite-7"  # the reference backend refuses common passwords
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ asserted): the price of the proxy hop.
 
 from __future__ import annotations
 
+import re
 import shutil
 import statistics
 import subprocess
@@ -24,7 +25,7 @@ from pathlib import Path
 import pytest
 from auth_driver import AuthUI
 from browser_harness import CHROMIUM, LAUNCH_ARGS, PASSWORD, Process
-from nginx_site import free_port, running_site
+from nginx_site import SITE, free_port, running_site
 from playwright.sync_api import Browser, sync_playwright
 from postgres_server import running_postgres
 from smtp_server import SmtpServer, code_in, running_smtp
@@ -131,6 +132,12 @@ def _timed_sign_ins(browser: Browser, base_url: str, username: str) -> list[floa
         context.close()
 
 
+def _fail_timeout() -> float:
+    found = re.search(r"fail_timeout=(\d+)s", SITE.read_text())
+    assert found, "the nginx site names a fail_timeout"
+    return float(found.group(1))
+
+
 def _p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] * 1000
 
@@ -172,10 +179,13 @@ def test_sign_up_and_stay_signed_in_while_either_page_process_dies(
         # Whichever process held the page, one of these two kills hit it.
         for dead, alive in ((0, 1), (1, 0)):
             processes.serves[dead].kill()
+            killed_at = time.monotonic()
             page.reload()
             ui.expect_signed_in("topo")
             assert processes.serves[alive].process is not None
             processes.serves[dead].start()
+            # nginx shuns a failed process for fail_timeout; with both shunned it has nowhere to go.
+            time.sleep(max(0.0, killed_at + _fail_timeout() + 1 - time.monotonic()))
         ui.sign_out()
     finally:
         context.close()

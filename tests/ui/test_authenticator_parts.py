@@ -11,7 +11,7 @@ from nicegui_authenticator.state_machine import FieldKind, Form, FormField, Raw
 from nicegui_authenticator.ui.components.qr import qr_data_url, qr_svg
 from nicegui_authenticator.ui.components.screens.passkey_manage import passkey_name, short_credential_id
 from nicegui_authenticator.ui.components.screens.setup_totp import compact_secret, grouped_secret
-from nicegui_authenticator.ui.session.browser_calls import _ceremony_timeout, _module_call, safe_external_url
+from nicegui_authenticator.ui.session.browser_calls import _ceremony_timeout, module_call, safe_external_url
 from nicegui_authenticator.ui.session.browser_session import BrowserSessionApi, storage_key
 from test_authenticator_support import cheap_backend, in_process_client
 
@@ -42,7 +42,7 @@ def test_ceremony_timeout_follows_the_options() -> None:
 
 def test_module_call_arguments_are_json_literals() -> None:
     hostile = '"); alert(1); ("</script>'
-    code = _module_call("copyText", hostile)
+    code = module_call("copyText", hostile)
     argument = code.split("m.copyText(", 1)[1].rsplit(");", 1)[0]
     assert json.loads(argument) == hostile
 
@@ -110,14 +110,16 @@ def test_totp_secret_in_blocks_of_four(secret: str, grouped: str) -> None:
 
 async def test_browser_session_keeps_one_jar_per_browser(tmp_path: Path) -> None:
     backend = cheap_backend(str(tmp_path / "auth.sqlite3"), mfa="off")
-    backend.add_user("alice", "Passw0rd!", temporary=False)
+    backend.add_user("alice", "Tangerine-Kite-7", temporary=False)
     client = in_process_client(backend)
     try:
         first: dict[str, object] = {}
         second: dict[str, object] = {}
         key = storage_key(client)
         api = BrowserSessionApi(client, first, key)
-        state = await api.set_auth_state({"action": "signIn", "username": "alice", "password": "Passw0rd!"})
+        state = await api.set_auth_state(
+            {"action": "signIn", "username": "alice", "password": "Tangerine-Kite-7"}
+        )
         assert state.state == "signedIn"
         assert CookieSession.from_json(first[key]).names()  # type: ignore[arg-type]
         # A reload builds a new api around the same stored jar: still signed in.

@@ -253,7 +253,12 @@ def test_serve_in_production_mails_codes_and_has_no_outbox(tmp_path: Path) -> No
             "jsonrpc": "2.0",
             "method": "authApi.setAuthState",
             "params": [
-                {"action": "signUp", "username": "prod", "password": "Passw0rd!", "email": "p@example.com"}
+                {
+                    "action": "signUp",
+                    "username": "prod",
+                    "password": "Tangerine-Kite-7",
+                    "email": "p@example.com",
+                }
             ],
             "id": 1,
         }
@@ -263,7 +268,8 @@ def test_serve_in_production_mails_codes_and_has_no_outbox(tmp_path: Path) -> No
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
-            assert json.loads(response.read())["result"]["state"] == "confirmingSignUp"
+            result = json.loads(response.read())["result"]
+            assert result["state"] == "confirmingSignUp", result
         (raw,) = received
         mail = email.message_from_bytes(raw, policy=email.policy.default)
         assert mail["To"] == "p@example.com" and "Confirm your" in mail["Subject"]

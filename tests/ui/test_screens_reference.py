@@ -29,7 +29,7 @@ from test_authenticator_support import (
     wait_for_screen,
 )
 
-STRONG = "Passw0rd!"
+STRONG = "Tangerine-Kite-7"  # the reference backend refuses common passwords
 NEWER = "N3w-Passw0rd!"
 
 Setup = Callable[..., Any]

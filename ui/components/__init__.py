@@ -1,6 +1,7 @@
 """The embeddable NiceGUI components: what an app places on its own pages.
 
 ``Authenticator`` and its screens, ``AccountMenu``, ``AuthenticatedContent``,
-``protected``, and the widgets they are built from. They read per-browser state
+``protected`` (with its "not allowed" page), the ``require_user`` route guard,
+and the widgets they are built from. They read per-browser state
 through :mod:`..session` and never import the reference backend.
 """

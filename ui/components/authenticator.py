@@ -53,7 +53,7 @@ from ...state_machine import (
 from ...state_machine.screens import LOCAL_SCREENS
 from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from ..session.browser_calls import ensure_assets
-from ..session.browser_session import browser_api
+from ..session.browser_fetch import SessionMode, session_api
 from .browser_port import BrowserPort
 from .form_view import FormView
 from .hooks import hook
@@ -80,6 +80,11 @@ class Authenticator(ui.element):
     :param catalog: message translations (keys of ``state_machine.messages.ENGLISH``)
     :param on_auth_change: called with the user after sign-in and None after sign-out
     :param show_signed_in: show the signed-in card (else the element is empty while signed in)
+    :param session: ``"server"`` (default: this process calls the server, cookies kept per browser
+        in ``app.storage.user``) or ``"browser"`` (the browser makes every call, so the session
+        cookie lives in the browser; needs an :class:`AuthClient`, see ``browser_fetch.py``)
+    :param browser_endpoint: in browser mode, the endpoint as the browser reaches it
+        (default: the AuthClient's endpoint)
     """
 
     def __init__(
@@ -94,6 +99,8 @@ class Authenticator(ui.element):
         catalog: Mapping[str, str] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
+        session: SessionMode = "server",
+        browser_endpoint: str | None = None,
     ) -> None:
         super().__init__("div")
         config = MachineConfig(
@@ -113,7 +120,7 @@ class Authenticator(ui.element):
         self._source = uuid.uuid4().hex  # who announced a change (element ids repeat across clients)
         self._port = BrowserPort(
             self,
-            browser_api(api) if isinstance(api, AuthClient) else api,
+            session_api(api, session, browser_endpoint),
             catalog=self._catalog,
             redraw=self._render,
             auth_changed=self._auth_changed,

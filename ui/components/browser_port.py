@@ -4,7 +4,9 @@ The runner (:mod:`nicegui_authenticator.client.driver`) runs the machine and its
 setAuthState calls; this port supplies what needs the element's browser tab:
 the WebAuthn ceremony, a federated form post, the clipboard, and redrawing the
 element when the machine moves. The transport is the element's
-:class:`AuthStateApi` (today the browser's cookie jar kept in this process).
+:class:`AuthStateApi`: the browser's cookie jar kept in this process
+(``session="server"``), or the browser's own ``fetch`` (``session="browser"``,
+``ui/session/browser_fetch.py``).
 """
 
 from __future__ import annotations

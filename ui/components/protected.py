@@ -13,13 +13,17 @@ gets an HTTP redirect to ``login_path?redirect=<this path and query>``, so
 nothing of the page is ever built for them; the login page (see
 :func:`~..hosted.pages.sign_in_page`) sends them back after sign-in. While the page is
 open, a sign-out in any tab of the same browser sends it to the login page too.
+
+With ``groups``, a signed-in person in none of them gets a page saying so
+(:mod:`.not_allowed`) instead of the page: not the login page, which would
+only show them signed in already.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -32,6 +36,8 @@ from ...client.callbacks import call_handler
 from ...state_machine import AuthUser
 from ..session.auth_events import AuthChange, on_same_browser
 from ..session.known_user import BrowserAuth
+from .not_allowed import not_allowed_page
+from .require_user import in_groups
 
 PageFunction = TypeVar("PageFunction", bound=Callable[..., Any])
 
@@ -46,13 +52,20 @@ def login_url(login_path: str, request: Request) -> str:
 
 
 def protected(
-    api: AuthStateApi | AuthClient, *, login_path: str = "/login"
+    api: AuthStateApi | AuthClient,
+    *,
+    login_path: str = "/login",
+    groups: Iterable[str] | None = None,
+    catalog: Mapping[str, str] | None = None,
 ) -> Callable[[PageFunction], PageFunction]:
     """Decorate a page function so signed-out visitors go to ``login_path`` and come back after.
 
     :param api: the same :class:`AuthClient` (or AuthStateApi) the app's Authenticator uses
     :param login_path: the page with the Authenticator; it should honour ``?redirect=``
+    :param groups: only people in one of these groups may see the page (``user.groups``)
+    :param catalog: translations of the "not allowed" page (``not_allowed.*`` keys)
     """
+    wanted = None if groups is None else tuple(groups)
 
     def decorate(func: PageFunction) -> PageFunction:
         signature = inspect.signature(func)
@@ -61,8 +74,13 @@ def protected(
         @functools.wraps(func)
         async def page(*args: Any, request: Request, **kwargs: Any) -> Any:
             auth = BrowserAuth.current(api)
-            if not isinstance(await auth.verify(), AuthUser):
+            user = await auth.verify()
+            if not isinstance(user, AuthUser):
                 return RedirectResponse(login_url(login_path, request), status_code=303)
+            if not in_groups(user, wanted):
+                not_allowed_page(user, login_url(login_path, request), catalog)
+                _leave_on_sign_out(auth, login_url(login_path, request))
+                return None
             if wants_request:
                 kwargs["request"] = request
             result = await call_handler(func, *args, **kwargs)

@@ -55,6 +55,8 @@ _EMBEDDED_ONLY: Final = {
     "path": "--path",
     "dev": "--dev",
     "outbox_file": "--outbox-file",
+    "cors_origin": "--cors-origin",
+    "cross_site_cookies": "--cross-site-cookies",
 }
 
 DESCRIPTION: Final = """\
@@ -109,6 +111,14 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="host (or host:port) an absolute ?redirect= URL may name (repeatable); "
         "paths on this site are always allowed",
+    )
+    page.add_argument(
+        "--session",
+        choices=["server", "browser"],
+        default="server",
+        help="who calls the backend: this server, keeping each browser's cookies (default), or the "
+        "browser itself, so the session cookie lands in the browser and signs it into other apps "
+        "on the backend's site (a backend on another origin needs --cors-origin for this page)",
     )
     page.add_argument(
         "--data-dir",
@@ -239,6 +249,7 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         issuer=ns.issuer or ns.title or "nicegui-authenticator",
         redirect_policy=policy,
         dev_outbox="/dev/outbox" if settings is not None and settings.dev else None,
+        authenticator_options=_session_options(getattr(ns, "session", "server"), settings),
     )
     return ServePlan(
         host=ns.host,
@@ -253,6 +264,16 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         production=production,
         forwarded_allow_ips=ns.forwarded_allow_ips,
     )
+
+
+def _session_options(session: str, settings: BackendSettings | None) -> dict[str, str]:
+    """The Authenticator's session mode; an embedded backend is reached by the browser on this site."""
+    if session == "server":
+        return {}
+    options = {"session": "browser"}
+    if settings is not None:
+        options["browser_endpoint"] = settings.path
+    return options
 
 
 def banner(plan: ServePlan) -> str:

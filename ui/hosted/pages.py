@@ -44,7 +44,8 @@ def sign_in_page(
     already signed in is sent on right away; without an allowed target the
     page shows the signed-in screen (account management) instead.
     """
-    request = ui.context.client.request
+    page = ui.context.client
+    request = page.request
     own_host = request.headers.get("host") if request is not None else None
     target = (policy or RedirectPolicy()).resolve(redirect, own_host=own_host)
 
@@ -52,7 +53,10 @@ def sign_in_page(
         if on_auth_change is not None:
             await call_handler(on_auth_change, user)
         if user is not None and target is not None:
-            ui.navigate.to(target)
+            # In the page's context: an already signed-in visitor is told from the
+            # Authenticator's start-up task, which has no slot to find the page by.
+            with page:
+                ui.navigate.to(target)
 
     return Authenticator(api, on_auth_change=after_change, **authenticator_options)
 

@@ -43,7 +43,7 @@ def ensure_assets() -> None:
         app.add_static_file(local_file=path, url_path=_ROUTE)
 
 
-def _module_call(function: str, *args: JsonValue) -> str:
+def module_call(function: str, *args: JsonValue) -> str:
     arguments = ", ".join(json.dumps(a) for a in args)
     return (
         f"const m = await import(window.path_prefix + {json.dumps(_ROUTE + '?v=' + _VERSION)});\n"
@@ -68,7 +68,7 @@ async def run_webauthn(client: Client, effect: RunWebAuthn) -> WebAuthnResult | 
     """Run the browser ceremony the machine asked for and describe its outcome."""
     try:
         answer = await client.run_javascript(
-            _module_call("ceremony", effect.kind, effect.options_json),
+            module_call("ceremony", effect.kind, effect.options_json),
             timeout=_ceremony_timeout(effect.options_json),
         )
     except TimeoutError:
@@ -105,7 +105,7 @@ async def submit_external_form(client: Client, url: str, method: str, fields: di
         return False
     verb = "POST" if method.upper() == "POST" else "GET"
     try:
-        await client.run_javascript(_module_call("submitForm", url.strip(), verb, dict(fields)), timeout=5.0)
+        await client.run_javascript(module_call("submitForm", url.strip(), verb, dict(fields)), timeout=5.0)
     except TimeoutError:
         logger.info("the browser did not confirm the external form submission")
     return True
@@ -114,7 +114,7 @@ async def submit_external_form(client: Client, url: str, method: str, fields: di
 async def copy_to_clipboard(client: Client, text: str) -> bool:
     """Copy ``text`` in the browser; True when the browser says it worked."""
     try:
-        result = await client.run_javascript(_module_call("copyText", text), timeout=5.0)
+        result = await client.run_javascript(module_call("copyText", text), timeout=5.0)
     except TimeoutError:
         return False
     return result is True
