@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 # (which cannot follow setuptools' import hook) type-checks the installed names.
 EDITABLE := --config-settings editable_mode=strict
 
-.PHONY: run test test-floors install install-test chromium services lint typecheck pytest bench clean
+.PHONY: run test test-floors install install-test chromium services lint typecheck pytest docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +21,16 @@ install: $(BIN)/python
 	$(BIN)/pip install -q -e . $(EDITABLE)
 
 install-test: $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]' $(EDITABLE)
+	$(BIN)/pip install -q -e '.[test,docs]' $(EDITABLE)
 
+# Chromium and the fonts every shipped language needs on screen (CJK, Devanagari,
+# Thai, Arabic, Hebrew): without them the screenshots show empty boxes.
+BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-dejavu-core; \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; \
 	fi
 
 # One apt-get run for whichever of the three servers is missing. The tests start
@@ -56,7 +60,12 @@ typecheck:
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: install-test chromium services lint typecheck
+# The documentation site, strict: a broken link, a missing include or a docstring
+# mkdocstrings cannot read fails the build (mkdocs.yml says strict: true).
+docs:
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+test: install-test chromium services lint typecheck docs
 	$(BIN)/pytest --cov=nicegui_authenticator --cov-report=term $(PYTEST_ARGS)
 
 # Every runtime dependency at exactly its declared floor (tools/floors.py reads
@@ -78,4 +87,4 @@ bench: install-test
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(FLOORS_VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(FLOORS_VENV) build site *.egg-info .mypy_cache .pytest_cache .ruff_cache test-artifacts

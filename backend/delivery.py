@@ -18,8 +18,9 @@ why; never the code) and raised as ``DeliveryFailedError``, which the
 handlers answer with a retriable error so the person can simply try again.
 
 ``outbox_file`` additionally appends every message as a JSON line
-``{to, purpose, code, ts}`` whatever the mode, so a test harness or a shell
-``tail -f`` can follow codes of a standalone server.
+``{to, purpose, code, ts, username}`` whatever the mode, so a test harness, a
+shell ``tail -f`` or ``nicegui-authenticator check --codes-file`` can follow
+codes of a standalone server (``username`` finds them when ``to`` is an address).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class CodeDelivery:
             except Exception as exc:  # the application's code: report, never pretend it was sent
                 self._failed(message.purpose, message.to, f"callback raised {type(exc).__name__}")
         if self._settings.outbox_file:
-            line = json.dumps(message.record(), ensure_ascii=False)
+            line = json.dumps({**message.record(), "username": message.username}, ensure_ascii=False)
             with self._file_lock, open(self._settings.outbox_file, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
 

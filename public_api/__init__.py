@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "Authenticator": "ui.components.authenticator",
     "AccountMenu": "ui.components.account_menu",
     "AuthenticatedContent": "ui.components.authenticated_content",
+    "LanguageSwitcher": "ui.components.language_switcher",
     "protected": "ui.components.protected",
     "require_user": "ui.components.require_user",
     "user_session": "ui.session.user_session",
@@ -68,6 +69,7 @@ __all__ = [
     "Forbidden",
     "HeadlessAuthenticator",
     "InProcessApi",
+    "LanguageSwitcher",
     "MachineConfig",
     "MethodError",
     "NotSignedIn",
@@ -117,6 +119,7 @@ if TYPE_CHECKING:
     from .ui.components.account_menu import AccountMenu
     from .ui.components.authenticated_content import AuthenticatedContent
     from .ui.components.authenticator import Authenticator
+    from .ui.components.language_switcher import LanguageSwitcher
     from .ui.components.protected import protected
     from .ui.components.require_user import require_user
     from .ui.hosted.pages import sign_in_page

@@ -25,7 +25,7 @@ from .events import (
 from .forms import CONFIRM_PASSWORD_FIELD, Choice, FieldKind, Form, FormField, FormRole
 from .labels import code_variant, parse_choices, parse_destination
 from .machine import AuthMachine, InvalidTransition
-from .messages import ENGLISH, Msg, Raw, Text, translate
+from .messages import ENGLISH, Catalog, Msg, Raw, Template, Text, translate
 from .otpauth import totp_uri
 from .password_policy import PasswordPolicy
 from .protocol import AuthAction, AuthField, AuthState, AuthUser
@@ -44,6 +44,7 @@ __all__ = [
     "CallGetAuthState",
     "CallSetAuthState",
     "Cancel",
+    "Catalog",
     "Choice",
     "Effect",
     "Event",
@@ -69,6 +70,7 @@ __all__ = [
     "Start",
     "Submit",
     "SubmitExternalForm",
+    "Template",
     "Text",
     "WebAuthnFailed",
     "WebAuthnResult",

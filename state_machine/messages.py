@@ -6,6 +6,13 @@ shown exactly as given, as text, never as HTML). A renderer turns either into a
 string with :func:`translate` and the catalog of its language, so translating the
 whole experience means supplying one dict.
 
+A message that counts something (``{count}`` characters, a ``{count}``-digit
+code) has plural forms: its catalog value is a mapping from CLDR plural category
+(``zero``, ``one``, ``two``, ``few``, ``many``, ``other``) to a template, and
+:func:`translate` picks the category with the language's CLDR rule (see
+:mod:`.plurals`). The shipped languages live in :mod:`.catalogs`; a
+:class:`Catalog` carries its language so the right rule is used.
+
 Known server vocabulary (error names, action labels, field names, MFA choice
 values) maps to keys; anything unknown is passed through as :class:`Raw` so a new
 server message is still shown rather than swallowed.
@@ -14,10 +21,12 @@ server message is still shown rather than swallowed.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
+
+from .plurals import plural_category
 
 
 @dataclass(frozen=True)
@@ -56,24 +65,74 @@ class _KeepMissing(dict[str, str]):
 _FORMATTER: Final = string.Formatter()
 
 
-def translate(text: Text, catalog: Mapping[str, str] | None = None) -> str:
+Template = str | Mapping[str, str]
+"""A catalog value: one template, or templates per CLDR plural category."""
+
+
+@dataclass(frozen=True)
+class Catalog(Mapping[str, Template]):
+    """The messages of one language, tagged with it so plurals follow its rules.
+
+    A plain mapping works wherever a catalog is expected; it is read with
+    English plural rules. ``layered`` puts a host app's overrides on top while
+    keeping the language.
+    """
+
+    language: str
+    messages: Mapping[str, Template]
+
+    def __getitem__(self, key: str) -> Template:
+        return self.messages[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.messages)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+    def layered(self, *overrides: Mapping[str, Template] | None) -> Catalog:
+        """This catalog with each of ``overrides`` on top, later ones winning."""
+        if not any(overrides):
+            return self
+        merged: dict[str, Template] = dict(self.messages)
+        for layer in overrides:
+            merged.update(layer or {})
+        return Catalog(self.language, MappingProxyType(merged))
+
+
+def translate(text: Text, catalog: Mapping[str, Template] | None = None) -> str:
     """Render ``text`` with ``catalog`` (English by default).
 
     A key missing from the catalog falls back to English, then to the key itself,
     so a partial translation never blanks the screen. Parameters are substituted
     with ``format_map`` on the catalog template only; parameter values are never
-    themselves formatted, so server text containing braces is safe.
+    themselves formatted, so server text containing braces is safe. A plural
+    template is chosen by the message's ``count`` parameter.
     """
     if isinstance(text, Raw):
         return text.text
-    template = (catalog or ENGLISH).get(text.key) or ENGLISH.get(text.key) or text.key
+    language = catalog.language if isinstance(catalog, Catalog) else "en"
+    template = (catalog or ENGLISH).get(text.key)
+    if not template:
+        language, template = "en", ENGLISH.get(text.key) or text.key
+    if not isinstance(template, str):
+        template = _plural_form(template, language, text.params.get("count", ""))
     try:
         return _FORMATTER.vformat(template, (), _KeepMissing(text.params))
     except (ValueError, IndexError):
         return template
 
 
-ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
+def _plural_form(forms: Mapping[str, str], language: str, count: str) -> str:
+    """The form of ``forms`` for ``count`` in ``language``; ``other`` when unsure."""
+    try:
+        category = plural_category(language, int(count))
+    except ValueError:
+        category = "other"
+    return forms.get(category) or forms.get("other") or next(iter(forms.values()), "")
+
+
+ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
     {
         # Screen headings
         "screen.loading": "Loading…",
@@ -188,12 +247,12 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "validation.required": "This field is required.",
         "validation.email": "Enter a valid email address.",
         "validation.phone": "Enter a phone number in international format, e.g. +14155550123.",
-        "validation.code": "Enter the {length}-digit code.",
+        "validation.code": {"one": "Enter the {count}-digit code.", "other": "Enter the {count}-digit code."},
         "validation.code_digits": "The code has digits only.",
         "validation.passwords_mismatch": "Passwords do not match.",
         "validation.choice": "Choose one of the options.",
-        "policy.min_length": "At least {count} characters",
-        "policy.max_length": "At most {count} characters",
+        "policy.min_length": {"one": "At least {count} character", "other": "At least {count} characters"},
+        "policy.max_length": {"one": "At most {count} character", "other": "At most {count} characters"},
         "policy.lowercase": "A lowercase letter",
         "policy.uppercase": "An uppercase letter",
         "policy.digit": "A number",
@@ -229,6 +288,27 @@ ENGLISH: Final[Mapping[str, str]] = MappingProxyType(
         "error.server": "The sign-in service had a problem ({detail}). Try again.",
         "error.protocol": "The sign-in service sent an answer we could not read. Try again.",
         "error.unknown": "Something went wrong. Try again.",
+        # Shown only by the NiceGUI shell (the signed-in line's wording is fixed by PROTOCOL.md's test hooks)
+        "signed_in.as": "Signed in as: {username}",
+        "section.account": "Account settings",
+        "section.passkeys": "Your passkeys",
+        "passkey.unnamed": "Passkey",
+        "passkey.delete_named": "Delete passkey {name}",
+        "totp.secret_label": "Secret key",
+        "totp.qr_alt": "QR code for your authenticator app",
+        "link.back_to_account": "Back to account",
+        "subform.startEmailMfaSetup.hint": "Receive sign-in codes at this email address.",
+        "subform.startEmailMfaSetup.submit": "Send code",
+        "subform.setPreferredMfa.title": "Preferred verification method",
+        "external.refused": "This sign-in option is not available.",
+        "account_menu.sign_in": "Sign In",
+        "account_menu.sign_out": "Sign Out",
+        "account_menu.close": "Close",
+        "account_menu.checking": "Checking sign-in…",
+        "language.label": "Language",
+        "not_allowed.title": "You don't have access to this page",
+        "not_allowed.body": "You are signed in as {username}, but this page is only for certain groups.",
+        "not_allowed.switch": "Sign in with another account",
     }
 )
 

@@ -92,7 +92,7 @@ def check(rule: Rule, value: str, values: Mapping[str, str]) -> Msg | None:
         if not value.isdigit():
             return msg("validation.code_digits")
         fits = rule.length <= len(value) <= max(rule.length, rule.max_length)
-        return None if fits else msg("validation.code", length=str(rule.length))
+        return None if fits else msg("validation.code", count=str(rule.length))
     if isinstance(rule, MatchesField):
         return None if value == values.get(rule.other, "") else msg("validation.passwords_mismatch")
     if isinstance(rule, MeetsPolicy):

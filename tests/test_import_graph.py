@@ -140,9 +140,10 @@ def test_no_import_cycles_anywhere_in_the_package() -> None:
     )
 
 
-def test_only_the_hosted_page_and_the_facade_import_the_backend() -> None:
+def test_only_the_hosted_page_the_plugin_and_the_facade_import_the_backend() -> None:
     backend = f"{TOP}.backend"
-    allowed = (backend, f"{TOP}.ui.hosted", TOP)  # TOP: the lazy public re-exports
+    # TOP: the lazy public re-exports; testing: the pytest plugin serves the backend in-process.
+    allowed = (backend, f"{TOP}.ui.hosted", f"{TOP}.testing", TOP)
     offenders = {
         module: sorted(t for t in targets if _within(t, backend))
         for module, targets in import_graph().items()
@@ -168,6 +169,8 @@ def test_the_state_machine_imports_nothing_of_ours() -> None:
         ("ui.session", ("ui.components", "ui.hosted")),
         ("ui.components", ("ui.hosted",)),
         ("client", ("ui",)),
+        # The checker talks HTTP like any client: never the backend (test above), never the ui.
+        ("conformance", ("ui",)),
     ],
 )
 def test_ui_layers_import_downwards_only(layer: str, above: tuple[str, ...]) -> None:

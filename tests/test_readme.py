@@ -27,10 +27,10 @@ def test_readme_names_both_commands() -> None:
     assert "make test" in ci
 
 
-def test_headless_example_passes(tmp_path: Path) -> None:
-    code = _examples()["headless"]
-    (tmp_path / "test_headless_example.py").write_text(code, encoding="utf-8")
-    result = subprocess.run(
+def _run_example(tmp_path: Path, name: str, *plugins: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / f"test_{name}_example.py").write_text(_examples()[name], encoding="utf-8")
+    enabled = [arg for plugin in plugins for arg in ("-p", plugin)]
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -40,6 +40,9 @@ def test_headless_example_passes(tmp_path: Path) -> None:
             "no:cacheprovider",
             "-o",
             "asyncio_mode=auto",
+            "-o",
+            "main_file=",
+            *enabled,
             str(tmp_path),
         ],
         cwd=tmp_path,
@@ -47,8 +50,18 @@ def test_headless_example_passes(tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
+
+
+def test_headless_example_passes(tmp_path: Path) -> None:
+    result = _run_example(tmp_path, "headless")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+def test_plugin_example_passes_with_the_plugin_enabled(tmp_path: Path) -> None:
+    result = _run_example(tmp_path, "plugin", "nicegui_authenticator.testing", "nicegui.testing.user_plugin")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
 
 
 def test_embed_example_is_the_tested_file() -> None:

@@ -263,7 +263,8 @@ async def test_outbox_file_gets_json_lines(make_backend: MakeBackend, tmp_path: 
     assert backend.list_outbox() == []  # delivered to the log, not the outbox table
     (line,) = outbox_file.read_text().splitlines()
     record = json.loads(line)
-    assert set(record) == {"to", "purpose", "code", "ts"} and record["to"] == "ann"
+    assert set(record) == {"to", "purpose", "code", "ts", "username"} and record["to"] == "ann"
+    assert record["username"] == "ann"  # how check --codes-file finds codes sent to an address
 
 
 async def test_callback_delivery(make_backend: MakeBackend) -> None:

@@ -59,9 +59,8 @@ def new_context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Co
     contexts: list[BrowserContext] = []
 
     def make(base_url: str | None = None, **options: object) -> BrowserContext:
-        context = browser.new_context(
-            base_url=base_url, viewport={"width": 1000, "height": 820}, locale="en-US", **options
-        )
+        options = {"viewport": {"width": 1000, "height": 820}, "locale": "en-US", **options}
+        context = browser.new_context(base_url=base_url, **options)  # type: ignore[arg-type]
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context

@@ -143,7 +143,7 @@ def test_cognito_sign_up_then_required_totp_setup() -> None:
     totp = pyotp.parse_uri(screen.totp_uri)
     assert (totp.name, totp.secret) == ("frank-8e673b-c26d", "Y7OGGSCSPBEQLOEN6BPUODDV64RPNBI7")
     blocked = walk.do(Submit({"code": "12"}))
-    assert blocked == () and walk.screen.field_errors == {"code": Msg("validation.code", {"length": "6"})}
+    assert blocked == () and walk.screen.field_errors == {"code": Msg("validation.code", {"count": "6"})}
     walk.sends(6, Submit({"code": "12"}, skip_validation=True))
     walk.reply(6)
     assert walk.screen.name is ScreenName.SETUP_TOTP and walk.screen.totp_secret == totp.secret

@@ -601,7 +601,7 @@ def test_a_policy_from_the_field_applies() -> None:
     [
         ("123 456", "123456", None),
         (" 123-456 ", "123456", None),
-        ("12345", None, Msg("validation.code", {"length": "6"})),
+        ("12345", None, Msg("validation.code", {"count": "6"})),
         ("12a456", None, Msg("validation.code_digits")),
         ("", None, Msg("validation.required")),
     ],

@@ -1,4 +1,4 @@
-"""state_machine is pure: pydantic and side-effect-free standard library only.
+"""state_machine is pure: pydantic, Babel's CLDR data and side-effect-free standard library only.
 
 Checked twice: statically over the source (every import, anywhere in a file,
 against an allow-list; no calls that read clocks, files or the console), and
@@ -17,9 +17,12 @@ import nicegui_authenticator.state_machine as sm
 import pytest
 
 SOURCE = Path(sm.__file__).resolve().parent
-FILES = sorted(SOURCE.glob("*.py"))
+# Subpackages too: the language catalogs under catalogs/ are held to the same rules.
+FILES = sorted(SOURCE.rglob("*.py"))
 
-THIRD_PARTY = {"pydantic", "pydantic_core", "typing_extensions"}
+# Babel is CLDR as data (plural rules, script and direction of a language); it
+# reads its own bundled files and nothing else.
+THIRD_PARTY = {"pydantic", "pydantic_core", "typing_extensions", "babel"}
 # Standard-library modules that compute without touching the world.
 PURE_STDLIB = {
     "__future__",
@@ -83,14 +86,30 @@ def test_the_package_has_the_expected_modules() -> None:
     }
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+IDS = [str(p.relative_to(SOURCE)) for p in FILES]
+
+
+def _relative_target(path: Path, module: str, level: int) -> Path:
+    """Where ``from {'.' * level}{module} import ...`` in ``path`` points."""
+    base = path.parent
+    for _ in range(level - 1):
+        base = base.parent
+    return base.joinpath(*module.split(".")) if module else base
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_imports_are_pydantic_or_pure_standard_library(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for module, level in _imports(tree):
         if level:
             # Relative imports stay inside state_machine (no "..client").
-            assert level == 1, f"{path.name} reaches outside the package: {'.' * level}{module}"
-            assert (SOURCE / f"{module}.py").exists(), f"{path.name} imports unknown sibling {module}"
+            target = _relative_target(path, module, level)
+            assert target.is_relative_to(SOURCE), (
+                f"{path.name} reaches outside the package: {'.' * level}{module}"
+            )
+            assert target.with_suffix(".py").exists() or (target / "__init__.py").exists(), (
+                f"{path.name} imports unknown sibling {module}"
+            )
             continue
         top = module.split(".")[0]
         if top in THIRD_PARTY:
@@ -99,7 +118,7 @@ def test_imports_are_pydantic_or_pure_standard_library(path: Path) -> None:
         assert module in PURE_STDLIB, f"{path.name} imports {module}, which is not on the pure allow-list"
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_no_calls_that_touch_the_world(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in ast.walk(tree):
@@ -170,3 +189,6 @@ def test_the_checks_catch_what_they_are_for(tmp_path: Path) -> None:
     tree = ast.parse(impure.read_text(encoding="utf-8"))
     assert ("random", 0) in _imports(tree)  # nested imports are seen too
     assert ("client", 2) in _imports(tree)
+    # Relative imports resolve from the importing file's own package, subpackages included.
+    assert _relative_target(SOURCE / "catalogs" / "__init__.py", "messages", 2) == SOURCE / "messages"
+    assert not _relative_target(SOURCE / "catalogs" / "de.py", "client", 3).is_relative_to(SOURCE)

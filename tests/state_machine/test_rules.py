@@ -79,8 +79,8 @@ def test_phone_shape_is_e164(value: str, ok: bool) -> None:
     [
         ("123456", None),
         ("12345678", None),  # Cognito's passwordless codes
-        ("12345", Msg("validation.code", {"length": "6"})),
-        ("123456789", Msg("validation.code", {"length": "6"})),
+        ("12345", Msg("validation.code", {"count": "6"})),
+        ("123456789", Msg("validation.code", {"count": "6"})),
         ("12ab56", Msg("validation.code_digits")),
         ("abc", Msg("validation.code_digits")),
     ],
@@ -91,7 +91,7 @@ def test_code_shape(value: str, expected: Msg | None) -> None:
 
 def test_an_exact_code_length_can_be_asked_for() -> None:
     assert check(CodeShape(4, 4), "1234", {}) is None
-    assert check(CodeShape(4, 4), "12345", {}) == Msg("validation.code", {"length": "4"})
+    assert check(CodeShape(4, 4), "12345", {}) == Msg("validation.code", {"count": "4"})
 
 
 @pytest.mark.parametrize(

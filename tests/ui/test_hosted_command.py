@@ -18,7 +18,8 @@ from nicegui_authenticator.ui.hosted.cli import build_parser
 from nicegui_authenticator.ui.hosted.command import DB_FILE, UsageError, banner, plan_from_args
 
 SERVE_OPTIONS = [
-    "--endpoint", "--host", "--port", "--title", "--logo", "--brand-color", "--issuer", "--allow-redirect",
+    "--endpoint", "--host", "--port", "--title", "--logo", "--brand-color", "--issuer", "--theme", "--language",
+    "--languages", "--allow-redirect",
     "--data-dir", "--production", "--forwarded-allow-ips",
     # every backend option, from backend.command_line.add_backend_options
     "--db", "--mode", "--mfa", "--mfa-types", "--sign-in-with", "--flow", "--no-self-sign-up", "--passkeys",

@@ -173,6 +173,9 @@ async def test_protected_page_for_groups_tells_outsiders_they_are_not_allowed(
     await user.should_see("You don't have access to this page")
     await user.should_see(f"You are signed in as {name}, but this page is only for certain groups.")
     assert built == [] and "Admin console" not in texts(user)
+    user.http_client.headers["Accept-Language"] = "de"  # the page speaks the browser's language
+    await user.open("/admin")
+    await user.should_see("Sie haben keinen Zugriff auf diese Seite", retries=100)
 
     backend.add_to_group(name, "admins")
     await user.open("/admin")

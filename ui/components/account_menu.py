@@ -23,19 +23,14 @@ from nicegui import background_tasks, ui
 
 from ...client import AuthClient, AuthStateApi
 from ...client.callbacks import call_handler
-from ...state_machine import AuthUser, Msg, translate
+from ...state_machine import AuthUser, Msg, Template, translate
+from ...state_machine.languages import language_for
 from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from ..session.known_user import UNKNOWN, BrowserAuth, KnownUser
+from ..session.language import browser_language
 from .authenticator import Authenticator
 from .hooks import hook
 from .messages import effective_catalog
-
-MENU_ENGLISH: Final[Mapping[str, str]] = {
-    "account_menu.sign_in": "Sign In",
-    "account_menu.sign_out": "Sign Out",
-    "account_menu.close": "Close",
-    "account_menu.checking": "Checking sign-in…",
-}
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
 
@@ -44,7 +39,7 @@ AuthChangeHandler = Callable[[AuthUser | None], Any]
 _MODAL_CSS: Final = """
 .na-account-menu-modal { position: relative; width: 28rem; max-width: 95vw; padding: 2.25rem 0 0; }
 .na-account-menu-modal .na-card { border: 0; box-shadow: none; max-width: none; }
-.na-account-menu-close { position: absolute; top: .25rem; right: .25rem; z-index: 1; }
+.na-account-menu-close { position: absolute; top: .25rem; inset-inline-end: .25rem; z-index: 1; }
 """
 
 
@@ -52,7 +47,8 @@ class AccountMenu(ui.element):
     """The signed-in name with Sign Out, or a Sign In button opening the Authenticator in a dialog.
 
     :param api: the same :class:`AuthClient` (or AuthStateApi) the app's Authenticator uses
-    :param catalog: message translations (``account_menu.*`` keys plus the Authenticator's)
+    :param language: the language to speak (default: the browser's choice, as the Authenticator's)
+    :param catalog: message overrides (``account_menu.*`` keys plus the Authenticator's)
     :param on_auth_change: called with the user after a sign-in or sign-out made through this menu
     :param authenticator_options: keyword arguments for the dialog's Authenticator (``title``,
         ``logo``, ``issuer``, ``hide_sign_up``, ...)
@@ -62,7 +58,8 @@ class AccountMenu(ui.element):
         self,
         api: AuthStateApi | AuthClient,
         *,
-        catalog: Mapping[str, str] | None = None,
+        language: str | None = None,
+        catalog: Mapping[str, Template] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         authenticator_options: Mapping[str, Any] | None = None,
     ) -> None:
@@ -71,13 +68,17 @@ class AccountMenu(ui.element):
         self._auth = BrowserAuth.current(api)
         self._browser_id = current_browser_id()
         self._source = uuid.uuid4().hex  # names this menu in auth_changed (element ids repeat across clients)
-        self._catalog = effective_catalog({**MENU_ENGLISH, **(catalog or {})})
-        self._on_auth_change = on_auth_change
         self._authenticator_options = dict(authenticator_options or {})
+        self._language = language_for(language).tag if language else browser_language()
+        self._authenticator_options.setdefault("language", self._language)
+        self._catalog = effective_catalog(catalog, self._language)
+        self._on_auth_change = on_auth_change
         self._dialog: ui.dialog | None = None
         self._user: KnownUser = self._auth.remembered()
         self._checking = True
         self.classes("na-account-menu")
+        self.props["lang"] = self._language
+        self.props["dir"] = language_for(self._language).direction.value
         hook(self, "account-menu")
         with self:
             self._region = ui.element("div").classes("flex items-center gap-2 no-wrap")

@@ -21,7 +21,7 @@ Children added with ``with Authenticator(...):`` are shown only while signed in.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -48,18 +48,24 @@ from ...state_machine import (
     ScreenName,
     Start,
     Submit,
+    Template,
     translate,
 )
+from ...state_machine.languages import canonical_tags, language_for
 from ...state_machine.screens import LOCAL_SCREENS
 from ..session.auth_events import AuthChange, current_browser_id, notify_auth_changed, on_same_browser
 from ..session.browser_calls import ensure_assets
 from ..session.browser_fetch import SessionMode, session_api
+from ..session.language import browser_language
 from .browser_port import BrowserPort
+from .field_overrides import FormFieldOverrides, parse_overrides
 from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
+from .screen_slots import ScreenSlots
 from .screens import ScreenContext, renderer_for
 from .theme import ensure_styles
+from .theme_tokens import Theme
 
 AuthChangeHandler = Callable[[AuthUser | None], Any]
 
@@ -77,7 +83,18 @@ class Authenticator(ui.element):
     :param logo: image URL shown above the title
     :param hide_sign_up: never offer Create Account, even if the server allows it
     :param password_policy: rules for new passwords when the server does not describe them
-    :param catalog: message translations (keys of ``state_machine.messages.ENGLISH``)
+    :param language: the language to speak (a tag such as ``de`` or ``zh-Hant``); by default
+        the browser's remembered choice, else its ``Accept-Language``, among ``languages``
+    :param languages: the languages the browser may get (default: every shipped one)
+    :param theme: design tokens to set (``{"color-brand": "#0f766e", "radius-card": "0"}`` or a
+        :class:`~.theme_tokens.Theme`); names and defaults in ``assets/authenticator.css``
+    :param form_fields: per screen and field, how it is shown (``{"sign_up": {"email": {"label":
+        "Work email", "placeholder": ..., "hint": ..., "order": 1, "hidden": False, "default": ...}}}``);
+        what is sent stays the server's fields (see :mod:`.field_overrides`)
+    :param initial_screen: the signed-out screen to open on (``sign_up``, ``forgot_password``,
+        ``passkey_sign_in``; default ``sign_in``), when the server offers it
+    :param catalog: message overrides on top of the language's catalog (keys of
+        ``state_machine.messages.ENGLISH``), e.g. a reworded sentence
     :param on_auth_change: called with the user after sign-in and None after sign-out
     :param show_signed_in: show the signed-in card (else the element is empty while signed in)
     :param session: ``"server"`` (default: this process calls the server, cookies kept per browser
@@ -96,19 +113,33 @@ class Authenticator(ui.element):
         logo: str | None = None,
         hide_sign_up: bool = False,
         password_policy: PasswordPolicy | None = None,
-        catalog: Mapping[str, str] | None = None,
+        language: str | None = None,
+        languages: Sequence[str] | None = None,
+        theme: Theme | Mapping[str, str] | None = None,
+        form_fields: FormFieldOverrides | None = None,
+        initial_screen: str | None = None,
+        catalog: Mapping[str, Template] | None = None,
         on_auth_change: AuthChangeHandler | None = None,
         show_signed_in: bool = True,
         session: SessionMode = "server",
         browser_endpoint: str | None = None,
     ) -> None:
+        offered = canonical_tags(languages)
+        forced = _offered(language, offered) if language else None  # refused before any element exists
+        tokens = theme if isinstance(theme, Theme) or theme is None else Theme.from_mapping(theme)
+        overrides = parse_overrides(form_fields)
+        first = _initial_screen(initial_screen)
         super().__init__("div")
         config = MachineConfig(
             issuer=issuer, password_policy=password_policy or PasswordPolicy(), sign_up=not hide_sign_up
         )
         self._title = title
         self._logo = logo
-        self._catalog = effective_catalog(catalog)
+        self._languages = offered
+        self._field_overrides = overrides
+        self._overrides = catalog
+        self._language = forced or browser_language(offered)
+        self._catalog = effective_catalog(catalog, self._language)
         self._on_auth_change = on_auth_change
         self._show_signed_in = show_signed_in
         self._browser_id = current_browser_id()
@@ -130,15 +161,19 @@ class Authenticator(ui.element):
         ensure_assets()
         ensure_styles()
         self.classes("na-root")
+        if tokens is not None and tokens.values:
+            self.style(tokens.css_declarations())
+        self._mark_language()
         hook(self, "authenticator")
         with self.default_slot:
             self._region = ui.element("div").classes("w-full flex flex-col items-center")
             # Children of ``with authenticator:`` go here, shown only while signed in.
             self._content = ui.element("div").classes("w-full")
+            self._slots = ScreenSlots(ui.element("div"))
         self._content.set_visibility(False)
         self._render()
         on_same_browser(self._other_tab_changed, ignore_source=self._source)
-        background_tasks.create(self._dispatch(Start()), name="authenticator-start")
+        background_tasks.create(self._start(first), name="authenticator-start")
 
     @property
     def _machine(self) -> AuthMachine:
@@ -168,6 +203,35 @@ class Authenticator(ui.element):
         """The state machine as it is now (read-only value)."""
         return self._machine
 
+    def slot(self, name: str) -> ui.element:
+        """A container of your own in the card: ``"sign_in.footer"``, ``"sign_up.header"``, ``"*.footer"``.
+
+        Use it as ``with authenticator.slot("sign_in.footer"): ui.label(...)``; it is shown
+        above (header) or below (footer) the body of that screen, or of every screen for ``*``.
+        """
+        container, new = self._slots.slot(name)
+        if new and self._rendered is not None and self._slots.applies(name, self._rendered.name):
+            self._render(relabel=True)  # the screen shown now gets it at once
+        return container
+
+    @property
+    def language(self) -> str:
+        """The tag of the language shown now (``de``, ``zh-Hant``, ...)."""
+        return self._language
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages this element may be switched to."""
+        return self._languages
+
+    def set_language(self, tag: str) -> None:
+        """Speak ``tag`` from now on: the screen is redrawn, what the person typed is kept."""
+        self._language = _offered(tag, self._languages)
+        self._catalog = effective_catalog(self._overrides, self._language)
+        self._port.use_catalog(self._catalog)
+        self._mark_language()
+        self._render(relabel=True)
+
     async def refresh(self) -> None:
         """Re-read the server's state (another part of the app signed in or out)."""
         if self._machine.phase is not Phase.IDLE:
@@ -190,6 +254,16 @@ class Authenticator(ui.element):
         if self._refresh_wanted and self._machine.phase is Phase.IDLE and not self.is_deleted:
             self._refresh_wanted = False
             await self._dispatch(Refresh())
+
+    async def _start(self, first: ScreenName | None) -> None:
+        """Ask the server where we are; signed out, open ``first`` if the server offers it."""
+        await self._dispatch(Start())
+        if (
+            first is not None
+            and first is not ScreenName.SIGN_IN
+            and self._machine.screen.name is ScreenName.SIGN_IN
+        ):
+            await self._dispatch(Navigate(first))  # refused (and logged) when not offered, e.g. hide_sign_up
 
     async def _auth_changed(self, user: AuthUser | None, cause: Event) -> None:
         # Person events may change who is signed in, which the other tabs must learn.
@@ -228,7 +302,12 @@ class Authenticator(ui.element):
 
     # ------------------------------------------------------------- rendering
 
-    def _render(self) -> None:
+    def _mark_language(self) -> None:
+        """``lang`` for screen readers and fonts, ``dir`` so right-to-left scripts lay out mirrored."""
+        self.props["lang"] = self._language
+        self.props["dir"] = language_for(self._language).direction.value
+
+    def _render(self, *, relabel: bool = False) -> None:
         if self.is_deleted:
             return
         screen = self._machine.screen
@@ -236,11 +315,12 @@ class Authenticator(ui.element):
         self._rendered = screen
         self.props["data-screen"] = screen.name.value
         self._content.set_visibility(screen.user is not None)
-        if before is not None and _layout(before) == _layout(screen):
+        if before is not None and not relabel and _layout(before) == _layout(screen):
             self._show_pending(screen.pending)
             return
-        if before is None or before.name is not screen.name:
+        if not relabel and (before is None or before.name is not screen.name):
             self._drafts.clear()
+        self._slots.park()
         self._region.clear()
         self._views = []
         self._active_view = None
@@ -255,6 +335,7 @@ class Authenticator(ui.element):
             on_copy=self._copy,
             on_back=self._back,
             drafts=self._drafts,
+            field_overrides=self._field_overrides.get(screen.name.value, {}),
         )
         with self._region, ui.card().classes("na-card").props("flat bordered"):
             if self._title or self._logo:
@@ -265,8 +346,10 @@ class Authenticator(ui.element):
                         logo.props["alt"] = self._title or ""
                     if self._title:
                         ui.label(self._title).classes("na-brand-title")
+            self._slots.place(screen.name, "header")
             with ui.element("div").classes("na-body"):
                 renderer_for(screen.name)(ctx)
+            self._slots.place(screen.name, "footer")
         self._views = ctx.views
         if screen.pending:
             self._show_pending(True)
@@ -274,6 +357,24 @@ class Authenticator(ui.element):
     def _show_pending(self, pending: bool) -> None:
         for view in self._views:
             view.set_pending(pending, active=view is self._active_view)
+
+
+def _initial_screen(name: str | None) -> ScreenName | None:
+    """``name`` as a signed-out screen the person may start on; ValueError for any other."""
+    if name is None:
+        return None
+    allowed = sorted(screen.value for screen in LOCAL_SCREENS)
+    if name not in allowed:
+        raise ValueError(f"initial_screen {name!r} is not one of {', '.join(allowed)}")
+    return ScreenName(name)
+
+
+def _offered(tag: str, languages: tuple[str, ...]) -> str:
+    """``tag`` spelled canonically; ValueError unless it is one of ``languages``."""
+    canonical = canonical_tags([tag])[0]
+    if canonical not in languages:
+        raise ValueError(f"language {tag!r} is not among the offered {' '.join(languages)}")
+    return canonical
 
 
 def _layout(screen: Screen) -> Screen:

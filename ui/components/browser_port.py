@@ -23,6 +23,7 @@ from ...state_machine import (
     RunWebAuthn,
     Screen,
     SubmitExternalForm,
+    Template,
     WebAuthnFailed,
     WebAuthnResult,
     translate,
@@ -40,7 +41,7 @@ class BrowserPort:
         element: ui.element,
         api: AuthStateApi,
         *,
-        catalog: Mapping[str, str],
+        catalog: Mapping[str, Template],
         redraw: Callable[[], None],
         auth_changed: AuthChangedHandler,
     ) -> None:
@@ -49,6 +50,10 @@ class BrowserPort:
         self._catalog = catalog
         self._redraw = redraw
         self._auth_changed = auth_changed
+
+    def use_catalog(self, catalog: Mapping[str, Template]) -> None:
+        """Word the port's own notices from ``catalog`` (the element changed language)."""
+        self._catalog = catalog
 
     @property
     def api(self) -> AuthStateApi:

@@ -17,7 +17,7 @@ from typing import Any
 from nicegui import ui
 from nicegui.elements.mixins.disableable_element import DisableableElement
 
-from ...state_machine import FieldKind, FormField, Msg, translate
+from ...state_machine import FieldKind, FormField, Msg, Template, translate
 from .choice_radio import ChoiceRadio
 from .hooks import field_hook, hook
 from .password_rules import PasswordChecklist
@@ -67,7 +67,7 @@ def _hidden(spec: FormField, value: str) -> FieldHandle:
     return FieldHandle(spec, element, read=lambda: value)
 
 
-def _choice(spec: FormField, value: str, catalog: Mapping[str, str] | None) -> FieldHandle:
+def _choice(spec: FormField, value: str, catalog: Mapping[str, Template] | None) -> FieldHandle:
     options = {choice.value: translate(choice.label, catalog) for choice in spec.choices}
     selected = value if value in options else spec.choices[0].value
     with ui.element("div").classes("na-choice") as group:
@@ -83,7 +83,7 @@ def _choice(spec: FormField, value: str, catalog: Mapping[str, str] | None) -> F
 def _input(
     spec: FormField,
     value: str,
-    catalog: Mapping[str, str] | None,
+    catalog: Mapping[str, Template] | None,
     *,
     autofocus: bool,
     on_enter: OnEnter,
@@ -147,7 +147,7 @@ def _accessible_toggle(element: ui.input, label: str) -> None:
 def build_field(
     spec: FormField,
     value: str,
-    catalog: Mapping[str, str] | None,
+    catalog: Mapping[str, Template] | None,
     *,
     autofocus: bool,
     on_enter: OnEnter,

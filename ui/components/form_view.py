@@ -15,9 +15,10 @@ from enum import StrEnum
 
 from nicegui import ui
 
-from ...state_machine import CONFIRM_PASSWORD_FIELD, FieldKind, Form, Text, translate
+from ...state_machine import CONFIRM_PASSWORD_FIELD, FieldKind, Form, Template, Text, translate
 from ...state_machine.messages import msg
 from ...state_machine.rules import MatchesField
+from .field_overrides import FieldOverride, ordered
 from .fields import FieldHandle, build_field
 from .hooks import action_hook, hook
 
@@ -31,6 +32,10 @@ class ButtonStyle(StrEnum):
     DANGER = "danger"  # small flat red button (delete passkey)
     PROVIDER = "provider"  # federated sign-in button
 
+
+# Icons that point a way (out of a door, into one): a right-to-left page mirrors them. Others
+# (a fingerprint, a bin, a key) mean the same either way and stay as drawn.
+_POINTING_ICONS = frozenset({"login", "logout", "arrow_back", "arrow_forward"})
 
 _BUTTON_PROPS: Mapping[ButtonStyle, str] = {
     ButtonStyle.PRIMARY: "unelevated no-caps color=primary",
@@ -48,7 +53,7 @@ class FormView:
         self,
         form: Form,
         *,
-        catalog: Mapping[str, str] | None,
+        catalog: Mapping[str, Template] | None,
         on_submit: SubmitHandler,
         style: ButtonStyle = ButtonStyle.PRIMARY,
         field_errors: Mapping[str, Text] | None = None,
@@ -56,8 +61,10 @@ class FormView:
         autofocus: bool = False,
         button_label: str | None = None,
         icon: str | None = None,
+        overrides: Mapping[str, FieldOverride] | None = None,
     ) -> None:
         self.form = form
+        changes = overrides or {}
         self._catalog = catalog
         self._on_submit = on_submit
         self._drafts = drafts if drafts is not None else {}
@@ -68,24 +75,33 @@ class FormView:
             # Enter and buttons are handled explicitly; never let the browser navigate.
             self.element.on("submit.prevent", js_handler="() => {}")
             focus_pending = autofocus
-            for spec in form.fields:
+            for server_spec in ordered(form.fields, changes):
+                change = changes.get(server_spec.name)
+                spec = change.applied(server_spec) if change is not None else server_spec
+                shown = spec.visible and not (change is not None and change.hidden)
                 start = self._drafts.get(spec.name, spec.value) if spec.visible else spec.value
                 handle = build_field(
                     spec,
                     start,
                     catalog,
-                    autofocus=focus_pending and spec.visible and spec.kind is not FieldKind.CHOICE,
+                    autofocus=focus_pending and shown and spec.kind is not FieldKind.CHOICE,
                     on_enter=self.submit,
                     on_change=self._changed,
                 )
-                if spec.visible and spec.kind is not FieldKind.CHOICE:
+                if shown and spec.kind is not FieldKind.CHOICE:
                     focus_pending = False
                 if spec.name in errors:
                     handle.set_error(translate(errors[spec.name], catalog))
+                if change is not None and change.placeholder is not None:
+                    handle.element.props["placeholder"] = change.placeholder
+                if change is not None and change.hidden:
+                    handle.element.set_visibility(False)  # still sent: only the person stops seeing it
                 self.fields.append(handle)
             label = button_label if button_label is not None else translate(form.label, catalog)
             self.button = ui.button(label, icon=icon, on_click=self.submit).props(_BUTTON_PROPS[style])
             self.button.props["type"] = "button"
+            if icon in _POINTING_ICONS:
+                self.button.classes("na-pointing-icon")  # mirrored right-to-left (authenticator.css)
             if style in (ButtonStyle.PRIMARY, ButtonStyle.SECONDARY, ButtonStyle.PROVIDER):
                 self.button.classes("na-submit" if style is ButtonStyle.PRIMARY else "na-secondary")
             hook(self.button, "authenticator-submit")

@@ -10,14 +10,16 @@ from collections.abc import Mapping
 
 from nicegui import ui
 
-from ...state_machine import PasswordPolicy, translate
+from ...state_machine import PasswordPolicy, Template, translate
 from .hooks import hook
 
 
 class PasswordChecklist:
     """One row per requirement; :meth:`update` ticks them as the person types."""
 
-    def __init__(self, policy: PasswordPolicy, field_name: str, catalog: Mapping[str, str] | None) -> None:
+    def __init__(
+        self, policy: PasswordPolicy, field_name: str, catalog: Mapping[str, Template] | None
+    ) -> None:
         self._policy = policy
         self._catalog = catalog
         self._rows: list[tuple[ui.element, ui.icon]] = []

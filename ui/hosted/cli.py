@@ -5,6 +5,7 @@ Subcommands:
 * ``backend``: run the reference setAuthState backend alone (uvicorn).
 * ``admin``: manage the backend's database (add a user, confirm a user, list the outbox).
 * ``serve``: the hosted login page, on an existing endpoint or on the embedded backend.
+* ``check``: the conformance checker, run against any setAuthState server.
 
 Nothing from NiceGUI is imported at module import time, so the backend and
 admin commands start quickly and work where NiceGUI's UI is not wanted.
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from ...backend import command_line
+from ...conformance import command as check_command
 from . import command
 
 
@@ -38,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     command.add_serve_options(serve)
+    check = commands.add_parser(
+        "check",
+        help="check a setAuthState server against the protocol",
+        description=check_command.DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check_command.add_check_options(check)
     return parser
 
 
@@ -47,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_serve(ns)
     if ns.command == "backend":
         return command_line.serve_from_args(ns)
+    if ns.command == "check":
+        return check_command.run_check(ns)
     return command_line.run_admin(ns)
 
 

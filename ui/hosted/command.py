@@ -29,6 +29,8 @@ from typing import Final
 from ...backend import command_line
 from ...backend.cookies import is_loopback
 from ...backend.settings import ENV_PREFIX, BackendSettings
+from ...state_machine.languages import SUPPORTED_TAGS, canonical_tags
+from ..components.theme_tokens import load_theme
 from .config import HostedConfig, check_brand_color
 from .production import check_production, wants_production
 from .redirects import RedirectPolicy
@@ -104,6 +106,24 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     page.add_argument("--logo", metavar="URL_OR_FILE", help="logo image: a URL, or a local image file")
     page.add_argument("--brand-color", metavar="COLOR", help="primary colour, e.g. '#0f766e'")
     page.add_argument("--issuer", help="name authenticator apps show for TOTP codes (default: --title)")
+    page.add_argument(
+        "--theme",
+        metavar="FILE",
+        type=Path,
+        help="design tokens for the sign-in card, a .toml or .json file of names and values "
+        '(e.g. color-brand = "#0f766e"; the names are listed in assets/authenticator.css)',
+    )
+    page.add_argument(
+        "--language",
+        metavar="TAG",
+        help="always show this language, no switcher (default: each browser's Accept-Language, "
+        f"or its choice in the switcher); one of: {' '.join(SUPPORTED_TAGS)}",
+    )
+    page.add_argument(
+        "--languages",
+        metavar="TAG,TAG",
+        help="offer only these languages (comma-separated) in negotiation and the switcher",
+    )
     page.add_argument(
         "--allow-redirect",
         metavar="HOST",
@@ -211,8 +231,15 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
     try:
         policy = RedirectPolicy.allowing(ns.allow_redirect)
         brand_color = check_brand_color(ns.brand_color) if ns.brand_color else None
+        languages = canonical_tags(ns.languages.split(",")) if ns.languages else None
+        language = canonical_tags([ns.language])[0] if ns.language else None
+        theme = load_theme(ns.theme) if ns.theme else None
+    except OSError as error:
+        raise UsageError(f"--theme: {error}") from error
     except ValueError as error:
         raise UsageError(str(error)) from error
+    if language is not None and languages is not None and language not in languages:
+        raise UsageError(f"--language {language} is not among --languages {','.join(languages)}")
     if not 0 < ns.port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, not {ns.port}")
     logo, logo_file = _logo(ns.logo)
@@ -249,6 +276,9 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         issuer=ns.issuer or ns.title or "nicegui-authenticator",
         redirect_policy=policy,
         dev_outbox="/dev/outbox" if settings is not None and settings.dev else None,
+        language=language,
+        languages=languages,
+        theme=theme,
         authenticator_options=_session_options(getattr(ns, "session", "server"), settings),
     )
     return ServePlan(

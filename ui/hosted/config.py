@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ..components.theme_tokens import Theme
 from .redirects import RedirectPolicy
 
 # A CSS colour Quasar can take as its brand colour: hex, or a plain colour name.
@@ -30,7 +31,9 @@ class HostedConfig:
     """The hosted page's branding, TOTP issuer and redirect policy.
 
     ``dev_outbox`` is the path of the development outbox page; when set the
-    page carries a development-mode banner linking to it.
+    page carries a development-mode banner linking to it. ``language`` forces
+    one language; otherwise each browser gets its own among ``languages`` (all
+    shipped ones by default) and a switcher offers them.
     """
 
     title: str | None = None
@@ -39,4 +42,7 @@ class HostedConfig:
     issuer: str = "nicegui-authenticator"
     redirect_policy: RedirectPolicy = field(default_factory=RedirectPolicy)
     dev_outbox: str | None = None
+    language: str | None = None
+    languages: tuple[str, ...] | None = None
+    theme: Theme | None = None
     authenticator_options: Mapping[str, Any] = field(default_factory=dict)

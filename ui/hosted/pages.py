@@ -19,9 +19,12 @@ from nicegui import ui
 
 from ...client import AuthClient, AuthStateApi
 from ...client.callbacks import call_handler
-from ...state_machine import AuthUser
+from ...state_machine import AuthUser, Msg, translate
+from ...state_machine.catalogs import catalog_for
+from ...state_machine.languages import language_for
 from ..components.authenticator import Authenticator
 from ..components.hooks import hook
+from ..components.language_switcher import LanguageSwitcher
 from .config import HostedConfig
 from .redirects import RedirectPolicy
 
@@ -62,9 +65,15 @@ def sign_in_page(
 
 
 def _dev_banner(outbox: str) -> None:
-    """The on-page half of "loud": the command prints the other half at start."""
+    """The on-page half of "loud": the command prints the other half at start.
+
+    For developers only, so in English whatever the page's language, and marked
+    so (``lang``, ``dir``) to read left to right on a right-to-left page.
+    """
     with ui.element("div").classes("na-dev-banner w-full") as banner:
         banner.props["role"] = "status"
+        banner.props["lang"] = "en"
+        banner.props["dir"] = "ltr"
         hook(banner, "hosted-dev-banner")
         ui.label("Development mode ").classes("na-dev-banner-title")
         ui.label("The embedded reference backend sends no codes; read them in the ").classes("inline")
@@ -79,8 +88,17 @@ _PAGE_CSS: Final = """
 .na-dev-banner-title { display: inline; font-weight: 700; text-transform: uppercase; letter-spacing: .04em;
   margin-right: .5rem; }
 .na-dev-banner-link { color: #92400e; font-weight: 600; text-decoration: underline; }
-.na-hosted-main { min-height: 100vh; background: #f3f4f6; }
+.na-hosted-main { min-height: 100vh; background: var(--na-color-background, #f3f4f6);
+  font-family: var(--na-font-family, inherit); }
+.na-hosted-languages { display: flex; justify-content: flex-end; width: 100%; max-width: var(--na-width-card, 28rem); }
+.na-hosted-languages .na-language-switcher { min-width: 11rem; background: #fff; }
 """
+
+
+def _mark_page_language(tag: str, *, title: str | None) -> None:
+    """The document's ``lang``, ``dir`` and title: the whole page, menus included, follows the language."""
+    ui.query("html").props(f"lang={tag} dir={language_for(tag).direction.value}")
+    ui.page_title(title or translate(Msg("tab.sign_in"), catalog_for(tag)))
 
 
 def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> None:
@@ -92,16 +110,28 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
         if config.brand_color:
             ui.colors(primary=config.brand_color)
         ui.query(".nicegui-content").classes("p-0 gap-0")
-        with ui.column().classes("na-hosted-main w-full items-center gap-0"):
+        with ui.column().classes("na-hosted-main w-full items-center gap-0") as main:
+            if config.theme is not None and config.theme.values:
+                main.style(config.theme.css_declarations())  # the page around the card follows the theme
             if config.dev_outbox:
                 _dev_banner(config.dev_outbox)
-            with ui.column().classes("w-full items-center px-4 py-10"):
-                sign_in_page(
+            with ui.column().classes("w-full items-center px-4 py-10 gap-3"):
+                switcher_row = ui.element("div").classes("na-hosted-languages")
+                authenticator = sign_in_page(
                     api,
                     redirect=redirect,
                     policy=config.redirect_policy,
                     issuer=config.issuer,
                     title=config.title,
                     logo=config.logo,
+                    language=config.language,
+                    languages=config.languages,
+                    theme=config.theme,
                     **config.authenticator_options,
                 )
+                _mark_page_language(authenticator.language, title=config.title)
+                if config.language is None and len(authenticator.languages) > 1:
+                    with switcher_row:
+                        LanguageSwitcher(
+                            authenticator, on_change=lambda tag: _mark_page_language(tag, title=config.title)
+                        )

@@ -18,7 +18,19 @@ from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 from nicegui.events import ValueChangeEventArguments
 
-from ....state_machine import FieldKind, Form, FormRole, Link, LinkKind, Msg, Screen, Text, translate
+from ....state_machine import (
+    FieldKind,
+    Form,
+    FormRole,
+    Link,
+    LinkKind,
+    Msg,
+    Screen,
+    Template,
+    Text,
+    translate,
+)
+from ..field_overrides import FieldOverride
 from ..form_view import ButtonStyle, FormView
 from ..hooks import hook
 from ..messages import effective_catalog
@@ -36,7 +48,7 @@ class ScreenContext:
     """The screen to draw, the catalog to draw it in, and where person events go."""
 
     screen: Screen
-    catalog: Mapping[str, str] | None
+    catalog: Mapping[str, Template] | None
     on_submit: Callable[[FormView], Awaitable[None]]
     on_link: Callable[[Link], Awaitable[None]]
     on_retry: Callable[[], Awaitable[None]]
@@ -44,6 +56,7 @@ class ScreenContext:
     on_back: Callable[[], Awaitable[None]]
     drafts: MutableMapping[str, str] = field(default_factory=dict)
     views: list[FormView] = field(default_factory=list)
+    field_overrides: Mapping[str, FieldOverride] = field(default_factory=dict)
 
     def t(self, text: Text) -> str:
         return translate(text, self.catalog)
@@ -69,6 +82,7 @@ class ScreenContext:
             autofocus=autofocus,
             button_label=button_label,
             icon=icon,
+            overrides=self.field_overrides,
         )
         self.views.append(view)
         return view

@@ -1,0 +1,71 @@
+"""``LanguageSwitcher``: a select of languages, each named in itself, that re-words an Authenticator.
+
+A person who cannot read the page must still find their language, so every
+option is written in its own language and script ("Deutsch", "العربية",
+"日本語"), and the control keeps a language icon (which does not mirror) next
+to it. Picking one re-words the Authenticator in place (what was typed stays)
+and is remembered for this browser (:mod:`..session.language`).
+
+Usage::
+
+    authenticator = Authenticator(client)
+    LanguageSwitcher(authenticator)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from nicegui import ui
+from nicegui.events import ValueChangeEventArguments
+
+from ...state_machine import Msg, translate
+from ...state_machine.catalogs import catalog_for
+from ...state_machine.languages import canonical_tags, language_for
+from ..session.language import remember_language
+from .authenticator import Authenticator
+from .hooks import hook
+
+LanguageChangeHandler = Callable[[str], Any]
+
+
+class LanguageSwitcher(ui.select):
+    """Choose the language of ``authenticator`` among its languages (or ``languages``).
+
+    :param authenticator: the element to re-word
+    :param languages: the tags to offer (default: the Authenticator's ``languages``)
+    :param on_change: called with the new tag after the switch (e.g. to set the page's ``dir``)
+    """
+
+    def __init__(
+        self,
+        authenticator: Authenticator,
+        *,
+        languages: Sequence[str] | None = None,
+        on_change: LanguageChangeHandler | None = None,
+    ) -> None:
+        offered = canonical_tags(languages) if languages is not None else authenticator.languages
+        options = {tag: language_for(tag).native_name for tag in offered}
+        super().__init__(options, value=authenticator.language, on_change=self._switched)
+        self._authenticator = authenticator
+        self._on_change = on_change
+        self.props("dense outlined options-dense behavior=menu").classes("na-language-switcher")
+        with self.add_slot("prepend"):
+            ui.icon("translate", size="1.25rem").props('aria-hidden="true"').classes("na-no-mirror")
+        hook(self, "language-switcher")
+        self._label_in(authenticator.language)
+
+    def _label_in(self, tag: str) -> None:
+        """Name the control in the language now shown, for screen readers."""
+        self.props["aria-label"] = translate(Msg("language.label"), catalog_for(tag))
+
+    def _switched(self, event: ValueChangeEventArguments[Any]) -> None:
+        tag = event.value
+        if not isinstance(tag, str) or tag == self._authenticator.language:
+            return
+        remember_language(tag)
+        self._authenticator.set_language(tag)
+        self._label_in(tag)
+        if self._on_change is not None:
+            self._on_change(tag)

@@ -1,0 +1,69 @@
+"""Header and footer slots per screen: a host app's own elements inside the card.
+
+``with authenticator.slot("sign_in.footer"): ui.label("By signing in you accept ...")``
+puts the label under the sign-in screen's body; ``"*.header"`` is above the body
+of every screen. A slot is one persistent container: the card is rebuilt when
+the screen changes, so containers are moved out to a hidden parking place
+before the rebuild and moved back in where their screen is shown. Their
+contents are created once, by the host, and keep their state.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from nicegui import ui
+
+from ...state_machine import ScreenName
+from .hooks import hook
+
+PLACES: Final = ("header", "footer")
+EVERY_SCREEN: Final = "*"
+
+
+def _check(name: str) -> tuple[str, str]:
+    screen, _, place = name.partition(".")
+    known = {s.value for s in ScreenName} | {EVERY_SCREEN}
+    if screen not in known or place not in PLACES:
+        raise ValueError(
+            f"unknown slot {name!r}: use '<screen>.header' or '<screen>.footer' with a screen of "
+            f"{', '.join(sorted(known))}"
+        )
+    return screen, place
+
+
+class ScreenSlots:
+    """The slot containers of one Authenticator, parked while the card is rebuilt."""
+
+    def __init__(self, parking: ui.element) -> None:
+        self._parking = parking
+        self._parking.set_visibility(False)
+        self._slots: dict[tuple[str, str], ui.element] = {}
+
+    def slot(self, name: str) -> tuple[ui.element, bool]:
+        """The container for ``name`` (created on first use) and whether it is new."""
+        key = _check(name)
+        if key in self._slots:
+            return self._slots[key], False
+        with self._parking:
+            container = ui.element("div").classes(f"na-slot na-slot-{key[1]}")
+        hook(container, f"authenticator-slot-{key[0].replace('*', 'all')}-{key[1]}")
+        self._slots[key] = container
+        return container, True
+
+    def applies(self, name: str, screen: ScreenName) -> bool:
+        return _check(name)[0] in (screen.value, EVERY_SCREEN)
+
+    def park(self) -> None:
+        """Take every container out of the card (before the card is cleared)."""
+        for container in self._slots.values():
+            if container.parent_slot is not None and container.parent_slot.parent is not self._parking:
+                container.move(self._parking)
+
+    def place(self, screen: ScreenName, place: str) -> None:
+        """Move the containers of ``screen`` (and of every screen) for ``place`` into the current container."""
+        target = ui.context.slot.parent
+        for which in (EVERY_SCREEN, screen.value):
+            container = self._slots.get((which, place))
+            if container is not None:
+                container.move(target)
