@@ -14,6 +14,7 @@ from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
 from .context import Request
 from .delivery import CodeDelivery, DeliveryFailedError
+from .engines import open_store
 from .errors import AuthError, Problem
 from .groups import Groups
 from .known_devices import KnownDevices
@@ -23,7 +24,7 @@ from .rate_limit import RateLimiter, Subject
 from .sessions import AutoSignInBridges, Challenges, WebSessions
 from .settings import BackendSettings
 from .states import Replies
-from .store import Store, open_store
+from .store import Store
 from .users import User, Users, identifier_key
 
 

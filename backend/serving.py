@@ -1,8 +1,8 @@
 """Serving the backend: what a start-up refuses, one process or N workers, and the log.
 
 Split from ``command_line`` (which parses options): this module decides how
-the parsed settings run. ``worker_app`` is the app factory uvicorn calls in
-each worker process; it rebuilds the settings from the options the parent
+the parsed settings run. ``worker.worker_app`` is the app factory uvicorn calls
+in each worker process; it rebuilds the settings from the options the parent
 parsed, passed down as JSON in the environment.
 """
 
@@ -63,7 +63,7 @@ def serve(
     """Serve until interrupted; with ``workers > 1``, that many processes share the port.
 
     Worker processes are started by uvicorn and build their own backend from
-    the same options (``worker_app``): the backend keeps nothing between
+    the same options (``worker.worker_app``): the backend keeps nothing between
     requests outside the database, so any worker may answer any request.
     ``X-Forwarded-For`` is handled by the backend itself (``forwarded_allow_ips``),
     so uvicorn's own proxy header handling is off.
@@ -74,14 +74,14 @@ def serve(
 
     if settings.dev:
         print(dev_banner(settings, host, port), file=sys.stderr, flush=True)
-    _log_to_stderr()
+    log_to_stderr()
     common: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "proxy_headers": False}
     if workers > 1:
         if options is None:
             raise ValueError("several workers need the command-line options to rebuild the settings")
         os.environ[WORKER_OPTIONS_ENV] = json.dumps(_json_options(options))
         ReferenceBackend(settings).close()  # migrate once, before the workers race to
-        uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **common)
+        uvicorn.run(f"{__package__}.worker:worker_app", factory=True, workers=workers, **common)
         return
     backend = ReferenceBackend(settings)
     try:
@@ -94,28 +94,7 @@ def _json_options(ns: argparse.Namespace) -> dict[str, Any]:
     return {k: v for k, v in vars(ns).items() if isinstance(v, str | int | float | bool | list | type(None))}
 
 
-def worker_app() -> Any:
-    """uvicorn's app factory in each worker process: the backend the parent's options describe."""
-    from contextlib import asynccontextmanager
-
-    from starlette.applications import Starlette
-
-    from .app import ReferenceBackend
-    from .command_line import settings_from_args  # imported here: command_line imports this module
-
-    _log_to_stderr()
-    options = argparse.Namespace(**json.loads(os.environ[WORKER_OPTIONS_ENV]))
-    backend = ReferenceBackend(settings_from_args(options))
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> Any:
-        yield
-        backend.close()
-
-    return Starlette(routes=list(backend.routes), lifespan=lifespan)
-
-
-def _log_to_stderr() -> None:
+def log_to_stderr() -> None:
     """Show the backend's audit lines (sign-ins, failures; never secrets) beside uvicorn's."""
     logger = logging.getLogger("nicegui_authenticator")
     if not logger.handlers:

@@ -13,8 +13,8 @@ is obtained (a connection per thread for SQLite, a pool for PostgreSQL), the
 column types of the schema (``ddl``), and how a transaction serialises the
 read-check-write of a budget (``lock_keys``).
 
-``open_store`` picks the engine from the location: a ``postgresql://`` URL
-or a file path.
+``engines.open_store`` picks the engine from the location: a ``postgresql://``
+URL or a file path (a module of its own, as both engines import this one).
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from .migrations import LATEST_VERSION, MIGRATIONS
-
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class SchemaTooNewError(RuntimeError):
@@ -107,18 +105,3 @@ class Store(abc.ABC):
                     for statement in migration.statements:
                         db.execute(self.ddl(statement))
                     db.execute("UPDATE schema_version SET version = ?", (migration.version,))
-
-
-def is_postgres_url(location: str) -> bool:
-    return location.startswith(POSTGRES_SCHEMES)
-
-
-def open_store(location: str) -> Store:
-    """The store at ``location``: a ``postgresql://`` URL, else a SQLite file path."""
-    if is_postgres_url(location):
-        from .postgres_store import PostgresStore  # psycopg is only needed for PostgreSQL
-
-        return PostgresStore(location)
-    from .sqlite_store import SqliteStore
-
-    return SqliteStore(location)

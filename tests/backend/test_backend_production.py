@@ -25,9 +25,9 @@ import psycopg
 import pytest
 from backend_support import STRONG, FakeClock, MakeBackend, RpcClient, result_of
 from nicegui_authenticator.backend.client_address import TrustedProxies
+from nicegui_authenticator.backend.engines import open_store
 from nicegui_authenticator.backend.serving import check_serving
 from nicegui_authenticator.backend.settings import BackendSettings, RateLimits
-from nicegui_authenticator.backend.store import open_store
 from nicegui_authenticator.client.visitor_hop import HEADER as VISITOR_HEADER
 from nicegui_authenticator.client.visitor_hop import sign_visitor
 from nicegui_authenticator.ui.hosted.cli import main as command

@@ -15,9 +15,10 @@ import pytest
 from backend_support import STRONG, RpcClient, settings, sign_up_confirmed
 from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.at_rest import Sealer
+from nicegui_authenticator.backend.engines import open_store
 from nicegui_authenticator.backend.migrations import LATEST_VERSION
 from nicegui_authenticator.backend.settings import RateLimits, ScryptCost
-from nicegui_authenticator.backend.store import SchemaTooNewError, Store, open_store
+from nicegui_authenticator.backend.store import SchemaTooNewError, Store
 
 USERS = 50
 GENEROUS = RateLimits(failures_per_address=10_000, sends_per_address=10_000)
