@@ -7,16 +7,20 @@ PostgreSQL database (``conftest.database``).
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from backend_support import STRONG, RpcClient, settings, sign_up_confirmed
+from backend_support import CHEAP_COST, STRONG, RpcClient, settings, sign_up_confirmed
 from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.at_rest import Sealer
 from nicegui_authenticator.backend.engines import open_store
-from nicegui_authenticator.backend.migrations import LATEST_VERSION
+from nicegui_authenticator.backend.migrations import LATEST_VERSION, MIGRATIONS
+from nicegui_authenticator.backend.passwords import PasswordHasher
+from nicegui_authenticator.backend.sessions import token_hash
 from nicegui_authenticator.backend.settings import RateLimits, ScryptCost
 from nicegui_authenticator.backend.store import SchemaTooNewError, Store
 
@@ -104,6 +108,54 @@ def test_database_is_versioned(database: str) -> None:
         store.close()
     # Opening again does not re-run migrations (the tables already exist).
     open_store(database).close()
+
+
+async def test_a_sqlite_database_from_mains_schema_2_is_upgraded_in_place(tmp_path: Path) -> None:
+    """A file the previous release made (schema 2: its tables, then user groups) keeps its
+    accounts, groups and sessions, and gains the later migrations' tables and columns."""
+    database = tmp_path / "old.sqlite3"
+    released = [m for m in MIGRATIONS if m.version <= 2]
+    assert [m.version for m in released] == [1, 2] and "user_groups" in released[1].statements[0]
+    token = "a-session-from-before-the-upgrade"
+    old = sqlite3.connect(database)
+    with old:
+        old.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        old.execute("INSERT INTO schema_version (version) VALUES (2)")
+        for statement in (s for m in released for s in m.statements):
+            old.execute(statement)
+        old.execute(
+            """INSERT INTO users (id, sub, username, username_key, password_hash, status, created_at)
+               VALUES (1, 'sub-ada', 'ada', 'ada', ?, 'CONFIRMED', 1)""",
+            (PasswordHasher(CHEAP_COST).hash(STRONG),),
+        )
+        old.execute("INSERT INTO user_groups (user_id, group_name) VALUES (1, 'billing')")
+        old.execute(
+            "INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, 1, 1, ?)",
+            (token_hash(token), time.time() + 3600),
+        )
+        old.execute("INSERT INTO failures (key, ts) VALUES ('fail:old', 1)")
+    old.close()
+
+    backend = ReferenceBackend(settings(tmp_path, db_path=str(database)))
+    try:
+        async with RpcClient(backend) as client:  # the old session still signs ada in
+            client.http.cookies.set(backend.settings.cookie_name, token)
+            user = (await client.get())["user"]
+            assert user["username"] == "ada" and user["groups"] == ["billing"]
+        async with RpcClient(backend) as client:  # and so do her password and the new tables
+            assert (await client.set("signIn", username="ada", password=STRONG))["state"] == "signedIn"
+            assert client.cookie("known_device")
+        assert backend.groups_of("ada") == ["billing"]
+    finally:
+        backend.close()
+    store = open_store(str(database))
+    try:
+        assert store.schema_version == LATEST_VERSION
+        with store.read() as db:
+            old_failures = db.execute("SELECT COUNT(*) FROM failures WHERE key = 'fail:old'").fetchone()
+            assert old_failures[0] == 0  # open windows are forgotten once, by migration 3
+    finally:
+        store.close()
 
 
 def test_sqlite_database_is_wal(tmp_path: Path) -> None:
