@@ -1,7 +1,9 @@
 # The README's two commands are `make run` and `make test`. Both set up a fresh
 # machine themselves: a virtual environment in .venv, the Python packages, and
 # (for the browser tests) Debian's chromium and axe-core from the npm registry
-# (package-lock.json pins it; the accessibility checks inject it into each page).
+# (package-lock.json pins it; the accessibility checks inject it into each page), and
+# (for the storage and deployment tests, which start their own throw-away servers)
+# Debian's postgresql, redis-server and nginx.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +12,7 @@ BIN := $(VENV)/bin
 # (which cannot follow setuptools' import hook) type-checks the installed names.
 EDITABLE := --config-settings editable_mode=strict
 
-.PHONY: run test test-floors install install-test install-bench chromium axe lint typecheck pytest docs bench clean
+.PHONY: run test test-floors install install-test install-bench chromium axe services lint typecheck pytest docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +38,19 @@ chromium:
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; \
 	fi
 
+# One apt-get run for whichever of the three servers is missing. The tests start
+# their own instances on loopback ports; the packages' own system services are
+# not needed by them.
+services:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; \
+	fi
+
 run: install
 	$(BIN)/nicegui-authenticator serve $(ARGS)
 
@@ -55,7 +70,7 @@ pytest:
 docs:
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-test: install-test chromium lint typecheck docs
+test: install-test chromium services lint typecheck docs
 	$(BIN)/pytest --cov=nicegui_authenticator --cov-report=term $(PYTEST_ARGS)
 
 # Every runtime dependency at exactly its declared floor (tools/floors.py reads

@@ -13,20 +13,13 @@ import logging
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
+from .notices import tell_owner
 from .passkeys import parse_credential
+from .recent_auth import require_recent_auth, require_signed_in
 from .sessions import WebSession
 from .users import User
 
 _log = logging.getLogger(__name__)
-
-
-def require_signed_in(parts: Components, request: Request) -> tuple[WebSession, User]:
-    token = request.session_token
-    session = parts.web_sessions.lookup(token, request.now) if token else None
-    user = parts.users.by_id(session.user_id) if session is not None else None
-    if session is None or user is None:
-        raise AuthError(Problem.NOT_AUTHENTICATED, end_session=bool(token))
-    return session, user
 
 
 def pending_of(
@@ -46,12 +39,23 @@ def pending_of(
 def sign_out(parts: Components, request: Request, params: Params) -> Outcome:
     if request.session_token:
         parts.web_sessions.revoke(request.session_token)
+        _log.info("signed out from %s", request.address)
     # Cleared even without a cookie, as recorded (basic_errors_and_protocol_edges.jsonl step 8).
     return Outcome(parts.replies.signed_out, end_session=True)
 
 
-def _require_passkeys(parts: Components, request: Request) -> tuple[WebSession, User]:
-    signed_in = require_signed_in(parts, request)
+def sign_out_everywhere(parts: Components, request: Request, params: Params) -> Outcome:
+    """End every session of the account, this one included (a lost or stolen device)."""
+    _, user = require_signed_in(parts, request)
+    ended = parts.web_sessions.revoke_all(user.id)
+    _log.info("user %s signed out everywhere (%d sessions) from %s", user.username, ended, request.address)
+    return Outcome(parts.replies.signed_out, end_session=True)
+
+
+def _require_passkeys(
+    parts: Components, request: Request, *, sensitive: bool = True
+) -> tuple[WebSession, User]:
+    signed_in = (require_recent_auth if sensitive else require_signed_in)(parts, request)
     if not parts.settings.passkeys_enabled:
         raise AuthError(Problem.INVALID_PARAMETER, "Passkeys are not enabled")
     return signed_in
@@ -73,7 +77,8 @@ def start_passkey_registration(parts: Components, request: Request, params: Para
 
 
 def complete_passkey_registration(parts: Components, request: Request, params: Params) -> Outcome:
-    session, user = _require_passkeys(parts, request)
+    # Recent authentication was checked when the ceremony started; it is bound to this session.
+    session, user = _require_passkeys(parts, request, sensitive=False)
     credential = parse_credential(params.text("credential"))
     pending = pending_of(parts, request, session, "passkey")
     if pending is None:
@@ -82,12 +87,13 @@ def complete_passkey_registration(parts: Components, request: Request, params: P
     parts.passkeys.register(
         user_id=user.id, credential=credential, challenge=str(pending["challenge"]), now=request.now
     )
-    _log.info("passkey registered for %s", user.username)
+    _log.info("passkey registered for %s from %s", user.username, request.address)
+    tell_owner(parts, user, "passkey-added")
     return Outcome(parts.replies.passkey_list(user, parts.passkeys.for_user(user.id)))
 
 
 def list_passkeys(parts: Components, request: Request, params: Params) -> Outcome:
-    _, user = _require_passkeys(parts, request)
+    _, user = _require_passkeys(parts, request, sensitive=False)
     return Outcome(parts.replies.passkey_list(user, parts.passkeys.for_user(user.id)))
 
 
@@ -95,5 +101,5 @@ def delete_passkey(parts: Components, request: Request, params: Params) -> Outco
     _, user = _require_passkeys(parts, request)
     if not parts.passkeys.delete(user.id, params.text("credentialId")):
         raise AuthError(Problem.PASSKEY_NOT_FOUND)
-    _log.info("passkey deleted for %s", user.username)
+    _log.info("passkey deleted for %s from %s", user.username, request.address)
     return Outcome(parts.replies.passkey_list(user, parts.passkeys.for_user(user.id)))

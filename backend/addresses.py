@@ -19,7 +19,12 @@ MAX_USERNAME: Final = 128
 
 
 def is_email(text: str) -> bool:
-    return len(text) <= 254 and EMAIL.fullmatch(text) is not None
+    """A plausible address, without NUL or other control characters (they split SMTP headers)."""
+    return (
+        len(text) <= 254
+        and EMAIL.fullmatch(text) is not None
+        and not any(unicodedata.category(c).startswith("C") for c in text)
+    )
 
 
 def is_phone(text: str) -> bool:

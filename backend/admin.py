@@ -70,8 +70,8 @@ class Admin:
         else:
             with parts.store.transaction() as db:
                 db.execute(
-                    """UPDATE users SET email_verified = (email IS NOT NULL),
-                           phone_verified = (phone IS NOT NULL) WHERE id = ?""",
+                    """UPDATE users SET email_verified = CASE WHEN email IS NULL THEN 0 ELSE 1 END,
+                           phone_verified = CASE WHEN phone IS NULL THEN 0 ELSE 1 END WHERE id = ?""",
                     (user.id,),
                 )
 

@@ -24,6 +24,7 @@ The same endpoint serves the app's own methods (:meth:`ReferenceBackend.method`,
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Final
@@ -37,16 +38,22 @@ from starlette.routing import BaseRoute, Route, request_response
 from . import rpc
 from .admin import Admin
 from .app_methods import AppHandler, AppMethods, caller_of, log_internal_error
+from .client_address import TrustedProxies
 from .components import Components
 from .context import Outcome
 from .context import Request as CallRequest
 from .cookies import clear_cookie, is_loopback, set_cookie
 from .cors import CorsGate
 from .dev_outbox import outbox_routes
+from .request_forgery import ForgeryGuard
 from .service import AuthService
 from .settings import BackendSettings
+from .visitor_hop import HEADER as VISITOR_HEADER
+from .visitor_hop import verified_visitor
 
 ALL_METHODS: Final = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+HEALTH_PATH: Final = "/healthz"
+_log = logging.getLogger(__name__)
 
 
 class ReferenceBackend(Admin):
@@ -57,9 +64,14 @@ class ReferenceBackend(Admin):
         self._parts = Components.build(self.settings)
         super().__init__(self._parts)
         self._service = AuthService(self._parts)
+        self._proxies = TrustedProxies(self.settings.forwarded_allow_ips)
+        self._forgery = ForgeryGuard(self.settings.trusted_origins)
         self._app_methods = AppMethods(self.settings.namespace, self.settings.mode)
         endpoint = CorsGate(request_response(self._endpoint), self.settings.cors_origins)
-        routes: list[BaseRoute] = [Route(self.settings.path, endpoint, methods=ALL_METHODS)]
+        routes: list[BaseRoute] = [
+            Route(self.settings.path, endpoint, methods=ALL_METHODS),
+            Route(HEALTH_PATH, self._health, methods=["GET", "HEAD"]),
+        ]
         if self.settings.dev:
             routes.extend(outbox_routes(self.list_outbox))
         self.routes: list[BaseRoute] = routes
@@ -89,6 +101,28 @@ class ReferenceBackend(Admin):
 
     # -- HTTP ---------------------------------------------------------------------------
 
+    async def _health(self, request: Request) -> Response:
+        """For load balancers: 200 while the database answers, 503 otherwise."""
+        try:
+            await anyio.to_thread.run_sync(self._parts.store.ping)
+        except Exception as exc:
+            _log.warning("health check: database unavailable (%s)", type(exc).__name__)
+            return JSONResponse(
+                {"status": "unavailable"}, status_code=503, headers={"Cache-Control": "no-store"}
+            )
+        return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+    def client_address(self, request: Request) -> str:
+        """The visitor's address: a signed page's word for it, else the peer (or a trusted proxy's)."""
+        secret = self.settings.visitor_hop_secret
+        told = request.headers.get(VISITOR_HEADER)
+        if secret and told:
+            visitor = verified_visitor(secret, told, self.settings.clock())
+            if visitor is not None:
+                return visitor
+        peer = request.client.host if request.client else "unknown"
+        return self._proxies.client_address(peer, request.headers.get("x-forwarded-for"))
+
     async def _endpoint(self, request: Request) -> Response:
         try:
             return await self._answer(request)
@@ -104,6 +138,10 @@ class ReferenceBackend(Admin):
                 "expected": {"method": "POST", "path": self.settings.path},
             }
             return JSONResponse(body, status_code=404)
+        refusal = self._forgery.refusal(request.headers)
+        if refusal is not None:
+            _log.warning("refused a request from %s: %s", self.client_address(request), refusal)
+            return _json(rpc.forbidden(refusal), status_code=403)
         try:
             body_bytes = await self._read_body(request)
         except ClientDisconnect:
@@ -117,8 +155,9 @@ class ReferenceBackend(Admin):
         context = CallRequest(
             session_token=request.cookies.get(self.settings.cookie_name),
             bridge_token=request.cookies.get(self.settings.auto_sign_in_cookie_name),
-            address=request.client.host if request.client else "unknown",
+            address=self.client_address(request),
             now=self.settings.clock(),
+            known_device=request.cookies.get(self.settings.known_device_cookie_name),
         )
         if call.method in self._app_methods:
             return await self._answer_app_call(call, context, request)
@@ -138,7 +177,13 @@ class ReferenceBackend(Admin):
             log_internal_error(exc, call.method)
             return _json(rpc.internal_error(call.call_id))
         response = _json(rpc.result_envelope(outcome.state.to_wire(), call.call_id))
-        if outcome.session or outcome.end_session or outcome.bridge or outcome.end_bridge:
+        if (
+            outcome.session
+            or outcome.end_session
+            or outcome.bridge
+            or outcome.end_bridge
+            or outcome.known_device
+        ):
             self._apply_cookies(response, outcome, _is_secure(request))
         return response
 
@@ -192,13 +237,24 @@ class ReferenceBackend(Admin):
             )
         elif outcome.end_bridge:
             headers.append("set-cookie", clear_cookie(name, secure=secure, cross_site=cross_site))
+        if outcome.known_device is not None:
+            lifetime = int(s.known_device_lifetime)
+            cookie = set_cookie(
+                s.known_device_cookie_name,
+                outcome.known_device,
+                lifetime,
+                secure=secure,
+                cross_site=cross_site,
+            )
+            headers.append("set-cookie", cookie)
 
 
-def _json(payload: Any) -> Response:
+def _json(payload: Any, status_code: int = 200) -> Response:
     return Response(
         # ASCII escapes keep the body valid UTF-8 even when a request smuggled in a lone surrogate.
         json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("ascii"),
         media_type="application/json",
+        status_code=status_code,
         headers={"Cache-Control": "no-store"},
     )
 

@@ -24,6 +24,7 @@ from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .forms import pick_one_of
+from .notices import tell_owner
 from .passkeys import parse_credential
 from .passwords import policy_message, policy_violations
 from .rate_limit import Subject
@@ -67,7 +68,7 @@ def _known_user(parts: Components, challenge: Challenge) -> User:
 
 def _subject(parts: Components, request: Request, challenge: Challenge, user: User | None) -> Subject:
     name = user.username if user is not None else str(challenge.data.get("username", ""))
-    return parts.subject(name, request.address)
+    return parts.subject(name, request)
 
 
 def _wrong(
@@ -78,8 +79,10 @@ def _wrong(
     problem: Problem,
     detail: str | None = None,
 ) -> NoReturn:
-    """Count a wrong answer: retriable while attempts remain, then the session is gone."""
-    parts.limiter.record_failure(subject, request.now)
+    """Count a wrong answer: retriable while attempts remain, then the session is gone.
+
+    The failure budget was already charged (``spend_attempt`` or ``record_failure``).
+    """
     if parts.challenges.fail(challenge):
         raise AuthError(problem, detail, retriable=True)
     raise AuthError(Problem.ATTEMPTS_EXHAUSTED)
@@ -93,18 +96,27 @@ def _consume(parts: Components, challenge: Challenge) -> None:
 def _answer_code(parts: Components, request: Request, params: Params, challenge: Challenge) -> Outcome:
     user = _user(parts, challenge)
     subject = _subject(parts, request, challenge, user)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     code = params.text("code")
     if challenge.data["mfa"] == "TOTP":
         if user is None or user.totp_secret is None:
             raise AuthError(Problem.SESSION_EXPIRED)
-        step = matching_step(user.totp_secret, code, request.now, user.totp_last_step)
-        if step is None or not parts.users.use_totp_step(user.id, step):
+        # Whether the code is right, apart from whether it was used: use_totp_step decides that
+        # atomically, and a raced right code must not look like a wrong one.
+        step = matching_step(user.totp_secret, code, request.now)
+        if step is None:
             _wrong(parts, request, challenge, subject, Problem.CODE_MISMATCH)
+        if not parts.users.use_totp_step(user.id, step):
+            # The right code, already used: a concurrent submission won it (or this is a replay).
+            # Counting it against the challenge (or the budget: it was no guess) would let the
+            # losers end the winner's session or lock the account.
+            parts.limiter.refund(attempt)
+            raise AuthError(Problem.CODE_MISMATCH, retriable=True)
     else:
         result = parts.codes.check(challenge_code_key(challenge.token), code, request.now)
         if result is not CodeCheck.OK:
             _wrong(parts, request, challenge, subject, Problem.CODE_MISMATCH)
+    parts.limiter.refund(attempt)
     _consume(parts, challenge)
     if user is None:  # a code can only be right for an account; kept for the type checker
         raise AuthError(Problem.SESSION_EXPIRED)
@@ -114,6 +126,8 @@ def _answer_code(parts: Components, request: Request, params: Params, challenge:
             if parts.users.email_taken(email, except_user=user.id):
                 raise AuthError(Problem.ALIAS_EXISTS)
             parts.users.enable_email_mfa(user.id, email)
+            if user.email and user.email_verified and user.email != email:
+                tell_owner(parts, user, "email-changed", address=user.email)
         else:
             parts.users.enable_sms_mfa(user.id)
         user = parts.users.by_id(user.id) or user
@@ -126,6 +140,7 @@ def _answer_mfa_type(parts: Components, request: Request, params: Params, challe
     choice = params.stripped("mfaType").upper()
     if choice not in options:
         subject = _subject(parts, request, challenge, user)
+        parts.limiter.record_failure(subject, request.now)
         _wrong(
             parts,
             request,
@@ -143,11 +158,12 @@ def _answer_mfa_type(parts: Components, request: Request, params: Params, challe
 def _answer_totp_setup(parts: Components, request: Request, params: Params, challenge: Challenge) -> Outcome:
     user = _known_user(parts, challenge)
     subject = _subject(parts, request, challenge, user)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     secret = str(challenge.data["secret"])
     step = matching_step(secret, params.text("code"), request.now)
     if step is None:
         _wrong(parts, request, challenge, subject, Problem.CODE_MISMATCH)
+    parts.limiter.refund(attempt)
     _consume(parts, challenge)
     parts.users.enable_totp(user.id, secret, step)
     return complete_sign_in(parts, request, parts.users.by_id(user.id) or user)
@@ -179,10 +195,11 @@ def _answer_new_password(
 def _answer_password(parts: Components, request: Request, params: Params, challenge: Challenge) -> Outcome:
     user = _user(parts, challenge)
     subject = _subject(parts, request, challenge, user)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     verified = parts.hasher.verify(params.text("password"), None if user is None else user.password_hash)
     if user is None or not verified:
         _wrong(parts, request, challenge, subject, Problem.BAD_CREDENTIALS)
+    parts.limiter.refund(attempt)
     if user.status == "UNCONFIRMED":
         raise AuthError(Problem.NOT_CONFIRMED)
     _consume(parts, challenge)
@@ -196,7 +213,8 @@ def _answer_first_factor(
     identifier = str(challenge.data["username"])
     choice = params.stripped("firstFactor").upper()
     if choice not in options:
-        subject = parts.subject(identifier, request.address)
+        subject = parts.subject(identifier, request)
+        parts.limiter.record_failure(subject, request.now)
         _wrong(
             parts,
             request,
@@ -228,10 +246,10 @@ def _answer_first_factor(
 def _answer_webauthn(parts: Components, request: Request, params: Params, challenge: Challenge) -> Outcome:
     user = _user(parts, challenge)
     subject = _subject(parts, request, challenge, user)
-    parts.limiter.check_failures(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     try:
         credential = parse_credential(params.text("credential"))
-        parts.passkeys.authenticate(
+        user_verified = parts.passkeys.authenticate(
             user_id=None if user is None else user.id,
             credential=credential,
             challenge=str(challenge.data["challenge"]),
@@ -241,11 +259,14 @@ def _answer_webauthn(parts: Components, request: Request, params: Params, challe
     except AuthError:
         # As recorded (cognito_ua_passkey_register_and_signin.jsonl steps 6-7) a failed
         # assertion answers with the full state yet the session may be retried.
-        parts.limiter.record_failure(subject, request.now)
         parts.challenges.fail(challenge)
         raise
+    parts.limiter.refund(attempt)
     _consume(parts, challenge)
     assert user is not None  # authenticate() refuses assertions without an account
+    if not user_verified:
+        # Possession alone (a key without its PIN or biometric) is one factor: MFA still applies.
+        return mfa_step(parts, request, user)
     return complete_sign_in(parts, request, user)
 
 

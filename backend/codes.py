@@ -14,10 +14,10 @@ The AWS Blocks mock burns the code on any attempt, see
 from __future__ import annotations
 
 import enum
-import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from typing import Final
 
 from .store import Store
@@ -36,10 +36,6 @@ def new_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def _digest(code: str) -> str:
-    return hashlib.sha256(code.encode("ascii")).hexdigest()
-
-
 def normalise(code: str) -> str:
     """People paste codes with spaces or dashes ("123 456"); compare digits only."""
     return re.sub(r"[\s-]", "", code)
@@ -48,7 +44,10 @@ def normalise(code: str) -> str:
 class CodeBook:
     """Issues and checks codes stored hashed in the ``codes`` table."""
 
-    def __init__(self, store: Store, lifetime: float, max_attempts: int) -> None:
+    def __init__(
+        self, store: Store, lifetime: float, max_attempts: int, digest: Callable[[str], str]
+    ) -> None:
+        self._digest = digest  # keyed (HMAC with the server key, see at_rest): a copied table reveals nothing
         self._store = store
         self._lifetime = lifetime
         self._max_attempts = max_attempts
@@ -58,8 +57,10 @@ class CodeBook:
         with self._store.transaction() as db:
             db.execute("DELETE FROM codes WHERE expires_at <= ?", (now,))  # abandoned codes do not pile up
             db.execute(
-                "INSERT OR REPLACE INTO codes (key, code_hash, attempts, expires_at) VALUES (?, ?, 0, ?)",
-                (key, _digest(code), now + self._lifetime),
+                """INSERT INTO codes (key, code_hash, attempts, expires_at) VALUES (?, ?, 0, ?)
+                   ON CONFLICT (key) DO UPDATE
+                   SET code_hash = excluded.code_hash, attempts = 0, expires_at = excluded.expires_at""",
+                (key, self._digest(code), now + self._lifetime),
             )
         return code
 
@@ -72,22 +73,24 @@ class CodeBook:
         """Compare ``code`` in constant time; consume it on success, count a miss otherwise."""
         guess = normalise(code)
         with self._store.transaction() as db:
+            # Counting the attempt first makes the check race-free: the UPDATE holds the row
+            # until commit, so a concurrent check of the same code waits, then sees it gone.
             row = db.execute(
-                "SELECT code_hash, attempts, expires_at FROM codes WHERE key = ?", (key,)
+                """UPDATE codes SET attempts = attempts + 1 WHERE key = ?
+                   RETURNING code_hash, attempts, expires_at""",
+                (key,),
             ).fetchone()
             if row is None:
                 return CodeCheck.MISSING
             if row["expires_at"] <= now:
                 db.execute("DELETE FROM codes WHERE key = ?", (key,))
                 return CodeCheck.MISSING
-            if CODE_PATTERN.fullmatch(guess) and hmac.compare_digest(_digest(guess), row["code_hash"]):
+            if CODE_PATTERN.fullmatch(guess) and hmac.compare_digest(self._digest(guess), row["code_hash"]):
                 db.execute("DELETE FROM codes WHERE key = ?", (key,))
                 return CodeCheck.OK
-            attempts = int(row["attempts"]) + 1
-            if attempts >= self._max_attempts:
+            if int(row["attempts"]) >= self._max_attempts:
                 db.execute("DELETE FROM codes WHERE key = ?", (key,))
                 return CodeCheck.EXHAUSTED
-            db.execute("UPDATE codes SET attempts = ? WHERE key = ?", (attempts, key))
             return CodeCheck.WRONG
 
     def discard(self, key: str) -> None:

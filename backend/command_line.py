@@ -4,7 +4,7 @@
 ``settings_from_args`` turns them into :class:`BackendSettings`, with
 ``NICEGUI_AUTHENTICATOR_*`` environment variables filling whatever the
 command line leaves out (so every option defaults to ``None`` here).
-``serve_from_args`` serves the backend alone with uvicorn; ``run_admin`` is the
+``serve_from_args`` serves the backend alone (``serving``); ``run_admin`` is the
 admin command line (add a user, confirm a user, list the outbox).
 """
 
@@ -13,12 +13,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import logging
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Final
 
-from .cookies import is_loopback
+from .serving import check_serving, serve
 from .settings import ENV_PREFIX, BackendSettings, parse_list
 
 if TYPE_CHECKING:
@@ -30,7 +29,11 @@ DEFAULT_PORT = 8000
 
 def add_backend_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("authentication backend")
-    group.add_argument("--db", metavar="PATH", help="SQLite database file (created if missing)")
+    group.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="SQLite database file (created if missing) or a postgresql://user:pass@host/db URL",
+    )
     group.add_argument(
         "--mode", choices=["basic", "cognito"], help="reply shapes of AuthBasic or AuthCognito"
     )
@@ -110,9 +113,35 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
         "--session-lifetime", metavar="SECONDS", type=float, help="how long a sign-in lasts (default 30 days)"
     )
     group.add_argument(
+        "--session-idle-timeout",
+        metavar="SECONDS",
+        type=float,
+        help="a session unused this long is over (default 12 hours)",
+    )
+    group.add_argument(
+        "--recent-auth-window",
+        metavar="SECONDS",
+        type=float,
+        help="how recent a password or second factor must be for sensitive actions (default 300)",
+    )
+    group.add_argument(
         "--code-delivery",
-        choices=["outbox", "log"],
-        help="where one-time codes go: the database outbox (default) or the log",
+        metavar="HOW",
+        help="where one-time codes go: outbox (the database, default), log, command:/path/to/program "
+        "(the message as JSON on its stdin) or webhook:https://... (the message POSTed as JSON); "
+        "with --smtp-url, the command or webhook gets what is not an email address (SMS)",
+    )
+    group.add_argument(
+        "--smtp-url",
+        metavar="URL",
+        help="send email codes through smtps://user:pass@host[:465] or smtp://user:pass@host[:587] "
+        "(STARTTLS; ?starttls=required|auto|no)",
+    )
+    group.add_argument(
+        "--mail-from", metavar="ADDRESS", help="sender of code emails, e.g. 'Example <no-reply@example.com>'"
+    )
+    group.add_argument(
+        "--app-title", metavar="NAME", help="the app's name in messages (default: the WebAuthn rp name)"
     )
 
 
@@ -149,11 +178,22 @@ def settings_from_args(ns: argparse.Namespace, **overrides: Any) -> BackendSetti
         given["origins"] = tuple(ns.origin)
     if getattr(ns, "cors_origin", None):
         given["cors_origins"] = tuple(ns.cors_origin)
-    for option, setting in (("auto_sign_in", "auto_sign_in"), ("session_lifetime", "session_lifetime")):
+    for option in ("auto_sign_in", "session_lifetime", "session_idle_timeout", "recent_auth_window"):
         if getattr(ns, option, None) is not None:
-            given[setting] = getattr(ns, option)
-    if getattr(ns, "code_delivery", None):
-        given["code_delivery"] = ns.code_delivery
+            given[option] = getattr(ns, option)
+    delivery = getattr(ns, "code_delivery", None)
+    if delivery:
+        if ":" in delivery:
+            given["delivery_hook"] = delivery
+        elif delivery in ("outbox", "log"):
+            given["code_delivery"] = delivery
+        else:
+            raise ValueError("--code-delivery must be outbox, log, command:PATH or webhook:URL")
+    for option in ("smtp_url", "mail_from", "app_title"):
+        if getattr(ns, option, None):
+            given[option] = getattr(ns, option)
+    if getattr(ns, "forwarded_allow_ips", None):
+        given["forwarded_allow_ips"] = parse_list(ns.forwarded_allow_ips)
     given.update(overrides)
     return BackendSettings.from_env(_environ_with_options(ns), **given)
 
@@ -184,55 +224,31 @@ def _environ_with_options(ns: argparse.Namespace) -> dict[str, str]:
 def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=None, help=f"interface to bind (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes sharing the port (the backend keeps no state between requests)",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="comma-separated addresses or networks of trusted proxies (or *): "
+        "X-Forwarded-For is honoured only from them",
+    )
 
 
 def serve_from_args(ns: argparse.Namespace) -> int:
     try:
         settings = settings_from_args(ns)
+        host = ns.host or DEFAULT_HOST
+        check_serving(settings, host, getattr(ns, "workers", 1))
     except ValueError as error:
         print(f"nicegui-authenticator backend: {error}", file=sys.stderr)
         return 2
-    host = ns.host or DEFAULT_HOST
-    serve(settings, host, ns.port)
+    serve(settings, host, ns.port, workers=getattr(ns, "workers", 1), options=ns)
     return 0
-
-
-def dev_banner(settings: BackendSettings, host: str, port: int) -> str:
-    line = "!" * 72
-    exposed = (
-        ""
-        if is_loopback(host)
-        else (f"\n!!  WARNING: bound to {host}, so anyone who can reach it can read sign-in codes.\n")
-    )
-    return (
-        f"{line}\n!!  DEVELOPMENT MODE: codes are readable at http://{host}:{port}/dev/outbox\n"
-        f"!!  Never run --dev on a machine others can reach.{exposed}\n{line}"
-    )
-
-
-def serve(settings: BackendSettings, host: str, port: int) -> None:
-    import uvicorn  # imported here: building a parser must stay cheap
-
-    from .app import ReferenceBackend
-
-    if settings.dev:
-        print(dev_banner(settings, host, port), file=sys.stderr, flush=True)
-    _log_to_stderr()
-    backend = ReferenceBackend(settings)
-    try:
-        uvicorn.run(backend.asgi_app, host=host, port=port, log_level="info")
-    finally:
-        backend.close()
-
-
-def _log_to_stderr() -> None:
-    """Show the backend's audit lines (sign-ins, failures; never secrets) beside uvicorn's."""
-    logger = logging.getLogger("nicegui_authenticator")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
 
 
 # -- admin -------------------------------------------------------------------------------

@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .at_rest import Sealer, key_file_for, load_key
 from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
-from .delivery import CodeDelivery
+from .context import Request
+from .delivery import CodeDelivery, DeliveryFailedError
+from .engines import open_store
+from .errors import AuthError, Problem
 from .groups import Groups
 from .hashing import HashingGate
+from .known_devices import KnownDevices
 from .passkeys import Passkeys
 from .passwords import PasswordHasher
 from .rate_limit import RateLimiter, Subject
@@ -36,24 +41,29 @@ class Components:
     challenges: Challenges
     bridges: AutoSignInBridges
     passkeys: Passkeys
+    known_devices: KnownDevices
     limiter: RateLimiter
     hasher: PasswordHasher
     replies: Replies
 
     @classmethod
     def build(cls, settings: BackendSettings) -> Components:
-        store = Store(settings.db_path)
+        store = open_store(settings.db_path)
+        key_path = settings.key_path or key_file_for(settings.db_path)
+        shared = "://" in settings.db_path  # a database server, shared by processes
+        sealer = Sealer(load_key(settings.secret_key, key_path, shared=shared))
         return cls(
             settings=settings,
             store=store,
-            users=Users(store),
+            users=Users(store, sealer),
             groups=Groups(store),
-            codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts),
+            codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts, sealer.code_digest),
             delivery=CodeDelivery(settings, store),
-            web_sessions=WebSessions(store, settings.session_lifetime),
+            web_sessions=WebSessions(store, settings.session_lifetime, settings.session_idle_timeout),
             challenges=Challenges(store, settings.challenge_lifetime, settings.max_code_attempts),
             bridges=AutoSignInBridges(store, settings.auto_sign_in_lifetime, settings.challenge_lifetime),
             passkeys=Passkeys(store, settings),
+            known_devices=KnownDevices(store, settings.known_device_lifetime),
             limiter=RateLimiter(store, settings.rate_limits),
             hasher=PasswordHasher(
                 settings.password_hash_cost, HashingGate(settings.hashing_slots, settings.hashing_deadline)
@@ -63,8 +73,21 @@ class Components:
 
     def send_code(self, *, key: str, to: str, username: str, purpose: Purpose, now: float) -> None:
         """Issue a fresh code under ``key`` (replacing any older one) and deliver it."""
-        code = self.codes.issue(key, now)
-        self.delivery.send(CodeMessage(to=to, username=username, purpose=purpose, code=code, ts=now))
+        self.deliver_code(
+            self.codes.issue(key, now), key=key, to=to, username=username, purpose=purpose, now=now
+        )
+
+    def deliver_code(
+        self, code: str, *, key: str, to: str, username: str, purpose: Purpose, now: float
+    ) -> None:
+        """Deliver an issued ``code``; when that fails, discard it and raise a retriable error."""
+        try:
+            self.delivery.send(CodeMessage(to=to, username=username, purpose=purpose, code=code, ts=now))
+        except DeliveryFailedError:
+            # Nobody has this code, so it must not count as live (a retried sign-up takes the
+            # name over again); the person is told to retry, with the form still on screen.
+            self.codes.discard(key)
+            raise AuthError(Problem.DELIVERY_FAILED, retriable=True) from None
 
     def send_code_within_budget(
         self,
@@ -81,12 +104,30 @@ class Components:
         Nothing is sent without an account, but the budget is checked and spent
         all the same, so it behaves identically for accounts that do not exist.
         """
-        self.limiter.check_sends(subject, now)
+        self.limiter.spend_send(subject, now)
         if user is not None:
             address = to or user.delivery_address
             self.send_code(key=key_of(user.id), to=address, username=user.username, purpose=purpose, now=now)
-        self.limiter.record_send(subject, now)
+        else:
+            # A code nobody receives, so that guessing it is answered (attempts, "start again")
+            # exactly as for a real account, and the request does the same database work.
+            self.codes.issue(self.phantom_code_key(purpose, subject), now)
 
     @staticmethod
-    def subject(username: str, address: str) -> Subject:
-        return Subject(identifier_key(username), address)
+    def phantom_code_key(purpose: Purpose, subject: Subject) -> str:
+        """Where the unsent code of a request without an account lives (see ``send_code_within_budget``)."""
+        return f"phantom:{purpose}:{subject.username_key}"
+
+    def subject(self, identifier: str, request: Request) -> Subject:
+        """Whose budget an attempt spends: the account's (however it was named) from where.
+
+        One indexed lookup whether or not ``identifier`` names an account, so the work is
+        the same for both.
+        """
+        user = self.users.find(identifier, self.settings.identifiers) if identifier else None
+        if user is None:
+            return Subject(identifier_key(identifier), request.address)
+        device = None
+        if request.known_device:
+            device = self.known_devices.holder(request.known_device, user.id, request.now)
+        return Subject(user.username_key, request.address, device)

@@ -23,6 +23,7 @@ class Request:
     bridge_token: str | None
     address: str
     now: float
+    known_device: str | None = None  # the known-device cookie (its own failure budget)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Outcome:
     end_session: bool = False  # clear the auth cookie
     bridge: str | None = None  # set the auto sign-in cookie
     end_bridge: bool = False  # clear the auto sign-in cookie
+    known_device: str | None = None  # set the known-device cookie to this new token
 
 
 class Params:

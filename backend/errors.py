@@ -40,6 +40,8 @@ class Problem(enum.Enum):
     TEMPORARY_PASSWORD_EXPIRED = "temporary-password-expired"
     MFA_REQUIRED = "mfa-required"
     UNKNOWN_ACTION = "unknown-action"
+    DELIVERY_FAILED = "delivery-failed"
+    REAUTHENTICATION_REQUIRED = "reauthentication-required"
 
 
 class Wording(NamedTuple):
@@ -104,6 +106,14 @@ _COGNITO: Final[dict[Problem, Wording]] = {
     ),
     Problem.MFA_REQUIRED: Wording("InvalidParameterException", "MFA is required and cannot be turned off"),
     Problem.UNKNOWN_ACTION: Wording(None, "Unknown action"),
+    # Cognito's name for the same failure; always sent retriable: the form stays, the person retries.
+    Problem.DELIVERY_FAILED: Wording(
+        "CodeDeliveryFailureException", "We could not send the code. Please try again in a moment."
+    ),
+    # A sensitive action on a session whose last proof of identity is too old (stolen cookie).
+    Problem.REAUTHENTICATION_REQUIRED: Wording(
+        "ReauthenticationRequiredException", "Please enter your password again to continue"
+    ),
 }
 
 # AuthBasic hides more (an unconfirmed account is just "invalid credentials")

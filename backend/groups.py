@@ -11,10 +11,9 @@ never over RPC.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Final
 
-from .store import Store
+from .store import Database, Store
 
 MAX_GROUP_NAME: Final = 128  # Cognito's limit
 
@@ -28,7 +27,7 @@ def check_group_name(name: str) -> str:
     return name
 
 
-def groups_of(db: sqlite3.Connection, user_id: int) -> tuple[str, ...]:
+def groups_of(db: Database, user_id: int) -> tuple[str, ...]:
     """The groups of one account, sorted (so replies do not depend on insertion order)."""
     rows = db.execute(
         "SELECT group_name FROM user_groups WHERE user_id = ? ORDER BY group_name", (user_id,)

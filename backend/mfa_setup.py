@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import logging
 
-from .account import pending_of, require_signed_in
+from .account import pending_of
 from .addresses import is_email
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .forms import pick_one_of
-from .rate_limit import Subject
+from .notices import tell_owner
+from .rate_limit import Attempt
+from .recent_auth import require_recent_auth, require_signed_in
 from .sessions import WebSession
 from .totp import matching_step, new_secret
 from .users import User
@@ -44,7 +46,7 @@ def _signed_in(parts: Components, user: User) -> Outcome:
 
 
 def start_totp_setup(parts: Components, request: Request, params: Params) -> Outcome:
-    session, user = require_signed_in(parts, request)
+    session, user = require_recent_auth(parts, request)
     _require_type(parts, "TOTP")
     secret = new_secret()
     expires = request.now + parts.settings.code_lifetime
@@ -56,23 +58,21 @@ def start_totp_setup(parts: Components, request: Request, params: Params) -> Out
 
 def _ceremony(
     parts: Components, request: Request, kind: str, missing: str
-) -> tuple[WebSession, User, dict[str, object], Subject]:
+) -> tuple[WebSession, User, dict[str, object], Attempt]:
     """The signed-in person's pending set-up of ``kind``, once the failure budget allows a try."""
     session, user = require_signed_in(parts, request)
     pending = pending_of(parts, request, session, kind)
     if pending is None:
         raise AuthError(Problem.INVALID_PARAMETER, missing)
-    subject = parts.subject(user.username, request.address)
-    parts.limiter.check_failures(subject, request.now)
-    return session, user, pending, subject
+    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request), request.now)
+    return session, user, pending, attempt
 
 
 def complete_totp_setup(parts: Components, request: Request, params: Params) -> Outcome:
-    session, user, pending, subject = _ceremony(parts, request, "totp", "No authenticator set-up in progress")
+    session, user, pending, attempt = _ceremony(parts, request, "totp", "No authenticator set-up in progress")
     secret = str(pending["secret"])
     step = matching_step(secret, params.text("code"), request.now)
     if step is None:
-        parts.limiter.record_failure(subject, request.now)
         previous = pending.get("attempts")
         attempts = (previous if isinstance(previous, int) else 0) + 1
         if attempts >= parts.settings.max_code_attempts:
@@ -80,6 +80,7 @@ def complete_totp_setup(parts: Components, request: Request, params: Params) -> 
             raise AuthError(Problem.ATTEMPTS_EXHAUSTED)
         parts.web_sessions.set_pending(session, {**pending, "attempts": attempts})
         raise AuthError(Problem.CODE_MISMATCH, retriable=True)
+    parts.limiter.refund(attempt)
     parts.web_sessions.set_pending(session, None)
     parts.users.enable_totp(user.id, secret, step)
     _log.info("TOTP enrolled for %s", user.username)
@@ -87,7 +88,7 @@ def complete_totp_setup(parts: Components, request: Request, params: Params) -> 
 
 
 def start_email_mfa_setup(parts: Components, request: Request, params: Params) -> Outcome:
-    session, user = require_signed_in(parts, request)
+    session, user = require_recent_auth(parts, request)
     _require_type(parts, "EMAIL")
     email = params.stripped("email") or (user.email or "")
     if not is_email(email):
@@ -95,7 +96,7 @@ def start_email_mfa_setup(parts: Components, request: Request, params: Params) -
     if parts.users.email_taken(email, except_user=user.id):
         raise AuthError(Problem.ALIAS_EXISTS)
     parts.send_code_within_budget(
-        parts.subject(user.username, request.address),
+        parts.subject(user.username, request),
         request.now,
         user=user,
         key_of=lambda _user_id: _setup_code_key(session),
@@ -108,26 +109,27 @@ def start_email_mfa_setup(parts: Components, request: Request, params: Params) -
 
 
 def complete_email_mfa_setup(parts: Components, request: Request, params: Params) -> Outcome:
-    session, user, pending, subject = _ceremony(parts, request, "email", "No email set-up in progress")
+    session, user, pending, attempt = _ceremony(parts, request, "email", "No email set-up in progress")
     result = parts.codes.check(_setup_code_key(session), params.text("code"), request.now)
     if result is CodeCheck.WRONG:
-        parts.limiter.record_failure(subject, request.now)
         raise AuthError(Problem.CODE_MISMATCH, retriable=True)
     if result is not CodeCheck.OK:
-        parts.limiter.record_failure(subject, request.now)
         parts.web_sessions.set_pending(session, None)
         raise AuthError(Problem.ATTEMPTS_EXHAUSTED)
+    parts.limiter.refund(attempt)
     parts.web_sessions.set_pending(session, None)
     email = str(pending["email"])
     if parts.users.email_taken(email, except_user=user.id):
         raise AuthError(Problem.ALIAS_EXISTS)
     parts.users.enable_email_mfa(user.id, email)
     _log.info("email MFA enrolled for %s", user.username)
+    if user.email and user.email_verified and user.email != email:
+        tell_owner(parts, user, "email-changed", address=user.email)
     return _signed_in(parts, user)
 
 
 def set_preferred_mfa(parts: Components, request: Request, params: Params) -> Outcome:
-    _, user = require_signed_in(parts, request)
+    _, user = require_recent_auth(parts, request)
     enrolled = user.enrolled_mfa(parts.settings.active_mfa_types)
     choice = params.stripped("mfaType").upper()
     if choice not in enrolled:
@@ -137,11 +139,12 @@ def set_preferred_mfa(parts: Components, request: Request, params: Params) -> Ou
 
 
 def disable_mfa(parts: Components, request: Request, params: Params) -> Outcome:
-    _, user = require_signed_in(parts, request)
+    _, user = require_recent_auth(parts, request)
     if parts.settings.mfa_mode == "required":
         raise AuthError(Problem.MFA_REQUIRED)
     parts.users.disable_mfa(user.id)
-    _log.info("MFA turned off for %s", user.username)
+    _log.info("MFA turned off for %s from %s", user.username, request.address)
+    tell_owner(parts, user, "mfa-disabled")
     return _signed_in(parts, user)
 
 

@@ -5,6 +5,10 @@ Each migration moves the schema from ``version - 1`` to ``version``; the
 older file is upgraded in place at start-up and a newer one is refused (see
 ``store.Store``). Add a migration at the end; never edit a released one.
 
+The statements are written once, with SQLite's column types; the PostgreSQL
+store renders them in its own types (``PostgresStore.ddl``), so both engines
+share one schema and one history.
+
 Secrets that only need comparing are stored hashed: session and challenge
 tokens (sha256, so a copied database file holds no live session) and
 one-time codes. Password hashes carry their own scrypt parameters.
@@ -111,6 +115,36 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
                 group_name TEXT NOT NULL,
                 PRIMARY KEY (user_id, group_name)
             )""",
+        ),
+    ),
+    Migration(
+        3,
+        "budget events get an id, so a refunded attempt removes exactly its own events "
+        "(open windows are forgotten once, at upgrade)",
+        (
+            "DROP TABLE failures",
+            """CREATE TABLE failures (
+                id INTEGER PRIMARY KEY,
+                key TEXT NOT NULL,
+                ts REAL NOT NULL
+            )""",
+            "CREATE INDEX failures_key_ts ON failures(key, ts)",
+        ),
+    ),
+    Migration(
+        4,
+        "web sessions remember when the person last proved who they are (recent authentication "
+        "for sensitive actions) and when the session was last used (idle timeout); known devices "
+        "keep their own failure budget",
+        (
+            "ALTER TABLE web_sessions ADD COLUMN authenticated_at REAL NOT NULL DEFAULT 0",
+            "ALTER TABLE web_sessions ADD COLUMN last_seen_at REAL NOT NULL DEFAULT 0",
+            """CREATE TABLE known_devices (
+                token_hash TEXT PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                expires_at REAL NOT NULL
+            )""",
+            "CREATE INDEX known_devices_user ON known_devices(user_id)",
         ),
     ),
 )

@@ -97,6 +97,14 @@ class Passkeys:
             )
             return cursor.rowcount == 1
 
+    def delete_added_since(self, user_id: int, since: float) -> int:
+        """Remove the passkeys added at or after ``since`` (a password reset); how many went."""
+        with self._store.transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM passkeys WHERE user_id = ? AND created_at >= ?", (user_id, since)
+            )
+            return int(cursor.rowcount)
+
     # -- registration -----------------------------------------------------------------
 
     def registration_options(
@@ -199,8 +207,12 @@ class Passkeys:
         challenge: str,
         require_user_verification: bool,
         now: float,
-    ) -> None:
-        """Verify an assertion by ``user_id``'s passkey and advance its signature counter."""
+    ) -> bool:
+        """Verify an assertion by ``user_id``'s passkey and advance its signature counter.
+
+        True when the authenticator also verified the person (PIN, biometric): only then
+        does the passkey count as two factors.
+        """
         from webauthn import verify_authentication_response
         from webauthn.helpers import base64url_to_bytes
         from webauthn.helpers.exceptions import WebAuthnException
@@ -225,3 +237,4 @@ class Passkeys:
                 "UPDATE passkeys SET sign_count = ?, last_used_at = ? WHERE credential_id = ?",
                 (verified.new_sign_count, now, passkey.credential_id),
             )
+        return bool(verified.user_verified)

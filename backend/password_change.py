@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import logging
 
-from .account import require_signed_in
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
+from .notices import tell_owner
 from .passwords import policy_message, policy_violations
+from .recent_auth import require_signed_in
 from .users import User
 
 _log = logging.getLogger(__name__)
@@ -30,25 +31,23 @@ def change_password(parts: Components, request: Request, params: Params) -> Outc
     missing = policy_violations(new_password, parts.settings.policy)
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing), retriable=True)
-    subject = parts.subject(user.username, request.address)
-    parts.limiter.check_failures(subject, request.now)
+    subject = parts.subject(user.username, request)
+    # Counted before the check and refunded when right, atomically (one budget with sign-in).
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     if not parts.hasher.verify(params.text("currentPassword"), user.password_hash):
-        parts.limiter.record_failure(subject, request.now)
         _log.info(
             "password change refused for %s from %s: wrong current password", user.username, request.address
         )
         raise AuthError(Problem.BAD_CREDENTIALS, "Incorrect password", retriable=True)
     parts.users.set_password(user.id, parts.hasher.hash(new_password))
     parts.web_sessions.revoke_others(user.id, keep=session.token_hash)
-    parts.limiter.clear_failures(user.username_key)
+    parts.limiter.refund(attempt)
     notify_password_changed(parts, request, user)
     refreshed = parts.users.by_id(user.id) or user
     return Outcome(parts.replies.signed_in(refreshed))
 
 
 def notify_password_changed(parts: Components, request: Request, user: User) -> None:
-    """The hook for telling the account's owner (their address on file) that the password changed.
-
-    Only logged here; sending the notice belongs with the other security notices.
-    """
+    """Tell the account's owner, at their verified address, that the password changed."""
     _log.info("password of %s changed from %s; other sessions ended", user.username, request.address)
+    tell_owner(parts, user, "password-changed")

@@ -21,7 +21,9 @@ from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
+from .notices import tell_owner
 from .passwords import policy_message, policy_violations
+from .rate_limit import Attempt
 
 _log = logging.getLogger(__name__)
 
@@ -30,13 +32,34 @@ def reset_code_key(user_id: int) -> str:
     return f"reset:{user_id}"
 
 
+def _passkey_choice(params: Params) -> str:
+    """The reset asks which passkeys go (``removePasskeys``: ``recent``, the default, ``all``, ``none``).
+
+    Whoever resets the password may be recovering from a stolen cookie; a passkey the
+    thief added would otherwise outlive the new password.
+    """
+    choice = params.stripped("removePasskeys").lower() or "recent"
+    if choice not in ("recent", "all", "none"):
+        raise AuthError(Problem.INVALID_PARAMETER, "removePasskeys must be recent, all or none")
+    return choice
+
+
+def _remove_passkeys(parts: Components, request: Request, choice: str, user_id: int) -> int:
+    window = parts.settings.reset_removes_passkeys_within
+    if choice == "all":
+        return parts.passkeys.delete_added_since(user_id, float("-inf"))
+    if choice == "recent" and window > 0:
+        return parts.passkeys.delete_added_since(user_id, request.now - window)
+    return 0
+
+
 def reset_password(parts: Components, request: Request, params: Params) -> Outcome:
     identifier = params.stripped("username")
     if not identifier:
         raise AuthError(Problem.INVALID_PARAMETER, "username is required")
     user = parts.users.find(identifier, parts.settings.identifiers)
     parts.send_code_within_budget(
-        parts.subject(identifier, request.address),
+        parts.subject(identifier, request),
         request.now,
         user=user,
         key_of=reset_code_key,
@@ -48,26 +71,37 @@ def reset_password(parts: Components, request: Request, params: Params) -> Outco
 def confirm_reset_password(parts: Components, request: Request, params: Params) -> Outcome:
     identifier = params.stripped("username")
     new_password = params.text("newPassword")
+    passkey_choice = _passkey_choice(params)
     missing = policy_violations(new_password, parts.settings.policy)
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
-    subject = parts.subject(identifier, request.address)
-    parts.limiter.check_failures(subject, request.now)
+    subject = parts.subject(identifier, request)
+    try:
+        attempt: Attempt | None = parts.limiter.spend_attempt(subject, request.now)
+    except AuthError as spent:
+        # Over budget, the right code still works: strangers' failures must not keep the owner
+        # out. Guessing gains nothing: each code allows only max_code_attempts tries.
+        attempt, over_budget = None, spent
     user = parts.users.find(identifier, parts.settings.identifiers) if identifier else None
-    result = CodeCheck.MISSING
-    if user is not None:
-        result = parts.codes.check(reset_code_key(user.id), params.text("code"), request.now)
+    key = reset_code_key(user.id) if user is not None else parts.phantom_code_key("password-reset", subject)
+    result = parts.codes.check(key, params.text("code"), request.now)
     if result is not CodeCheck.OK or user is None:
-        parts.limiter.record_failure(subject, request.now)
+        if attempt is None:
+            raise over_budget
         raise AuthError(
             Problem.ATTEMPTS_EXHAUSTED if result is CodeCheck.EXHAUSTED else Problem.CODE_MISMATCH
         )
+    if attempt is not None:
+        parts.limiter.refund(attempt)
     if user.status == "UNCONFIRMED":
         # The code reached the sign-up address: that confirms the account too.
         user = parts.users.confirm(user.id, enable_email_mfa=parts.settings.enrols_email_mfa_on_sign_up)
         _log.info("sign-up of %s confirmed by a password reset", user.username)
     parts.users.set_password(user.id, parts.hasher.hash(new_password), clear_preferred_mfa=True)
     parts.web_sessions.revoke_all(user.id)
-    parts.limiter.clear_failures(user.username_key)
-    _log.info("password of %s reset", user.username)
+    removed = _remove_passkeys(parts, request, passkey_choice, user.id)
+    parts.known_devices.forget_all(user.id)
+    parts.limiter.clear_failures(subject)
+    _log.info("password of %s reset from %s (%d passkeys removed)", user.username, request.address, removed)
+    tell_owner(parts, user, "password-changed")
     return Outcome(parts.replies.signed_out, end_session=request.session_token is not None)

@@ -6,9 +6,17 @@ budget per username and per client address within ``window_seconds``. The
 check happens before the expensive or abusable work (hashing, sending), so an
 attacker who is over budget costs the server one indexed COUNT.
 
+Checking and counting are one transaction (``spend_attempt``): an attempt is
+counted as a failure *before* the password or code is verified, and refunded
+when it turns out right. Checking first and recording after the verification
+let 20 parallel wrong passwords through a budget of 10, because all 20
+checked before any was recorded. The transaction takes per-key locks
+(``Store.lock_keys``), so the same holds across worker threads and
+processes, on SQLite and on PostgreSQL.
+
 Keys are counted whether or not the account exists, so a limit reached is
-no hint about existence. Events live in SQLite: budgets hold across worker
-threads, processes and restarts.
+no hint about existence. Events live in the database: budgets hold across
+worker threads, processes and restarts.
 """
 
 from __future__ import annotations
@@ -18,43 +26,86 @@ from dataclasses import dataclass
 
 from .errors import AuthError, Problem
 from .settings import RateLimits
-from .store import Store
+from .store import Database, Store
 
 
 @dataclass(frozen=True)
 class Subject:
-    """Who is asking: the username as typed (normalised) and the client address."""
+    """Who is asking about which account.
+
+    ``username_key`` is the account's own key when the identifier names one (a username and
+    its email alias share one budget), else the identifier as typed (normalised).
+    ``device`` is set when the request comes from one of the account's known devices.
+    """
 
     username_key: str
     address: str
+    device: str | None = None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """An attempt counted against the failure budgets: the events to remove if it succeeds."""
+
+    event_ids: tuple[int, ...]
 
 
 class RateLimiter:
     def __init__(self, store: Store, limits: RateLimits) -> None:
         self._store = store
         self._limits = limits
+        # Only paces the sweep of expired events; budgets themselves live in the database.
         self._last_sweep = 0.0
 
-    def check_failures(self, subject: Subject, now: float) -> None:
-        """Raise when either budget of failures is spent."""
-        self._check(
+    def _failure_budgets(self, subject: Subject) -> tuple[tuple[str, int, Problem], ...]:
+        """A known device has a budget of its own; anyone else spends three.
+
+        Per account and address (a stranger elsewhere spends only their own), per account
+        (guesses spread over many addresses), per address (one address guessing many accounts).
+        """
+        limits = self._limits
+        if subject.device is not None:
+            return (
+                (f"fail:device:{subject.device}", limits.failures_per_username, Problem.TOO_MANY_FAILURES),
+            )
+        return (
             (
-                (
-                    f"fail:user:{subject.username_key}",
-                    self._limits.failures_per_username,
-                    Problem.TOO_MANY_FAILURES,
-                ),
-                (
-                    f"fail:addr:{subject.address}",
-                    self._limits.failures_per_address,
-                    Problem.TOO_MANY_REQUESTS,
-                ),
+                f"fail:pair:{subject.username_key}|{subject.address}",
+                limits.failures_per_username,
+                Problem.TOO_MANY_FAILURES,
             ),
-            now,
+            (f"fail:user:{subject.username_key}", limits.failures_per_account, Problem.TOO_MANY_FAILURES),
+            (f"fail:addr:{subject.address}", limits.failures_per_address, Problem.TOO_MANY_REQUESTS),
         )
 
-    def check_sends(self, subject: Subject, now: float) -> None:
-        self._check(
+    def check_failures(self, subject: Subject, now: float) -> None:
+        """Raise when either budget of failures is spent (for steps that verify nothing)."""
+        since = now - self._limits.window_seconds
+        with self._store.read() as db:
+            for key, limit, problem in self._failure_budgets(subject):
+                if self._count(db, key, since, limit) >= limit:
+                    raise AuthError(problem)
+
+    def spend_attempt(self, subject: Subject, now: float) -> Attempt:
+        """Count an attempt as a failure, or raise when a budget is spent: one atomic step.
+
+        Call before verifying; call ``refund`` when the password or code was right.
+        """
+        return Attempt(self._spend(self._failure_budgets(subject), now))
+
+    def refund(self, attempt: Attempt) -> None:
+        """The attempt succeeded: it was no failure after all."""
+        with self._store.transaction() as db:
+            for event_id in attempt.event_ids:
+                db.execute("DELETE FROM failures WHERE id = ?", (event_id,))
+
+    def record_failure(self, subject: Subject, now: float) -> None:
+        """Count a failure that no ``spend_attempt`` counted (a wrong choice, a second wrong answer)."""
+        self._record((key for key, _, _ in self._failure_budgets(subject)), now)
+
+    def spend_send(self, subject: Subject, now: float) -> None:
+        """Count a code about to be sent, or raise when a send budget is spent."""
+        self._spend(
             (
                 (
                     f"send:user:{subject.username_key}",
@@ -66,31 +117,35 @@ class RateLimiter:
             now,
         )
 
-    def record_failure(self, subject: Subject, now: float) -> None:
-        self._record((f"fail:user:{subject.username_key}", f"fail:addr:{subject.address}"), now)
-
-    def record_send(self, subject: Subject, now: float) -> None:
-        self._record((f"send:user:{subject.username_key}", f"send:addr:{subject.address}"), now)
-
-    def clear_failures(self, username_key: str) -> None:
-        """A successful sign-in forgives the username's failures (not the address's)."""
+    def clear_failures(self, subject: Subject) -> None:
+        """A successful sign-in forgives its own budget's failures (not the address's, not others')."""
+        keys = [key for key, _, _ in self._failure_budgets(subject) if not key.startswith("fail:addr:")]
         with self._store.transaction() as db:
-            db.execute("DELETE FROM failures WHERE key = ?", (f"fail:user:{username_key}",))
+            for key in keys:
+                db.execute("DELETE FROM failures WHERE key = ?", (key,))
 
-    def _check(self, budgets: Iterable[tuple[str, int, Problem]], now: float) -> None:
+    def _spend(self, budgets: Iterable[tuple[str, int, Problem]], now: float) -> tuple[int, ...]:
+        budgets = tuple(budgets)
         since = now - self._limits.window_seconds
-        with self._store.read() as db:
+        with self._store.transaction() as db:
+            self._store.lock_keys(db, (key for key, _, _ in budgets))
             for key, limit, problem in budgets:
-                # Counting stops at the limit, so a flood costs at most `limit` index steps.
-                (count,) = db.execute(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM failures WHERE key = ? AND ts > ? LIMIT ?)",
-                    (key, since, limit),
-                ).fetchone()
-                if count >= limit:
-                    raise AuthError(problem)
+                if self._count(db, key, since, limit) >= limit:
+                    raise AuthError(problem)  # rolls back: nothing is counted
+            return self._record((key for key, _, _ in budgets), now)
 
-    def _record(self, keys: Iterable[str], now: float) -> None:
+    @staticmethod
+    def _count(db: Database, key: str, since: float, limit: int) -> int:
+        # Counting stops at the limit, so a flood costs at most `limit` index steps.
+        row = db.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM failures WHERE key = ? AND ts > ? LIMIT ?) AS recent",
+            (key, since, limit),
+        ).fetchone()
+        return int(row[0])
+
+    def _record(self, keys: Iterable[str], now: float) -> tuple[int, ...]:
         since = now - self._limits.window_seconds
+        ids: list[int] = []
         with self._store.transaction() as db:
             if now - self._last_sweep > self._limits.window_seconds:
                 # Once per window, drop every expired event (keys that never come back included).
@@ -98,4 +153,8 @@ class RateLimiter:
                 db.execute("DELETE FROM failures WHERE ts <= ?", (since,))
             for key in keys:
                 db.execute("DELETE FROM failures WHERE key = ? AND ts <= ?", (key, since))
-                db.execute("INSERT INTO failures (key, ts) VALUES (?, ?)", (key, now))
+                row = db.execute(
+                    "INSERT INTO failures (key, ts) VALUES (?, ?) RETURNING id", (key, now)
+                ).fetchone()
+                ids.append(int(row[0]))
+        return tuple(ids)

@@ -32,6 +32,7 @@ GET_AUTH_STATE: Final = "getAuthState"
 SET_AUTH_STATE: Final = "setAuthState"
 METHODS: Final = (GET_AUTH_STATE, SET_AUTH_STATE)
 PAYLOAD_TOO_LARGE: Final = 413
+FORBIDDEN: Final = 403
 
 JsonId = str | int | float | None
 
@@ -130,6 +131,11 @@ def error_envelope(code: int, message: str, call_id: JsonId, name: str | None = 
 def internal_error(call_id: JsonId) -> dict[str, Any]:
     """A handler crashed: say so generically; the details stay in the server log."""
     return error_envelope(INTERNAL_ERROR, "Internal error", call_id, "InternalError")
+
+
+def forbidden(reason: str) -> dict[str, Any]:
+    """A request another site's page may have made: refused before it is even parsed."""
+    return error_envelope(FORBIDDEN, f"Forbidden: {reason}", None, "Forbidden")
 
 
 def too_large() -> dict[str, Any]:

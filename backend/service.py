@@ -17,11 +17,13 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from . import account, challenges, mfa_setup, password_change, password_reset, sign_in, sign_up
+from . import account, challenges, mfa_setup, password_change, password_reset, recent_auth, sign_in, sign_up
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem, wording
 from .users import User
+
+REAUTH: Final = Problem.REAUTHENTICATION_REQUIRED
 
 Handler = Callable[[Components, Request, Params], Outcome]
 
@@ -56,6 +58,8 @@ COGNITO_ACTIONS: Final[Mapping[str, Handler]] = MappingProxyType(
         "disableMfa": mfa_setup.disable_mfa,
         "cancelSetup": mfa_setup.cancel_setup,
         "changePassword": password_change.change_password,
+        "reauthenticate": recent_auth.reauthenticate,
+        "signOutEverywhere": account.sign_out_everywhere,
     }
 )
 
@@ -89,8 +93,11 @@ class AuthService:
     def _error_outcome(self, request: Request, error: AuthError) -> Outcome:
         parts = self._parts
         words = wording(error, parts.settings.mode)
+        reauthenticating = self._current_user(request) if error.problem is REAUTH else None
         if error.retriable:
             state = parts.replies.retriable(words)
+        elif reauthenticating is not None:
+            state = parts.replies.with_error(parts.replies.reauthentication(reauthenticating), words)
         else:
             user = None
             if parts.settings.mode == "basic" and not error.end_session:

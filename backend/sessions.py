@@ -35,12 +35,16 @@ class WebSession:
     token_hash: str
     user_id: int
     pending: dict[str, Any] | None
+    authenticated_at: float = 0.0  # when a password or second factor was last proven on it
 
 
 class WebSessions:
-    def __init__(self, store: Store, lifetime: float) -> None:
+    """Sessions end ``lifetime`` after sign-in (absolute) or ``idle`` after their last use."""
+
+    def __init__(self, store: Store, lifetime: float, idle: float | None = None) -> None:
         self._store = store
         self.lifetime = lifetime
+        self.idle = lifetime if idle is None else idle
 
     def create(self, user_id: int, now: float, *, replacing: str | None = None) -> str:
         """A new session; ``replacing`` (the caller's old cookie) is revoked, against fixation."""
@@ -50,25 +54,44 @@ class WebSessions:
                 db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (token_hash(replacing),))
             db.execute("DELETE FROM web_sessions WHERE expires_at <= ?", (now,))
             db.execute(
-                "INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                (token_hash(token), user_id, now, now + self.lifetime),
+                """INSERT INTO web_sessions
+                   (token_hash, user_id, created_at, expires_at, authenticated_at, last_seen_at)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (token_hash(token), user_id, now, now + self.lifetime, now, now),
             )
         return token
 
     def lookup(self, token: str, now: float) -> WebSession | None:
+        """The live session behind ``token``; using it pushes its idle deadline back."""
         with self._store.read() as db:
             row = db.execute(
-                "SELECT token_hash, user_id, expires_at, pending FROM web_sessions WHERE token_hash = ?",
+                """SELECT token_hash, user_id, expires_at, pending, authenticated_at, last_seen_at
+                   FROM web_sessions WHERE token_hash = ?""",
                 (token_hash(token),),
             ).fetchone()
         if row is None:
             return None
-        if row["expires_at"] <= now:
+        # A session from before the idle timeout existed counts from its last proof of identity.
+        last_seen = max(float(row["last_seen_at"]), float(row["authenticated_at"]))
+        if row["expires_at"] <= now or (last_seen and last_seen + self.idle <= now):
             with self._store.transaction() as db:
                 db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (row["token_hash"],))
             return None
+        if now - last_seen > 60:  # at most one write a minute per session
+            with self._store.transaction() as db:
+                db.execute(
+                    "UPDATE web_sessions SET last_seen_at = ? WHERE token_hash = ?", (now, row["token_hash"])
+                )
         pending = json.loads(row["pending"]) if row["pending"] else None
-        return WebSession(row["token_hash"], int(row["user_id"]), pending)
+        return WebSession(row["token_hash"], int(row["user_id"]), pending, float(row["authenticated_at"]))
+
+    def mark_authenticated(self, session: WebSession, now: float) -> None:
+        """The person just proved who they are again (password or second factor) on this session."""
+        with self._store.transaction() as db:
+            db.execute(
+                "UPDATE web_sessions SET authenticated_at = ?, last_seen_at = ? WHERE token_hash = ?",
+                (now, now, session.token_hash),
+            )
 
     def set_pending(self, session: WebSession, pending: dict[str, Any] | None) -> None:
         with self._store.transaction() as db:
@@ -86,10 +109,11 @@ class WebSessions:
         with self._store.transaction() as db:
             db.execute("DELETE FROM web_sessions WHERE user_id = ? AND token_hash != ?", (user_id, keep))
 
-    def revoke_all(self, user_id: int) -> None:
-        """Sign the account out everywhere (after a password reset)."""
+    def revoke_all(self, user_id: int) -> int:
+        """Sign the account out everywhere (password reset, "sign out everywhere"); how many ended."""
         with self._store.transaction() as db:
-            db.execute("DELETE FROM web_sessions WHERE user_id = ?", (user_id,))
+            cursor = db.execute("DELETE FROM web_sessions WHERE user_id = ?", (user_id,))
+            return int(cursor.rowcount)
 
 
 @dataclass(frozen=True)
@@ -138,8 +162,10 @@ class Challenges:
         """Count a wrong answer; True while the session may still be retried."""
         key = token_hash(challenge.token)
         with self._store.transaction() as db:
-            db.execute("UPDATE challenges SET attempts = attempts + 1 WHERE token_hash = ?", (key,))
-            row = db.execute("SELECT attempts FROM challenges WHERE token_hash = ?", (key,)).fetchone()
+            row = db.execute(
+                "UPDATE challenges SET attempts = attempts + 1 WHERE token_hash = ? RETURNING attempts",
+                (key,),
+            ).fetchone()
             if row is None or int(row["attempts"]) >= self._max_attempts:
                 db.execute("DELETE FROM challenges WHERE token_hash = ?", (key,))
                 return False
@@ -175,13 +201,13 @@ class AutoSignInBridges:
     def redeem(self, token: str, now: float) -> int | None:
         """Consume an armed bridge; the user id it was for, or None."""
         with self._store.transaction() as db:
+            # One statement reads and consumes, so two redeemers cannot both get the bridge.
             row = db.execute(
-                "SELECT user_id, confirmed, expires_at FROM auto_sign_in WHERE token_hash = ?",
+                "DELETE FROM auto_sign_in WHERE token_hash = ? RETURNING user_id, confirmed, expires_at",
                 (token_hash(token),),
             ).fetchone()
             if row is None:
                 return None
-            db.execute("DELETE FROM auto_sign_in WHERE token_hash = ?", (token_hash(token),))
             if not row["confirmed"] or row["expires_at"] <= now:
                 return None
             return int(row["user_id"])

@@ -20,8 +20,11 @@ are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
 
     MODE  DB  SELF_SIGN_UP  SIGN_IN_WITH  SIGN_UP_ATTRIBUTES  MFA  MFA_TYPES
     FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  AUTO_SIGN_IN  SESSION_LIFETIME
+    SESSION_IDLE_TIMEOUT  RECENT_AUTH_WINDOW  RESET_REMOVES_PASSKEYS_WITHIN
     CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  CORS_ORIGINS  CROSS_SITE_COOKIES
     HASHING_SLOTS
+    SMTP_URL  MAIL_FROM  APP_TITLE  FORWARDED_ALLOW_IPS  VISITOR_HOP_SECRET
+    SECRET_KEY  KEY_PATH
     PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
     PASSWORD_REQUIRE_DIGITS  PASSWORD_REQUIRE_SYMBOLS  PASSWORD_REJECT_COMMON
 """
@@ -75,10 +78,16 @@ class ScryptCost:
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Failure and send budgets per sliding window, per username and per client address."""
+    """Failure and send budgets per sliding window.
+
+    ``failures_per_username`` is per account *and* address (or per known device), so a
+    stranger elsewhere cannot spend the owner's; ``failures_per_account`` caps guesses
+    spread over many addresses, and spares the account's known devices.
+    """
 
     window_seconds: float = 15 * 60
     failures_per_username: int = 10
+    failures_per_account: int = 100
     failures_per_address: int = 100
     sends_per_username: int = 10
     sends_per_address: int = 50
@@ -106,9 +115,23 @@ class BackendSettings:
     rp_name: str = "nicegui-authenticator"
     origins: tuple[str, ...] = ("http://localhost:8080",)
     auto_sign_in: bool = True
-    session_lifetime: float = 30 * 24 * 3600
+    session_lifetime: float = 30 * 24 * 3600  # absolute: from sign-in, however busy the session
+    session_idle_timeout: float = 12 * 3600  # a session unused this long is over
+    # Sensitive actions (email, passkeys, MFA, password) need a password or second factor this recent.
+    recent_auth_window: float = 5 * 60
+    # A password reset removes passkeys added this recently (a thief's, most likely); 0 keeps all.
+    reset_removes_passkeys_within: float = 24 * 3600
     code_delivery: CodeDeliveryMode = "outbox"
     code_callback: Callable[[CodeMessage], None] | None = None
+    # Real delivery: email by SMTP, anything else (SMS...) by a command or webhook (``delivery``).
+    smtp_url: str | None = field(default=None, repr=False)  # holds the SMTP password
+    mail_from: str | None = None
+    delivery_hook: str | None = None  # "command:/path" or "webhook:https://..."
+    app_title: str | None = None  # named in every message; defaults to rp_name
+    # Proxies whose X-Forwarded-For names the client (addresses or networks; "*" trusts any).
+    forwarded_allow_ips: tuple[str, ...] = ()
+    # Shared with the hosted page, which signs each visitor's address with it (visitor_hop).
+    visitor_hop_secret: str | None = field(default=None, repr=False)
     outbox_file: str | None = None
     path: str = "/aws-blocks/api"
     namespace: str = "authApi"
@@ -130,6 +153,12 @@ class BackendSettings:
     max_body_bytes: int = MIB
     cookie_name: str = "auth_session"
     auto_sign_in_cookie_name: str = "autosignin_session"
+    # The key sealing TOTP secrets and keying code digests (64 hex digits), kept apart from the
+    # database; without it, a key file next to the database (``key_path``) is used or created.
+    secret_key: str | None = field(default=None, repr=False)
+    key_path: str | None = None
+    known_device_cookie_name: str = "known_device"
+    known_device_lifetime: float = 180 * 24 * 3600
 
     def __post_init__(self) -> None:
         basic = self.mode == "basic"
@@ -167,17 +196,56 @@ class BackendSettings:
             raise ValueError("MFA needs at least one of TOTP, EMAIL, SMS")
         if self.code_delivery == "callback" and self.code_callback is None:
             raise ValueError("code_delivery='callback' needs code_callback")
+        self._validate_delivery()
         if not self.path.startswith("/"):
             raise ValueError("path must start with '/'")
         if not self.namespace or "." in self.namespace:
             raise ValueError("namespace must be a non-empty name without '.'")
         if self.passkeys and (not self.rp_id or not self.origins):
             raise ValueError("passkeys need rp_id and at least one origin")
+        if min(self.session_lifetime, self.session_idle_timeout, self.recent_auth_window) <= 0:
+            raise ValueError("session lifetimes and the recent-authentication window must be positive")
         object.__setattr__(self, "cors_origins", tuple(check_origin(o) for o in self.cors_origins))
         if self.max_code_attempts < 1 or self.max_body_bytes < 1024:
             raise ValueError("max_code_attempts must be >= 1 and max_body_bytes >= 1024")
 
+    def _validate_delivery(self) -> None:
+        from .hook_channel import parse_hook  # imported here: settings stay cheap to import
+        from .smtp_channel import parse_smtp_url
+
+        if self.smtp_url:
+            parse_smtp_url(self.smtp_url)
+            if not self.mail_from or "@" not in self.mail_from:
+                raise ValueError("--smtp-url needs --mail-from (the sender address)")
+        if self.delivery_hook:
+            parse_hook(self.delivery_hook)
+        if self.visitor_hop_secret is not None and len(self.visitor_hop_secret) < 32:
+            raise ValueError(
+                "visitor_hop_secret must be at least 32 characters (e.g. `openssl rand -hex 32`)"
+            )
+
     # -- derived views used by the rest of the backend --------------------------------
+
+    @property
+    def title(self) -> str:
+        """The app's name in messages."""
+        return self.app_title or self.rp_name
+
+    @property
+    def delivers_codes(self) -> bool:
+        """True when codes reach people (SMTP, a hook, the host's callback), not just an outbox."""
+        return bool(self.smtp_url or self.delivery_hook or self.code_delivery == "callback")
+
+    @property
+    def trusted_origins(self) -> tuple[str, ...]:
+        """The one list of other origins whose pages may act with the person's cookie.
+
+        The app's own pages (``origins``, where its passkey ceremonies run) and the web apps
+        allowed to call across origins (``cors_origins``, ``--cors-origin``). CORS answers
+        the second part only (``cors.py``); the forgery guard (``request_forgery.py``)
+        accepts both, besides the endpoint's own origin.
+        """
+        return tuple(dict.fromkeys((*self.origins, *self.cors_origins)))
 
     @property
     def policy(self) -> PasswordPolicy:
@@ -270,7 +338,17 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "ORIGINS": _as("origins", parse_list),
     "AUTO_SIGN_IN": _as("auto_sign_in", parse_bool),
     "SESSION_LIFETIME": _as("session_lifetime", float),
-    "CODE_DELIVERY": _as("code_delivery", str),
+    "SESSION_IDLE_TIMEOUT": _as("session_idle_timeout", float),
+    "RECENT_AUTH_WINDOW": _as("recent_auth_window", float),
+    "RESET_REMOVES_PASSKEYS_WITHIN": _as("reset_removes_passkeys_within", float),
+    "CODE_DELIVERY": lambda raw: ("delivery_hook", raw) if ":" in raw else ("code_delivery", raw),
+    "SMTP_URL": _as("smtp_url", str),
+    "MAIL_FROM": _as("mail_from", str),
+    "APP_TITLE": _as("app_title", str),
+    "FORWARDED_ALLOW_IPS": _as("forwarded_allow_ips", parse_list),
+    "VISITOR_HOP_SECRET": _as("visitor_hop_secret", str),
+    "SECRET_KEY": _as("secret_key", str),
+    "KEY_PATH": _as("key_path", str),
     "OUTBOX_FILE": _as("outbox_file", str),
     "PATH": _as("path", str),
     "NAMESPACE": _as("namespace", str),

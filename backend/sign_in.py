@@ -56,7 +56,7 @@ def sign_in_with_passkey(parts: Components, request: Request, params: Params) ->
     identifier = params.stripped("username")
     if not identifier:
         raise AuthError(Problem.INVALID_PARAMETER, "username is required")
-    parts.limiter.check_failures(parts.subject(identifier, request.address), request.now)
+    parts.limiter.check_failures(parts.subject(identifier, request), request.now)
     return begin_webauthn(
         parts, request, identifier, parts.users.find(identifier, parts.settings.identifiers)
     )
@@ -64,15 +64,15 @@ def sign_in_with_passkey(parts: Components, request: Request, params: Params) ->
 
 def verify_password(parts: Components, request: Request, identifier: str, password: str) -> User:
     """The account ``identifier`` names, if ``password`` is its password; else BAD_CREDENTIALS."""
-    subject = parts.subject(identifier, request.address)
-    parts.limiter.check_failures(subject, request.now)
+    subject = parts.subject(identifier, request)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     user = parts.users.find(identifier, parts.settings.identifiers)
     # verify() costs one hash even without an account, so timing tells nothing either.
     verified = parts.hasher.verify(password, None if user is None else user.password_hash)
     if user is None or not verified:
-        parts.limiter.record_failure(subject, request.now)
         _log.info("sign-in failed from %s", request.address)
         raise AuthError(Problem.BAD_CREDENTIALS)
+    parts.limiter.refund(attempt)
     # Only someone who knows the password learns the account's status.
     if user.status == "UNCONFIRMED":
         raise AuthError(Problem.NOT_CONFIRMED)
@@ -153,8 +153,8 @@ def send_code_challenge(
 ) -> Outcome:
     """A ``code`` challenge whose code goes by email or SMS to ``to`` (nothing is sent when None)."""
     username = user.username if user is not None else str(extra.get("username", ""))
-    subject = parts.subject(username, request.address)
-    parts.limiter.check_sends(subject, request.now)
+    subject = parts.subject(username, request)
+    parts.limiter.spend_send(subject, request.now)
     data = {"kind": "code", "user_id": None if user is None else user.id, "mfa": mfa_type, **extra}
     token = parts.challenges.create(data, request.now)
     if to is not None and user is not None:
@@ -162,7 +162,6 @@ def send_code_challenge(
         parts.send_code(
             key=challenge_code_key(token), to=to, username=user.username, purpose=purpose, now=request.now
         )
-    parts.limiter.record_send(subject, request.now)
     destination = to if shown_to is None else shown_to
     channel = "Email" if mfa_type == "EMAIL" else "SMS"
     label = f"Enter {channel} Code"
@@ -177,9 +176,10 @@ def challenge_code_key(token: str) -> str:
 
 def complete_sign_in(parts: Components, request: Request, user: User) -> Outcome:
     token = parts.web_sessions.create(user.id, request.now, replacing=request.session_token)
-    parts.limiter.clear_failures(user.username_key)
+    parts.limiter.clear_failures(parts.subject(user.username, request))
+    device = parts.known_devices.remember(user.id, request.known_device, request.now)
     _log.info("user %s signed in from %s", user.username, request.address)
-    return Outcome(parts.replies.signed_in(user), session=token)
+    return Outcome(parts.replies.signed_in(user), session=token, known_device=device)
 
 
 # -- choice flow (USER_AUTH-like) and passkeys ------------------------------------------
@@ -199,7 +199,7 @@ def first_factor_options(parts: Components) -> tuple[str, ...]:
 
 
 def begin_first_factor_choice(parts: Components, request: Request, identifier: str) -> Outcome:
-    parts.limiter.check_failures(parts.subject(identifier, request.address), request.now)
+    parts.limiter.check_failures(parts.subject(identifier, request), request.now)
     options = first_factor_options(parts)
     data = {"kind": "firstFactor", "username": identifier, "options": list(options)}
     token = parts.challenges.create(data, request.now)

@@ -57,41 +57,59 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     missing = policy_violations(password, settings.policy)
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
+    subject = parts.subject(username, request)
+    # Spent and hashed before the name is looked up: probing names costs the same budget
+    # and the same work whether the name is taken or not (issue 11, finding 4). Spent
+    # outside the transaction below, so a refused probe cannot roll its spending back.
+    parts.limiter.spend_send(subject, request.now)
+    password_hash = parts.hasher.hash(password)  # before the transaction: it must stay short
     existing = parts.users.by_username(username)
-    abandoned = (
+    if (
         existing is not None
         and existing.status == "UNCONFIRMED"
-        and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
-    )
-    if existing is not None and not abandoned:
-        if existing.status == "UNCONFIRMED" and parts.hasher.verify(password, existing.password_hash):
-            # The same person signing up again before confirming: no dead end, a
-            # fresh code and the confirm screen. Only the account's own password
-            # gets this answer, so it tells a stranger nothing new.
-            return _resend_to_unconfirmed(parts, request, existing, username)
-        raise AuthError(Problem.USER_EXISTS)  # sends nothing, so it spends no send budget
-    subject = parts.subject(username, request.address)
-    parts.limiter.check_sends(subject, request.now)
+        and parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
+        and parts.hasher.verify(password, existing.password_hash)
+    ):
+        # The same person signing up again before confirming: no dead end, a
+        # fresh code and the confirm screen (issue 12, item 1). Only the account's
+        # own password gets this answer, so it tells a stranger nothing new.
+        return _resend_to_unconfirmed(parts, request, existing, username)
     email = username if settings.identifiers == ("email",) else attributes.pop("email", None)
     phone = username if settings.identifiers == ("phone",) else attributes.pop("phone_number", None)
-    user = parts.users.create(
-        username=username,
-        password_hash=parts.hasher.hash(password),
-        status="UNCONFIRMED",
-        now=request.now,
-        email=email,
-        phone=phone,
-        attributes=attributes,
-        replace_unconfirmed=abandoned,
-    )
-    parts.send_code(
-        key=sign_up_code_key(user.id),
-        to=user.delivery_address,
-        username=username,
-        purpose="sign-up",
-        now=request.now,
-    )
-    parts.limiter.record_send(subject, request.now)
+    # One transaction decides "taken or abandoned", creates the account and issues its code:
+    # a concurrent sign-up never sees the account without its code and takes it over.
+    with parts.store.transaction():
+        existing = parts.users.by_username(username)
+        abandoned = (
+            existing is not None
+            and existing.status == "UNCONFIRMED"
+            and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
+        )
+        if existing is not None and not abandoned:
+            raise AuthError(Problem.USER_EXISTS)
+        user = parts.users.create(
+            username=username,
+            password_hash=password_hash,
+            status="UNCONFIRMED",
+            now=request.now,
+            email=email,
+            phone=phone,
+            attributes=attributes,
+            replace_unconfirmed=abandoned,
+        )
+        code = parts.codes.issue(sign_up_code_key(user.id), request.now)
+    try:
+        parts.deliver_code(
+            code,
+            key=sign_up_code_key(user.id),
+            to=user.delivery_address,
+            username=username,
+            purpose="sign-up",
+            now=request.now,
+        )
+    except AuthError:
+        parts.users.delete_unconfirmed(user.id)  # nobody got a code: the name is free again
+        raise
     _log.info("sign-up of %s from %s", username, request.address)
     outcome = Outcome(parts.replies.confirming_sign_up(username, _masked(user)))
     if settings.mode == "cognito" and settings.auto_sign_in and not params.opts_out("autoSignIn"):
@@ -101,7 +119,7 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
 
 def _resend_to_unconfirmed(parts: Components, request: Request, user: User, username: str) -> Outcome:
     parts.send_code_within_budget(
-        parts.subject(username, request.address),
+        parts.subject(username, request),
         request.now,
         user=user,
         key_of=sign_up_code_key,
@@ -120,18 +138,18 @@ def _masked(user: User) -> str | None:
 def confirm_sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     settings = parts.settings
     username = params.stripped("username")
-    subject = parts.subject(username, request.address)
-    parts.limiter.check_failures(subject, request.now)
+    subject = parts.subject(username, request)
+    attempt = parts.limiter.spend_attempt(subject, request.now)
     user = parts.users.by_username(username) if username else None
-    result = CodeCheck.MISSING
-    if user is not None and user.status == "UNCONFIRMED":
-        result = parts.codes.check(sign_up_code_key(user.id), params.text("code"), request.now)
+    pending = user is not None and user.status == "UNCONFIRMED"
+    key = sign_up_code_key(user.id) if pending and user else parts.phantom_code_key("sign-up", subject)
+    result = parts.codes.check(key, params.text("code"), request.now)
     if result is not CodeCheck.OK or user is None:
         # Unknown account, confirmed account or wrong code: one answer for all three.
-        parts.limiter.record_failure(subject, request.now)
         raise AuthError(
             Problem.ATTEMPTS_EXHAUSTED if result is CodeCheck.EXHAUSTED else Problem.CODE_MISMATCH
         )
+    parts.limiter.refund(attempt)
     user = parts.users.confirm(user.id, enable_email_mfa=settings.enrols_email_mfa_on_sign_up)
     _log.info("sign-up of %s confirmed", user.username)
     if settings.mode == "basic":
@@ -156,7 +174,7 @@ def resend_sign_up_code(parts: Components, request: Request, params: Params) -> 
         raise AuthError(Problem.INVALID_PARAMETER, "username is required")
     user = parts.users.by_username(username)
     parts.send_code_within_budget(
-        parts.subject(username, request.address),
+        parts.subject(username, request),
         request.now,
         user=user if user is not None and user.status == "UNCONFIRMED" else None,
         key_of=sign_up_code_key,

@@ -1,24 +1,28 @@
-"""SQLite storage: one WAL-mode database file, migrated at open, safe across threads.
+"""The database behind the backend: one interface, SQLite (embedded default) or PostgreSQL.
 
-Why one connection behind a lock: request handlers run in worker threads (the
-hashing must stay off the event loop), and every statement here takes
-microseconds, so serialising them costs nothing measurable while ruling out
-SQLite's lock-upgrade deadlocks between connections of one process. Several
-processes on one file are still safe: WAL mode, ``BEGIN IMMEDIATE`` for writes
-and a busy timeout let SQLite arbitrate between them.
+Why an interface of two context managers: every repository (users, codes,
+sessions, budgets) is written once, in the SQL both engines speak (``?``
+placeholders, ``ON CONFLICT`` upserts, ``RETURNING``), and takes its
+connection from ``transaction()`` (writes) or ``read()``. Transactions nest
+per thread: an inner one joins the outer, so a repository method can be used
+alone or inside a larger unit of work. Request handlers run in worker
+threads, so "the current transaction" is per thread and per store.
 
-Writes go through ``transaction()``; transactions nest (an inner one joins
-the outer), so a repository method can be used alone or as part of a larger
-unit of work. Pure reads use ``read()``, which takes no database write lock.
+What differs between engines lives in the two subclasses: how a connection
+is obtained (a connection per thread for SQLite, a pool for PostgreSQL), the
+column types of the schema (``ddl``), and how a transaction serialises the
+read-check-write of a budget (``lock_keys``).
+
+``engines.open_store`` picks the engine from the location: a ``postgresql://``
+URL or a file path (a module of its own, as both engines import this one).
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+import abc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 from .migrations import LATEST_VERSION, MIGRATIONS
 
@@ -27,58 +31,55 @@ class SchemaTooNewError(RuntimeError):
     """The database was written by a newer version of this backend."""
 
 
-class Store:
-    """The database connection, its lock, and the schema version it is at."""
+class Cursor(Protocol):
+    """What a statement returns: rows that read by column name or position."""
 
-    def __init__(self, path: str) -> None:
-        if path != ":memory:" and not path.startswith("file:"):
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(
-            path, check_same_thread=False, isolation_level=None, timeout=10.0, uri=path.startswith("file:")
-        )
-        self._conn.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._closed = False
-        with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute("PRAGMA busy_timeout=10000")
-        self._migrate()
+    @property
+    def rowcount(self) -> int: ...
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("store is closed")
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield self._conn
-                finally:
-                    self._depth -= 1
-                return
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
-            try:
-                yield self._conn
-            except BaseException:
-                self._depth = 0
-                self._conn.execute("ROLLBACK")
-                raise
-            self._depth = 0
-            self._conn.execute("COMMIT")
+    def fetchone(self) -> Any: ...
 
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """For reads: takes no database write lock (in WAL mode readers never wait for a writer,
-        even one in another process); inside a ``transaction()`` the reads join it."""
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("store is closed")
-            yield self._conn
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Database(Protocol):
+    """One connection inside a transaction; SQL uses ``?`` placeholders on every engine."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+
+
+class Store(abc.ABC):
+    """A migrated database and its per-thread transactions."""
+
+    engine: str
+    integrity_errors: tuple[type[Exception], ...] = ()
+    """Raised by a statement that broke a unique key (a concurrent writer got there first)."""
+
+    @abc.abstractmethod
+    def transaction(self) -> AbstractContextManager[Database]:
+        """A write transaction; nested calls on one thread join the outer one."""
+
+    @abc.abstractmethod
+    def read(self) -> AbstractContextManager[Database]:
+        """For reads; inside a ``transaction()`` the reads join it."""
+
+    @abc.abstractmethod
+    def lock_keys(self, db: Database, keys: Iterable[str]) -> None:
+        """Serialise transactions that touch the same ``keys`` until this one ends."""
+
+    @abc.abstractmethod
+    def ddl(self, statement: str) -> str:
+        """A schema statement (written with SQLite's types) in this engine's dialect."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def ping(self) -> None:
+        """Raise unless the database answers a query (the health check)."""
+        with self.read() as db:
+            db.execute("SELECT version FROM schema_version").fetchone()
 
     @property
     def schema_version(self) -> int:
@@ -86,14 +87,10 @@ class Store:
             row = db.execute("SELECT version FROM schema_version").fetchone()
             return int(row[0]) if row else 0
 
-    def close(self) -> None:
-        with self._lock:
-            if not self._closed:
-                self._closed = True
-                self._conn.close()
-
-    def _migrate(self) -> None:
+    def migrate(self) -> None:
+        """Bring the schema to ``LATEST_VERSION``; refuse a database from a newer backend."""
         with self.transaction() as db:
+            self.lock_keys(db, ["schema_version"])  # two processes starting at once migrate once
             db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = db.execute("SELECT version FROM schema_version").fetchone()
             current = int(row[0]) if row else 0
@@ -106,5 +103,5 @@ class Store:
             for migration in MIGRATIONS:
                 if migration.version > current:
                     for statement in migration.statements:
-                        db.execute(statement)
+                        db.execute(self.ddl(statement))
                     db.execute("UPDATE schema_version SET version = ?", (migration.version,))

@@ -9,14 +9,15 @@ sign-up cannot capture somebody else's address.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import sqlite3
 import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
+from .at_rest import Sealer
 from .errors import AuthError, Problem
 from .groups import groups_of
 from .store import Store
@@ -70,7 +71,7 @@ class User:
         return self.email or self.phone or self.username
 
 
-def _user(row: sqlite3.Row, groups: tuple[str, ...] = ()) -> User:
+def _user(row: Any, groups: tuple[str, ...] = ()) -> User:
     return User(
         id=int(row["id"]),
         sub=row["sub"],
@@ -96,8 +97,14 @@ def _user(row: sqlite3.Row, groups: tuple[str, ...] = ()) -> User:
 class Users:
     """Reads and writes accounts; every method is one short transaction."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, sealer: Sealer | None = None) -> None:
         self._store = store
+        self._sealer = sealer  # TOTP secrets are stored sealed under the server key (at_rest)
+
+    def _opened(self, user: User) -> User:
+        if self._sealer is None or user.totp_secret is None:
+            return user
+        return dataclasses.replace(user, totp_secret=self._sealer.open(user.totp_secret))
 
     def by_id(self, user_id: int) -> User | None:
         return self._one("SELECT * FROM users WHERE id = ?", (user_id,))
@@ -124,6 +131,11 @@ class Users:
             )
         return None
 
+    def delete_unconfirmed(self, user_id: int) -> None:
+        """Forget a sign-up whose code could not be sent (never a confirmed account)."""
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM users WHERE id = ? AND status = 'UNCONFIRMED'", (user_id,))
+
     def create(
         self,
         *,
@@ -146,27 +158,30 @@ class Users:
                 if not (replace_unconfirmed and existing["status"] == "UNCONFIRMED"):
                     raise AuthError(Problem.USER_EXISTS)
                 db.execute("DELETE FROM users WHERE id = ?", (existing["id"],))
-            cursor = db.execute(
-                """INSERT INTO users (sub, username, username_key, email, email_key, phone, attributes,
-                       password_hash, status, temporary_password_expires_at, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    str(uuid.uuid4()),
-                    username,
-                    identifier_key(username),
-                    email,
-                    identifier_key(email) if email else None,
-                    phone,
-                    json.dumps(dict(attributes or {})),
-                    password_hash,
-                    status,
-                    temporary_password_expires_at,
-                    now,
-                ),
-            )
-            row_id = cursor.lastrowid
-            assert row_id is not None
-            user = _user(db.execute("SELECT * FROM users WHERE id = ?", (row_id,)).fetchone())
+            try:
+                inserted = db.execute(
+                    """INSERT INTO users (sub, username, username_key, email, email_key, phone, attributes,
+                           password_hash, status, temporary_password_expires_at, created_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                    (
+                        str(uuid.uuid4()),
+                        username,
+                        identifier_key(username),
+                        email,
+                        identifier_key(email) if email else None,
+                        phone,
+                        json.dumps(dict(attributes or {})),
+                        password_hash,
+                        status,
+                        temporary_password_expires_at,
+                        now,
+                    ),
+                ).fetchone()
+            except self._store.integrity_errors:
+                # A concurrent sign-up (another worker or process) took the name first.
+                raise AuthError(Problem.USER_EXISTS) from None
+            row_id = int(inserted["id"])
+            user = self._opened(_user(db.execute("SELECT * FROM users WHERE id = ?", (row_id,)).fetchone()))
         return user
 
     def email_taken(self, email: str, except_user: int | None = None) -> bool:
@@ -189,9 +204,9 @@ class Users:
             phone_ok = user.email is None and user.phone is not None
             db.execute(
                 """UPDATE users SET status = 'CONFIRMED',
-                       email_verified = CASE WHEN ? THEN 1 ELSE email_verified END,
-                       phone_verified = CASE WHEN ? THEN 1 ELSE phone_verified END,
-                       email_mfa = CASE WHEN ? THEN 1 ELSE email_mfa END
+                       email_verified = CASE WHEN ? <> 0 THEN 1 ELSE email_verified END,
+                       phone_verified = CASE WHEN ? <> 0 THEN 1 ELSE phone_verified END,
+                       email_mfa = CASE WHEN ? <> 0 THEN 1 ELSE email_mfa END
                    WHERE id = ?""",
                 (int(email_ok), int(phone_ok), int(email_ok and enable_email_mfa), user_id),
             )
@@ -202,7 +217,7 @@ class Users:
             db.execute(
                 """UPDATE users SET password_hash = ?, temporary_password_expires_at = NULL,
                        status = CASE WHEN status = 'FORCE_CHANGE_PASSWORD' THEN 'CONFIRMED' ELSE status END,
-                       preferred_mfa = CASE WHEN ? THEN NULL ELSE preferred_mfa END
+                       preferred_mfa = CASE WHEN ? <> 0 THEN NULL ELSE preferred_mfa END
                    WHERE id = ?""",
                 (password_hash, int(clear_preferred_mfa), user_id),
             )
@@ -215,7 +230,7 @@ class Users:
         with self._store.transaction() as db:
             db.execute(
                 "UPDATE users SET totp_secret = ?, totp_last_step = ?, preferred_mfa = 'TOTP' WHERE id = ?",
-                (secret, step, user_id),
+                (secret if self._sealer is None else self._sealer.seal(secret), step, user_id),
             )
 
     def use_totp_step(self, user_id: int, step: int) -> bool:
@@ -263,4 +278,4 @@ class Users:
     def _one(self, query: str, args: tuple[object, ...]) -> User | None:
         with self._store.read() as db:
             row = db.execute(query, args).fetchone()
-            return None if row is None else _user(row, groups_of(db, int(row["id"])))
+            return None if row is None else self._opened(_user(row, groups_of(db, int(row["id"]))))

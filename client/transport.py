@@ -47,6 +47,8 @@ from .errors import AuthClientError, NotSignedIn, TransportError, app_call_error
 from .jsonrpc import auth_state_from_result, decode_result, encode_request, set_auth_state_params
 from .redaction import install_log_redaction, safe_url
 from .transport_errors import transport_error
+from .visitor_hop import HEADER as VISITOR_HEADER
+from .visitor_hop import sign_visitor
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +88,7 @@ class _Shared:
     timeout: httpx.Timeout
     max_response_bytes: int
     retry_delay: float
+    visitor_hop_secret: str | None
 
 
 class AuthClient:
@@ -101,6 +104,9 @@ class AuthClient:
     :param max_response_bytes: replies larger than this fail with ``ProtocolError(reason="too_large")``.
     :param limits: connection pool limits, for a UI serving many people through :meth:`for_session`
         (ignored when ``transport`` is given: the transport owns its pool).
+    :param visitor_hop_secret: shared with the backend; ``for_session(..., visitor_address=...)``
+        then signs each call with the end user's address, so the backend's per-address limits
+        apply per visitor rather than to this server (``client.visitor_hop``).
 
     Use as ``async with AuthClient(...) as client:``, or call :meth:`aclose`.
     """
@@ -116,6 +122,7 @@ class AuthClient:
         transport: httpx.AsyncBaseTransport | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         limits: httpx.Limits | None = None,
+        visitor_hop_secret: str | None = None,
     ) -> None:
         url = httpx.URL(endpoint)
         if url.scheme not in ("http", "https") or not url.host:
@@ -154,8 +161,10 @@ class AuthClient:
             timeout=http.timeout,
             max_response_bytes=max_response_bytes,
             retry_delay=CONNECT_RETRY_DELAY,
+            visitor_hop_secret=visitor_hop_secret,
         )
         self._session = session if session is not None else CookieSession()
+        self._visitor_address: str | None = None
         self._ids = itertools.count(1)
         self._owner = True
         self._closed = False
@@ -163,11 +172,16 @@ class AuthClient:
 
     @classmethod
     def _sibling(
-        cls, shared: _Shared, session: CookieSession, on_not_signed_in: NotSignedInHook | None = None
+        cls,
+        shared: _Shared,
+        session: CookieSession,
+        on_not_signed_in: NotSignedInHook | None = None,
+        visitor_address: str | None = None,
     ) -> AuthClient:
         client = cls.__new__(cls)
         client._shared = shared
         client._session = session
+        client._visitor_address = visitor_address
         client._ids = itertools.count(1)
         client._owner = False
         client._closed = False
@@ -175,17 +189,22 @@ class AuthClient:
         return client
 
     def for_session(
-        self, session: CookieSession, *, on_not_signed_in: NotSignedInHook | None = None
+        self,
+        session: CookieSession,
+        *,
+        on_not_signed_in: NotSignedInHook | None = None,
+        visitor_address: str | None = None,
     ) -> AuthClient:
         """A client for another end user, sharing this one's connection pool.
 
+        ``visitor_address`` (with ``visitor_hop_secret``) is that user's address, told to the backend.
         Closing the sibling does not close the pool; closing the client that
         created the pool does, for every sibling. ``on_not_signed_in`` is told
         of every :class:`~.errors.NotSignedIn` the sibling's :meth:`call` raises
         (before it is raised): how a UI learns that a session it showed as
         signed in has ended on the server.
         """
-        return AuthClient._sibling(self._shared, session, on_not_signed_in)
+        return AuthClient._sibling(self._shared, session, on_not_signed_in, visitor_address)
 
     @property
     def session(self) -> CookieSession:
@@ -289,6 +308,9 @@ class AuthClient:
         cookie = self._session.header_for(shared.cookie_url)
         if cookie is not None:
             headers.append((b"cookie", cookie.encode("latin-1", errors="replace")))
+        if shared.visitor_hop_secret and self._visitor_address:
+            told = sign_visitor(shared.visitor_hop_secret, self._visitor_address, time.time())
+            headers.append((VISITOR_HEADER.lower().encode("ascii"), told.encode("ascii", errors="replace")))
         request = httpx.Request(
             "POST",
             shared.url,

@@ -20,7 +20,9 @@ confirmingSignIn/Mfa     by the hidden ``challenge`` of ``confirmSignIn``: code,
                          ``webauthn-get`` capability is passkey_assert whatever the
                          challenge says
 confirmingPasswordReset  ``confirm_reset_password``
-signedIn                 ``passkey_register`` (a webauthn-create action),
+signedIn                 ``confirm_identity`` (our ``reauthenticate``: a sensitive
+                         action needs the password again),
+                         ``passkey_register`` (a webauthn-create action),
                          ``setup_totp`` (our ``completeTotpSetup``),
                          ``confirm_code`` (our ``completeEmailMfaSetup``),
                          ``passkey_manage`` (deletePasskey actions), else
@@ -55,6 +57,7 @@ from .protocol import (
     CONFIRMING_SIGN_IN,
     CONFIRMING_SIGN_UP,
     DELETE_PASSKEY,
+    REAUTHENTICATE,
     SIGNED_IN,
     SIGNED_OUT,
     WEBAUTHN_CREATE,
@@ -132,6 +135,8 @@ def _challenge_screen(state: AuthState) -> ScreenName:
 
 
 def _signed_in_screen(state: AuthState) -> ScreenName:
+    if state.action(REAUTHENTICATE) is not None:
+        return ScreenName.CONFIRM_IDENTITY
     if any(a.capability == WEBAUTHN_CREATE for a in state.actions):
         return ScreenName.PASSKEY_REGISTER
     if state.action(COMPLETE_TOTP_SETUP) is not None:

@@ -158,6 +158,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "screen.signed_in": "You are signed in",
         "screen.passkey_register": "Register a passkey",
         "screen.passkey_manage": "Your passkeys",
+        "screen.confirm_identity": "Confirm it's you",
         "screen.generic": "Authentication",
         # Tabs, links and buttons
         "tab.sign_in": "Sign In",
@@ -188,6 +189,8 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "action.setPreferredMfa": "Save preference",
         "action.disableMfa": "Turn off multi-factor authentication",
         "action.cancelSetup": "Cancel",
+        "action.reauthenticate": "Continue",
+        "action.signOutEverywhere": "Sign out everywhere",
         "action.retry": "Try again",
         "action.federated": "Sign in with {provider}",
         "action.copy": "Copy",
@@ -288,6 +291,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         ),
         "confirm.yes": "Yes, continue",
         "confirm.no": "Cancel",
+        "notice.signed_out_everywhere": "You were signed out on every device.",
         # Errors (server error names map here; unknown names show the server text)
         "error.invalid_credentials": "Incorrect username or password.",
         "error.username_exists": "An account with this username already exists.",
@@ -303,6 +307,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "error.too_many_attempts": "Too many attempts. Wait a moment and try again.",
         "error.server_busy": "The server is busy. Please try again in a moment.",
         "error.code_delivery": "We could not send the code. Try again in a moment.",
+        "error.reauthentication_required": "For your security, enter your password again to continue.",
         "error.not_authenticated": "You need to sign in again.",
         "error.invalid_password": "The password does not meet the requirements.",
         "error.passkey_unknown": "This passkey is not registered for your account.",
@@ -374,6 +379,7 @@ ERROR_KEYS: Final[Mapping[str, tuple[str, str | None]]] = MappingProxyType(
         "NotAuthenticatedException": ("error.not_authenticated", None),
         "WebAuthnCredentialNotSupportedException": ("error.passkey_unknown", None),
         "CodeDeliveryFailureException": ("error.code_delivery", None),
+        "ReauthenticationRequiredException": ("error.reauthentication_required", "password"),
     }
 )
 

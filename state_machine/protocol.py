@@ -61,6 +61,8 @@ CANCEL_SETUP: Final = "cancelSetup"
 CHANGE_PASSWORD: Final = "changePassword"  # additive (docs/protocol.md): current + new password
 SET_PREFERRED_MFA: Final = "setPreferredMfa"
 DISABLE_MFA: Final = "disableMfa"
+REAUTHENTICATE: Final = "reauthenticate"
+SIGN_OUT_EVERYWHERE: Final = "signOutEverywhere"
 
 WEBAUTHN_GET: Final = "webauthn-get"
 WEBAUTHN_CREATE: Final = "webauthn-create"

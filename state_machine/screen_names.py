@@ -32,6 +32,7 @@ class ScreenName(StrEnum):
     SIGNED_IN = "signed_in"
     PASSKEY_REGISTER = "passkey_register"
     PASSKEY_MANAGE = "passkey_manage"
+    CONFIRM_IDENTITY = "confirm_identity"  # a sensitive action asked for the password again
     GENERIC = "generic"
 
 

@@ -131,6 +131,7 @@ EXTRA_SIGNED_IN_ACTIONS = frozenset(
         "disableMfa",
         "cancelSetup",
         "changePassword",
+        "signOutEverywhere",
     }
 )
 

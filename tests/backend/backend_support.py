@@ -38,6 +38,7 @@ class FakeClock:
 def settings(tmp_path: Path, **changes: Any) -> BackendSettings:
     values: dict[str, Any] = {
         "db_path": str(tmp_path / "auth.sqlite3"),
+        "key_path": str(tmp_path / "auth.key"),  # one key for every backend of a test (PostgreSQL too)
         "password_hash_cost": CHEAP_COST,
         "origins": (ORIGIN,),
     }

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from backend_support import FakeClock, MakeBackend, settings
 from nicegui_authenticator.backend.app import ReferenceBackend
+from postgres_server import PostgresServer, running_postgres
 
 
 @pytest.fixture
@@ -31,3 +32,19 @@ def make_backend(tmp_path: Path, clock: FakeClock) -> Iterator[MakeBackend]:
     yield make
     for backend in made:
         backend.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL cluster for the session; each test takes a fresh database from it."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store lives: a SQLite file, then a fresh PostgreSQL database (the same tests run on both)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "auth.sqlite3")
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()

@@ -96,11 +96,12 @@ async def test_revoked_session_is_not_signed_in_and_its_cookie_is_cleared(make_b
     backend = profile_backend(make_backend)
     async with person(backend) as client:
         await sign_in(client)
-        assert client.session.names() == ["auth_session"]
+        # The known-device cookie (issue 11, finding 2) outlives sessions: the browser stays known.
+        assert client.session.names() == ["auth_session", "known_device"]
         backend.sign_out_everywhere("ada")
         with pytest.raises(NotSignedIn):
             await client.call("api.getProfile")
-        assert client.session.names() == []
+        assert client.session.names() == ["known_device"]
 
 
 async def test_user_groups_in_auth_state_as_cognito_reports_them(make_backend: MakeBackend) -> None:

@@ -89,9 +89,10 @@ DIVERGENCES: tuple[Divergence, ...] = (
     ),
     Divergence(
         "D2",
-        r"actions\+: ours adds \[('(startTotpSetup|startEmailMfaSetup|setPreferredMfa|disableMfa|changePassword)'(, )?)+\]",
+        r"actions\+: ours adds \[('(startTotpSetup|startEmailMfaSetup|setPreferredMfa|disableMfa|changePassword|signOutEverywhere)'(, )?)+\]",
         ANY,
-        "Additive: MFA self-service and changePassword after the recorded signed-in actions (issues 4 and 11).",
+        "Additive: MFA self-service, changePassword and sign-out-everywhere after the recorded "
+        "signed-in actions (issues 4 and 11).",
     ),
     Divergence(
         "D3",

@@ -62,7 +62,8 @@ async def test_anyone_else_gets_no_cors_headers_at_all(
     async with http(backend) as client:
         for origin in (STRANGER, "null", APP + "1", "https://localhost:5173"):
             response = await client.post("/aws-blocks/api", json=GET_AUTH_STATE, headers={"origin": origin})
-            assert response.status_code == 200 and cors_headers(response) == {}
+            # Refused by the forgery guard too (request_forgery.py): one allow-list for both.
+            assert response.status_code == 403 and cors_headers(response) == {}
             refused = await client.options("/aws-blocks/api", headers=preflight(origin))
             assert cors_headers(refused) == {}
             assert refused.status_code == 404  # the endpoint's own answer to anything but POST
@@ -112,12 +113,13 @@ async def sign_in_cookies(backend: ReferenceBackend, host: str) -> list[str]:
 
 async def test_cross_site_cookies_are_same_site_none_secure_partitioned(make_backend: MakeBackend) -> None:
     cookies = await sign_in_cookies(make_backend(cross_site_cookies=True), "127.0.0.1")
-    assert len(cookies) == 2  # set on sign-in, cleared on sign-out: both cross-site
+    # Session and known-device cookies set on sign-in, the session cleared on sign-out: all cross-site.
+    assert [line.split("=", 1)[0] for line in cookies] == ["auth_session", "known_device", "auth_session"]
     for line in cookies:
         attributes = [part.strip() for part in line.split(";")[1:]]
         assert {"HttpOnly", "SameSite=None", "Secure", "Partitioned", "Path=/"} <= set(attributes)
         assert "SameSite=Lax" not in attributes
-    assert cookies[1].split(";")[0] == "auth_session=" and "Max-Age=0" in cookies[1]
+    assert cookies[2].split(";")[0] == "auth_session=" and "Max-Age=0" in cookies[2]
 
 
 async def test_default_cookies_stay_lax_and_secure_only_off_loopback(make_backend: MakeBackend) -> None:

@@ -115,6 +115,7 @@ async def test_cognito_sign_up_auto_sign_in_with_implicit_email_mfa(make_backend
             "startTotpSetup",
             "disableMfa",  # no setPreferredMfa: one enrolled method is no choice (issue 12, item 8)
             "changePassword",
+            "signOutEverywhere",
         ]
 
 
@@ -159,7 +160,12 @@ async def test_optional_mfa_without_enrolment_signs_in_directly(make_backend: Ma
         state = await client.set("signIn", username="dave", password=STRONG)
         assert state["state"] == "signedIn"
         assert state["user"]["attributes"] == {}
-        assert action_names(state)[-3:] == ["startTotpSetup", "startEmailMfaSetup", "changePassword"]
+        assert action_names(state)[-4:] == [
+            "startTotpSetup",
+            "startEmailMfaSetup",
+            "changePassword",
+            "signOutEverywhere",
+        ]
 
 
 async def test_sign_in_by_verified_email_alias(make_backend: MakeBackend) -> None:

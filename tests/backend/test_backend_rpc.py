@@ -25,8 +25,12 @@ INVALID_REQUEST = {
     "data": {"name": "InvalidRequest"},
 }
 
+JSON_HEADERS = {"content-type": "application/json"}
+
 
 async def _post(backend: ReferenceBackend, content: bytes | str, **kwargs: Any) -> httpx.Response:
+    # Any body, sent the way every JSON-RPC client sends it (the CSRF check wants the JSON type).
+    kwargs.setdefault("headers", JSON_HEADERS)
     async with RpcClient(backend) as client:
         return await client.http.post(backend.settings.path, content=content, **kwargs)
 
@@ -155,7 +159,9 @@ async def test_bodies_over_one_mebibyte_are_refused(make_backend: MakeBackend) -
     assert (await _post(backend, fits)).json()["result"]["state"] == "signedOut"
     assert (await _post(backend, fits + b" ")).json() == too_large
     # A lying Content-Length is refused before reading...
-    assert (await _post(backend, call, headers={"content-length": str(2 * 1024 * 1024)})).json() == too_large
+    assert (
+        await _post(backend, call, headers={**JSON_HEADERS, "content-length": str(2 * 1024 * 1024)})
+    ).json() == too_large
 
     # ...and a streamed body without one is counted as it arrives.
     async def stream() -> AsyncIterator[bytes]:
@@ -164,7 +170,7 @@ async def test_bodies_over_one_mebibyte_are_refused(make_backend: MakeBackend) -
             yield b" " * 65536
 
     async with RpcClient(backend) as client:
-        response = await client.http.post(backend.settings.path, content=stream())
+        response = await client.http.post(backend.settings.path, content=stream(), headers=JSON_HEADERS)
         assert "content-length" not in response.request.headers
         assert response.json() == too_large
 
@@ -325,7 +331,7 @@ class BlockingClient:
         self._client = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1")
 
     def post(self, path: str, content: bytes | str) -> httpx.Response:
-        return self._loop.run_until_complete(self._client.post(path, content=content))
+        return self._loop.run_until_complete(self._client.post(path, content=content, headers=JSON_HEADERS))
 
     def close(self) -> None:
         self._loop.run_until_complete(self._client.aclose())

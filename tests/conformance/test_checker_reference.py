@@ -1,7 +1,7 @@
 """The checker passes against the reference backend in every mode, run as a real process.
 
 Each configuration is ``nicegui-authenticator backend`` on a free loopback
-port with ``--outbox-file``, and the checker is ``nicegui-authenticator check``
+port with ``--dev --outbox-file`` (codes are written out in development only), and the checker is ``nicegui-authenticator check``
 as a person would type it, reading codes from that file. A pass must be a
 real pass: no deviation, and the flows the mode offers were exercised (not
 skipped).
@@ -45,7 +45,7 @@ def start_backend(tmp_path: Path, options: list[str]) -> tuple[subprocess.Popen[
     process = subprocess.Popen(
         [
             *(str(CLI), "backend", "--port", str(port), "--db", str(tmp_path / "db.sqlite3")),
-            *("--outbox-file", str(tmp_path / "codes.jsonl"), "--origin", origin, *options),
+            *("--dev", "--outbox-file", str(tmp_path / "codes.jsonl"), "--origin", origin, *options),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from nicegui_authenticator.ui.hosted.command import DB_FILE, UsageError, banner,
 SERVE_OPTIONS = [
     "--endpoint", "--host", "--port", "--title", "--logo", "--brand-color", "--issuer", "--theme", "--language",
     "--languages", "--allow-redirect",
-    "--data-dir", "--allow-non-loopback", "--initial-screen", "--dark",
+    "--data-dir", "--production", "--forwarded-allow-ips", "--initial-screen", "--dark",
     # every backend option, from backend.command_line.add_backend_options
     "--db", "--mode", "--mfa", "--mfa-types", "--sign-in-with", "--flow", "--no-self-sign-up", "--passkeys",
     "--no-passkeys", "--rp-id", "--origin", "--path", "--namespace", "--dev", "--outbox-file",
@@ -83,13 +84,47 @@ def test_an_endpoint_drives_a_remote_server_and_refuses_backend_options(tmp_path
         plan_from_args(parse("--endpoint", "https://auth.example.com/api", "--mfa", "required"))
 
 
-def test_the_development_backend_stays_on_loopback_unless_told(tmp_path: Path) -> None:
+def test_the_development_backend_stays_on_loopback_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Off loopback the page is in production mode, which has no way to deliver codes here.
     with pytest.raises(UsageError, match=r"0\.0\.0\.0"):
         plan_from_args(parse("--host", "0.0.0.0", "--data-dir", str(tmp_path)))
-    plan = plan_from_args(parse("--host", "0.0.0.0", "--allow-non-loopback", "--data-dir", str(tmp_path)))
-    assert "WARNING" in banner(plan)
+    with pytest.raises(UsageError, match="binds loopback only"):
+        plan_from_args(parse("--host", "0.0.0.0", "--dev", "--data-dir", str(tmp_path)))
+    monkeypatch.setenv("NICEGUI_AUTHENTICATOR_STORAGE_SECRET", "s" * 40)
     remote = plan_from_args(parse("--host", "0.0.0.0", "--endpoint", "https://auth.example.com/api"))
-    assert not remote.embedded
+    assert not remote.embedded and remote.production
+
+
+SMTP = ["--smtp-url", "smtps://mailer:pw@mail.example.com", "--mail-from", "no-reply@example.com"]
+
+
+def test_production_mode_sends_codes_and_shows_no_outbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NICEGUI_AUTHENTICATOR_STORAGE_SECRET", "s" * 40)
+    for args in (["--host", "0.0.0.0"], ["--production"]):  # off loopback by default, or asked for
+        plan = plan_from_args(parse("--data-dir", str(tmp_path), *args, *SMTP))
+        assert plan.production and plan.settings is not None and not plan.settings.dev
+        assert plan.settings.delivers_codes and plan.config.dev_outbox is None
+        text = banner(plan)
+        assert "production" in text and "DEVELOPMENT" not in text and "outbox" not in text
+    webhook = plan_from_args(parse("--production", "--code-delivery", "webhook:https://sms.example.com/send"))
+    assert webhook.production
+    with pytest.raises(UsageError, match="contradict"):
+        plan_from_args(parse("--production", "--dev", *SMTP))
+
+
+def test_production_mode_refuses_to_start_without_delivery_or_storage_secret(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"deliver codes.*storage secret"):
+        plan_from_args(parse("--production", "--data-dir", str(tmp_path)))
+    with pytest.raises(UsageError, match="NICEGUI_AUTHENTICATOR_STORAGE_SECRET") as refused:
+        plan_from_args(parse("--production", "--data-dir", str(tmp_path), *SMTP))
+    assert "deliver" not in str(refused.value)
+    # A remote endpoint delivers its own codes; the page still needs the shared secret.
+    with pytest.raises(UsageError, match="storage secret"):
+        plan_from_args(parse("--production", "--endpoint", "https://auth.example.com/api"))
 
 
 @pytest.mark.parametrize(
@@ -122,7 +157,7 @@ def test_a_bad_combination_exits_2_with_the_usage_line(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode == 2
-    assert "usage: " in result.stderr and "--allow-non-loopback" in result.stderr
+    assert "usage: " in result.stderr and "--production" in result.stderr
 
 
 def _free_port() -> int:
@@ -214,3 +249,72 @@ def test_a_readable_brand_colour_is_used_as_given(tmp_path: Path) -> None:
     plan = plan_from_args(parse("--data-dir", str(tmp_path), "--brand-color", "#0f766e"))
     assert plan.config.palette.light == "#0f766e"
     assert "warning" not in banner(plan)
+
+
+def test_serve_in_production_mails_codes_and_has_no_outbox(tmp_path: Path) -> None:
+    """``serve --production``: the embedded backend sends the sign-up code by SMTP; nothing shows it."""
+    import email
+    import email.policy
+
+    from aiosmtpd.controller import Controller
+
+    received: list[bytes] = []
+
+    class Inbox:
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            received.append(envelope.content)  # type: ignore[attr-defined]
+            return "250 OK"
+
+    smtp_port, port = _free_port(), _free_port()
+    mail_server = Controller(Inbox(), hostname="127.0.0.1", port=smtp_port)
+    mail_server.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
+    env["NICEGUI_AUTHENTICATOR_STORAGE_SECRET"] = "a-storage-secret-from-the-environment-0123"
+    argv = [str(Path(sys.executable).parent / "nicegui-authenticator"), "serve", "--production"]
+    argv += [
+        "--port",
+        str(port),
+        "--smtp-url",
+        f"smtp://127.0.0.1:{smtp_port}",
+        "--mail-from",
+        "na@example.com",
+    ]
+    process = subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        page = _get(f"http://127.0.0.1:{port}/")
+        assert b"authenticator" in page and b"hosted-dev-banner" not in page
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/dev/outbox.json", timeout=5)
+        assert missing.value.code == 404
+        body = {
+            "jsonrpc": "2.0",
+            "method": "authApi.setAuthState",
+            "params": [
+                {
+                    "action": "signUp",
+                    "username": "prod",
+                    "password": "Tangerine-Kite-7",
+                    "email": "p@example.com",
+                }
+            ],
+            "id": 1,
+        }
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/aws-blocks/api",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            result = json.loads(response.read())["result"]
+            assert result["state"] == "confirmingSignUp", result
+        (raw,) = received
+        mail = email.message_from_bytes(raw, policy=email.policy.default)
+        assert mail["To"] == "p@example.com" and "Confirm your" in mail["Subject"]
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0].decode()
+        mail_server.stop()
+    assert "production" in output and "DEVELOPMENT MODE" not in output
+    assert not (
+        tmp_path / ".nicegui-authenticator" / "storage-secret"
+    ).exists()  # it came from the environment

@@ -6,10 +6,9 @@ Two ways to run it:
   Blocks, or ``nicegui-authenticator backend``).
 * no ``--endpoint``: the reference backend runs inside the same process,
   reached in-process through ``httpx.ASGITransport``, its routes mounted on
-  the page's server (``/dev/outbox`` shows the codes it "sends"). That is
-  development mode: a banner says so at start and on the page, and the server
-  binds to loopback only unless ``--allow-non-loopback`` is given, because
-  anyone who can reach the outbox can read everybody's sign-in codes.
+  the page's server. On loopback that is development mode (``/dev/outbox``
+  shows the codes it "sends", a banner says so); bound to any other interface,
+  or with ``--production``, codes are sent for real (``production.py``).
 
 State lives in one directory (``--data-dir``, default ``./.nicegui-authenticator``):
 the database (unless ``--db``), the storage secret next to the database, and
@@ -33,6 +32,7 @@ from ...backend.settings import ENV_PREFIX, BackendSettings
 from ...state_machine.languages import SUPPORTED_TAGS, canonical_tags
 from ..components.theme_tokens import load_theme
 from .config import HostedConfig, check_brand_color
+from .production import check_production, wants_production
 from .redirects import RedirectPolicy
 from .screen_urls import SCREENS_BY_URL_NAME, screen_of
 from .security_headers import SecurityPolicy, check_frame_ancestor, origin_of
@@ -69,10 +69,13 @@ DESCRIPTION: Final = """\
 Serve the hosted login page (sign in, sign up, password reset, MFA, passkeys,
 account management) at http://HOST:PORT/.
 
-Without --endpoint, the reference backend runs in the same process in
-development mode: codes are shown at /dev/outbox instead of being sent, a
-banner says so, and only loopback addresses may be bound. With --endpoint, the
-page drives that setAuthState server and the backend options do not apply.
+Without --endpoint, the reference backend runs in the same process. On
+loopback that is development mode: codes are shown at /dev/outbox instead of
+being sent, and a banner says so (--dev binds loopback only). Bound to another
+interface, or with --production, it is production mode: codes are sent
+(--smtp-url, --code-delivery), and the storage secret must come from
+NICEGUI_AUTHENTICATOR_STORAGE_SECRET. With --endpoint, the page drives that
+setAuthState server and the backend options do not apply.
 
 After sign-in the page follows ?redirect=TARGET when TARGET is a path on this
 site, or an absolute URL whose host was allowed with --allow-redirect;
@@ -164,10 +167,15 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         help=f"database, storage secret and browser sessions (default ./{DEFAULT_DATA_DIR})",
     )
     page.add_argument(
-        "--allow-non-loopback",
+        "--production",
         action="store_true",
-        help="let the embedded development backend bind a non-loopback --host "
-        "(anyone who can reach it can read sign-in codes)",
+        help="send codes for real, no outbox, no banner (the default off loopback); "
+        "needs a delivery method and NICEGUI_AUTHENTICATOR_STORAGE_SECRET",
+    )
+    page.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="proxies (e.g. nginx) whose X-Forwarded-For names the visitor (default 127.0.0.1)",
     )
     page.add_argument(
         "--forwarded-allow-ips",
@@ -197,6 +205,8 @@ class ServePlan:
     namespace: str
     settings: BackendSettings | None
     logo_file: Path | None
+    visitor_hop_secret: str | None = None  # shared with a remote endpoint (environment only)
+    production: bool = False
     forwarded_allow_ips: str | None = None
     security: SecurityPolicy = field(default_factory=SecurityPolicy)
 
@@ -225,8 +235,8 @@ def _env_has(name: str) -> bool:
     return bool(os.environ.get(ENV_PREFIX + name, "").strip())
 
 
-def _embedded_settings(ns: argparse.Namespace, data_dir: Path) -> BackendSettings:
-    overrides: dict[str, object] = {"dev": True}
+def _embedded_settings(ns: argparse.Namespace, data_dir: Path, *, production: bool) -> BackendSettings:
+    overrides: dict[str, object] = {"dev": not production}
     if ns.db is None and not _env_has("DB"):
         overrides["db_path"] = str(data_dir / DB_FILE)
     if not ns.origin and not _env_has("ORIGINS"):
@@ -267,6 +277,10 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
     logo, logo_file = _logo(ns.logo)
     data_dir = ns.data_dir.expanduser().resolve()
 
+    try:
+        production = wants_production(ns)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
     settings: BackendSettings | None = None
     if ns.endpoint:
         given = [flag for dest, flag in _EMBEDDED_ONLY.items() if getattr(ns, dest, None) not in (None, [])]
@@ -276,16 +290,16 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
             )
         namespace = ns.namespace or "authApi"
     else:
-        if not is_loopback(ns.host) and not ns.allow_non_loopback:
-            raise UsageError(
-                f"the embedded backend runs in development mode (sign-in codes readable at /dev/outbox); "
-                f"refusing to bind {ns.host}. Use --endpoint for a real backend, or --allow-non-loopback."
-            )
         try:
-            settings = _embedded_settings(ns, data_dir)
+            settings = _embedded_settings(ns, data_dir, production=production)
         except ValueError as error:
             raise UsageError(str(error)) from error
         namespace = settings.namespace
+    if production:
+        try:
+            check_production(ns.host, settings, os.environ)
+        except ValueError as error:
+            raise UsageError(str(error)) from error
 
     config = HostedConfig(
         title=ns.title,
@@ -294,7 +308,7 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         dark=DARK_CHOICES[getattr(ns, "dark", "auto")],
         issuer=ns.issuer or ns.title or "nicegui-authenticator",
         redirect_policy=policy,
-        dev_outbox="/dev/outbox" if settings is not None else None,
+        dev_outbox="/dev/outbox" if settings is not None and settings.dev else None,
         language=language,
         languages=languages,
         theme=theme,
@@ -310,7 +324,9 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         namespace=namespace,
         settings=settings,
         logo_file=logo_file,
-        forwarded_allow_ips=getattr(ns, "forwarded_allow_ips", None),
+        visitor_hop_secret=os.environ.get(ENV_PREFIX + "VISITOR_HOP_SECRET", "").strip() or None,
+        production=production,
+        forwarded_allow_ips=ns.forwarded_allow_ips,
         security=_security_policy(ns, config, settings),
     )
 
@@ -359,18 +375,15 @@ def _start_banner(plan: ServePlan) -> str:
     url = plan.public_url
     if plan.settings is None:
         return f"nicegui-authenticator: login page on {url} (backend: {plan.endpoint})"
+    if plan.production:
+        return f"nicegui-authenticator: login page on {url} (production; embedded backend)"
     line = "!" * 78
-    exposed = (
-        ""
-        if is_loopback(plan.host)
-        else f"\n!!  WARNING: bound to {plan.host}: anyone who can reach it can read sign-in codes."
-    )
     return (
         f"{line}\n"
         f"!!  DEVELOPMENT MODE: the reference backend runs inside this process.\n"
         f"!!  Login page:  {url}\n"
         f"!!  Codes are NOT sent; read them at {url}dev/outbox\n"
         f"!!  Database:    {plan.settings.db_path}\n"
-        f"!!  Never use this mode for real accounts.{exposed}\n"
+        f"!!  Never use this mode for real accounts.\n"
         f"{line}"
     )

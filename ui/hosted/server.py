@@ -9,6 +9,8 @@ endpoint are reachable by a browser or a test as well.
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +43,17 @@ def _use_storage_dir(directory: Path) -> None:
 
 def _embedded(plan: ServePlan) -> tuple[AuthClient, ReferenceBackend]:
     assert plan.settings is not None
-    Path(plan.settings.db_path).resolve().parent.mkdir(parents=True, exist_ok=True)
-    backend = ReferenceBackend(plan.settings)
+    if not plan.settings.db_path.startswith(("postgresql://", "postgres://")):
+        Path(plan.settings.db_path).resolve().parent.mkdir(parents=True, exist_ok=True)
+    # The page tells its backend each visitor's address; in-process, a secret of this process
+    # signs it (nothing outside the process ever sees the header).
+    hop_secret = plan.settings.visitor_hop_secret or secrets.token_urlsafe(32)
+    backend = ReferenceBackend(replace(plan.settings, visitor_hop_secret=hop_secret))
     client = AuthClient(
         _IN_PROCESS_ORIGIN + plan.settings.path,
         namespace=plan.settings.namespace,
         transport=httpx.ASGITransport(app=backend.asgi_app),
+        visitor_hop_secret=hop_secret,
     )
     # In front of NiceGUI's routes, so no page route or catch-all can shadow them.
     app.router.routes[0:0] = backend.routes
@@ -56,7 +63,9 @@ def _embedded(plan: ServePlan) -> tuple[AuthClient, ReferenceBackend]:
 def endpoint_client(plan: ServePlan) -> AuthClient:
     """The AuthClient for a remote endpoint (``serve --endpoint URL``)."""
     assert plan.endpoint is not None
-    return AuthClient(plan.endpoint, namespace=plan.namespace)
+    # With NICEGUI_AUTHENTICATOR_VISITOR_HOP_SECRET shared with the backend, each visitor's
+    # address reaches it signed; without, the backend sees this server's address for everyone.
+    return AuthClient(plan.endpoint, namespace=plan.namespace, visitor_hop_secret=plan.visitor_hop_secret)
 
 
 def start(plan: ServePlan) -> None:

@@ -31,7 +31,7 @@ from ...client import AuthClient, AuthStateApi
 from ...client.headless import HeadlessAuthenticator
 from ...state_machine import AuthUser, Screen, ScreenName
 from ...state_machine.protocol import SIGN_OUT
-from .browser_session import browser_api, storage_key, user_storage
+from .browser_session import browser_api, current_cipher, storage_key, stored_jar, user_storage
 
 _CACHE_PREFIX: Final = "nicegui_authenticator.known_user."
 
@@ -89,7 +89,7 @@ class BrowserAuth:
     def _jar_fingerprint(self) -> str | None:
         if self.store is None or self.jar_key is None:
             return None
-        return _jar_fingerprint(self.store.get(self.jar_key))
+        return _jar_fingerprint(stored_jar(self.store, self.jar_key, current_cipher()))
 
     def remembered(self) -> KnownUser:
         """The last verified answer, if the cookie jar has not changed since."""

@@ -28,7 +28,7 @@ from ...client import AuthClient, NotSignedIn
 from ...client.stored_cookies import StoredCookieSession
 from ...state_machine import AuthUser
 from .auth_events import current_browser_id, notify_auth_changed
-from .browser_session import storage_key
+from .browser_session import current_cipher, storage_key, visitor_address
 from .known_user import BrowserAuth
 
 logger = logging.getLogger(__name__)
@@ -51,8 +51,10 @@ def user_session(client: AuthClient) -> AuthClient:
     def signed_out_on_the_server(_: NotSignedIn) -> None:
         notify_auth_changed(None, browser_id=browser_id)
 
-    session = StoredCookieSession(store, storage_key(client))
-    return client.for_session(session, on_not_signed_in=signed_out_on_the_server)
+    session = StoredCookieSession(store, storage_key(client), seal=current_cipher())
+    return client.for_session(
+        session, on_not_signed_in=signed_out_on_the_server, visitor_address=visitor_address()
+    )
 
 
 async def current_user(client: AuthClient) -> AuthUser | None:

@@ -10,6 +10,7 @@ from ....state_machine import ScreenName
 from . import (
     auto_sign_in,
     confirm_code,
+    confirm_identity,
     confirm_reset_password,
     confirm_sign_up,
     enter_password,
@@ -54,6 +55,7 @@ RENDERERS: Final[Mapping[ScreenName, Renderer]] = MappingProxyType(
         ScreenName.SIGNED_IN: signed_in.render,
         ScreenName.PASSKEY_REGISTER: passkey_register.render,
         ScreenName.PASSKEY_MANAGE: passkey_manage.render,
+        ScreenName.CONFIRM_IDENTITY: confirm_identity.render,
         ScreenName.GENERIC: generic.render,
     }
 )

@@ -1,0 +1,113 @@
+"""What each message says: subject, plain text and HTML, per purpose, as data.
+
+Why one module of data: every channel (SMTP, a command, a webhook) sends the
+same words, and a purpose added here is added everywhere. Codes come with the
+app's title (so the person knows who sent it), how long the code lives, and
+what to do when they did not ask for it. Security notices carry no code:
+they tell the owner of an address that something changed on the account.
+
+Every value put into the HTML (title, username, code) is escaped: the
+username and the title are text someone typed.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, Literal
+
+CodePurpose = Literal["sign-up", "password-reset", "sign-in", "mfa-setup"]
+NoticePurpose = Literal["password-changed", "email-changed", "passkey-added", "mfa-disabled"]
+MessagePurpose = CodePurpose | NoticePurpose
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str  # "{title}" is replaced by the app's title
+    lead: str  # the sentence above the code (or the whole notice)
+    not_you: str  # what to do if the person did not ask for this
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+
+
+_NOT_ASKED: Final = "If you did not ask for this code, you can ignore this message; nobody can use it without access to your inbox."
+_NOT_YOU: Final = (
+    "If this was not you, reset your password now and review the sign-in methods of your account."
+)
+
+WORDINGS: Final[Mapping[MessagePurpose, Wording]] = MappingProxyType(
+    {
+        "sign-up": Wording(
+            "Confirm your {title} account", "Use this code to confirm your new account:", _NOT_ASKED
+        ),
+        "password-reset": Wording(
+            "Reset your {title} password", "Use this code to choose a new password:", _NOT_ASKED
+        ),
+        "sign-in": Wording("Your {title} sign-in code", "Use this code to finish signing in:", _NOT_ASKED),
+        "mfa-setup": Wording(
+            "Confirm this address for {title}",
+            "Use this code to confirm that sign-in codes may be sent to this address:",
+            _NOT_ASKED,
+        ),
+        "password-changed": Wording(
+            "Your {title} password was changed", "The password of your account was just changed.", _NOT_YOU
+        ),
+        "email-changed": Wording(
+            "The email of your {title} account was changed",
+            "The email address of your account was just changed; codes now go to the new address.",
+            _NOT_YOU,
+        ),
+        "passkey-added": Wording(
+            "A passkey was added to your {title} account",
+            "A new passkey can now sign in to your account.",
+            _NOT_YOU,
+        ),
+        "mfa-disabled": Wording(
+            "Two-step sign-in was turned off for {title}",
+            "Two-step sign-in was just turned off for your account.",
+            _NOT_YOU,
+        ),
+    }
+)
+
+
+def expiry_phrase(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def render(
+    purpose: MessagePurpose, *, title: str, username: str, code: str | None, lifetime_seconds: float
+) -> RenderedMessage:
+    """The message for ``purpose``; ``code`` is None for a security notice."""
+    wording = WORDINGS[purpose]
+    subject = wording.subject.format(title=title)
+    greeting = f"Hello {username},"
+    lines = [greeting, "", wording.lead]
+    if code is not None:
+        expires = f"The code expires in {expiry_phrase(lifetime_seconds)} and works once."
+        lines += ["", f"    {code}", "", expires]
+    lines += ["", wording.not_you, "", f"— {title}"]
+    e = html.escape
+    code_block = (
+        ""
+        if code is None
+        else (
+            '<p style="font-size:28px;letter-spacing:6px;font-weight:bold;font-family:monospace">'
+            f"{e(code)}</p><p>The code expires in {e(expiry_phrase(lifetime_seconds))} and works once.</p>"
+        )
+    )
+    body = (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{e(subject)}</title></head>'
+        '<body style="font-family:system-ui,sans-serif;line-height:1.5">'
+        f"<p>{e(greeting)}</p><p>{e(wording.lead)}</p>{code_block}"
+        f'<p style="color:#555">{e(wording.not_you)}</p><p>— {e(title)}</p></body></html>'
+    )
+    return RenderedMessage(subject, "\n".join(lines) + "\n", body)
