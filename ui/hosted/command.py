@@ -178,11 +178,6 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         help="proxies (e.g. nginx) whose X-Forwarded-For names the visitor (default 127.0.0.1)",
     )
     page.add_argument(
-        "--forwarded-allow-ips",
-        metavar="IPS",
-        help="proxies (e.g. nginx) whose X-Forwarded-For names the visitor (default 127.0.0.1)",
-    )
-    page.add_argument(
         "--frame-ancestors",
         metavar="ORIGIN",
         action="append",
