@@ -32,16 +32,16 @@ def change_password(parts: Components, request: Request, params: Params) -> Outc
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing), retriable=True)
     subject = parts.subject(user.username, request)
-    # Counted before the check and refunded when right, atomically (one budget with sign-in).
-    attempt = parts.limiter.spend_attempt(subject, request.now)
+    parts.limiter.check_failures(subject, request.now)
     if not parts.hasher.verify(params.text("currentPassword"), user.password_hash):
+        parts.limiter.record_failure(subject, request.now)
         _log.info(
             "password change refused for %s from %s: wrong current password", user.username, request.address
         )
         raise AuthError(Problem.BAD_CREDENTIALS, "Incorrect password", retriable=True)
     parts.users.set_password(user.id, parts.hasher.hash(new_password))
     parts.web_sessions.revoke_others(user.id, keep=session.token_hash)
-    parts.limiter.refund(attempt)
+    parts.limiter.clear_failures(subject)
     notify_password_changed(parts, request, user)
     refreshed = parts.users.by_id(user.id) or user
     return Outcome(parts.replies.signed_in(refreshed))

