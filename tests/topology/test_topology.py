@@ -52,6 +52,8 @@ class Topology:
                 "NICEGUI_AUTHENTICATOR_SMTP_URL": smtp.url(),
                 "NICEGUI_AUTHENTICATOR_MAIL_FROM": "Topology <no-reply@example.com>",
                 "NICEGUI_AUTHENTICATOR_VISITOR_HOP_SECRET": HOP_SECRET,
+                # The key sealing secrets at rest: a database server needs one (issue 11, finding 9).
+                "NICEGUI_AUTHENTICATOR_SECRET_KEY": "5e" * 32,
                 "NICEGUI_AUTHENTICATOR_RP_ID": "localhost",
             },
         )
