@@ -118,12 +118,13 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
 
 
 def _resend_to_unconfirmed(parts: Components, request: Request, user: User, username: str) -> Outcome:
-    parts.send_code_within_budget(
-        parts.subject(username, request),
-        request.now,
-        user=user,
-        key_of=sign_up_code_key,
+    """A fresh code for the owner signing up again; ``sign_up`` has already spent its send budget."""
+    parts.send_code(
+        key=sign_up_code_key(user.id),
+        to=user.delivery_address,
+        username=user.username,
         purpose="sign-up",
+        now=request.now,
     )
     return Outcome(parts.replies.confirming_sign_up(username, _masked(user)))
 
