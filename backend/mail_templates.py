@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Literal
 
-CodePurpose = Literal["sign-up", "password-reset", "sign-in", "mfa-setup"]
+CodePurpose = Literal["sign-up", "password-reset", "sign-in", "mfa-setup", "reauthentication"]
 NoticePurpose = Literal[
     "password-changed",
     "password-was-reset",
@@ -66,6 +66,12 @@ WORDINGS: Final[Mapping[MessagePurpose, Wording]] = MappingProxyType(
             "Confirm this address for {title}",
             "Use this code to confirm that sign-in codes may be sent to this address:",
             _NOT_ASKED,
+        ),
+        "reauthentication": Wording(
+            "Confirm it's you at {title}",
+            "Use this code to confirm it's you before a change to how your account is secured:",
+            "If you did not ask for this code, someone may be using your account: "
+            "sign out everywhere and reset your password.",
         ),
         "password-changed": Wording(
             "Your {title} password was changed", "The password of your account was just changed.", _NOT_YOU
