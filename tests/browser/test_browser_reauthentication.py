@@ -29,6 +29,7 @@ def _age_sign_in(server: Serve, seconds: float) -> None:
         db.execute("UPDATE web_sessions SET authenticated_at = authenticated_at - ?", (seconds,))
 
 
+@pytest.mark.slow
 def test_finding_1_old_sign_in_confirms_by_email_code_then_the_change_happens(
     page: Page, server: Serve
 ) -> None:
