@@ -27,7 +27,9 @@ the same attempt budget as a wrong sign-in.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Final
 
 from ..state_machine.protocol import WEBAUTHN_GET, AuthAction, AuthState
@@ -127,6 +129,31 @@ def prompt_for_request(parts: Components, request: Request) -> AuthState | None:
     return prompt(parts, request, session, user)
 
 
+Handler = Callable[[Components, Request, Params], Outcome]
+
+
+def _stays_on_prompt(handler: Handler) -> Handler:
+    """A refusal that ends the step (a spent budget) answers the prompt again, with the error.
+
+    The generic error reply would be the signed-out base state; the person is still
+    signed in and still wants the change, and must not lose the screen that leads to it.
+    """
+
+    @functools.wraps(handler)
+    def answer(parts: Components, request: Request, params: Params) -> Outcome:
+        try:
+            return handler(parts, request, params)
+        except AuthError as refused:
+            if refused.retriable or refused.end_session:
+                raise
+            state = prompt_for_request(parts, request)
+            if state is None:
+                raise
+            return Outcome(parts.replies.with_error(state, wording(refused, parts.settings.mode)))
+
+    return answer
+
+
 def _chosen(parts: Components, user: User, params: Params) -> str:
     method = params.stripped("method").upper()
     if not method:  # a client of the password-only form: a code alone is the authenticator's
@@ -137,12 +164,14 @@ def _chosen(parts: Components, user: User, params: Params) -> str:
     return method
 
 
+@_stays_on_prompt
 def choose_method(parts: Components, request: Request, params: Params) -> Outcome:
     """``chooseReauthenticationMethod``: the proof form of another method (an emailed code is sent)."""
     session, user = require_signed_in(parts, request)
     return Outcome(prompt(parts, request, session, user, _chosen(parts, user, params)))
 
 
+@_stays_on_prompt
 def resend_code(parts: Components, request: Request, params: Params) -> Outcome:
     """``resendReauthenticationCode``: a new emailed code (the old one stops working)."""
     session, user = require_signed_in(parts, request)
@@ -151,6 +180,7 @@ def resend_code(parts: Components, request: Request, params: Params) -> Outcome:
     return Outcome(prompt(parts, request, session, user, EMAIL_OTP))
 
 
+@_stays_on_prompt
 def reauthenticate(parts: Components, request: Request, params: Params) -> Outcome:
     """``reauthenticate``: prove it is the person, by ``method``, on this session."""
     session, user = require_signed_in(parts, request)

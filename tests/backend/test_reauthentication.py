@@ -167,6 +167,8 @@ async def test_finding_1_wrong_reauth_codes_spend_the_sign_in_budget(
         assert state["errorName"] == "LimitExceededException", state
         state = await client.set("reauthenticate", method="PASSWORD", password=STRONG)
         assert state["errorName"] == "LimitExceededException", state
+        # ... on the re-authentication screen still: the person is signed in and may wait it out.
+        assert state["state"] == "signedIn" and "reauthenticate" in action_names(state), state
         await _refused(client)
 
 
