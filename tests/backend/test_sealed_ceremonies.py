@@ -79,3 +79,21 @@ async def test_finding_9_totp_secret_pending_on_the_account_screen_is_sealed(
             assert "error" not in state, state
     finally:
         backend.close()
+
+
+def test_a_ceremony_stored_before_sealing_is_still_read(tmp_path: Path, clock: FakeClock) -> None:
+    """A challenge in flight across the upgrade (plain JSON) still answers; new ones are sealed."""
+    database = str(tmp_path / "auth.sqlite3")
+    backend = ReferenceBackend(settings(tmp_path, db_path=database, clock=clock))
+    try:
+        challenges = backend._parts.challenges
+        token = challenges.create({"kind": "password", "user_id": None, "username": "old"}, clock())
+        with sqlite3.connect(database) as db:
+            db.execute("UPDATE challenges SET data = ?", ('{"kind": "password", "user_id": 7}',))
+        found = challenges.get(token, clock())
+        assert found is not None and found.data == {"kind": "password", "user_id": 7}
+        fresh = challenges.create({"kind": "password", "user_id": 8}, clock())
+        assert sorted(row.startswith("v1:") for row in _raw_ceremony_rows(database)) == [False, True]
+        assert challenges.get(fresh, clock()) is not None
+    finally:
+        backend.close()
