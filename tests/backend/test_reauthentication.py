@@ -237,3 +237,24 @@ async def test_finding_1_account_signed_in_without_password_reauths_by_email_cod
         code = await _email_code(client, "fay@example.com")
         state = await client.set("reauthenticate", method="EMAIL_OTP", code=code)
         assert "error" not in state and await _allowed(client), state
+
+
+async def test_finding_1_reauth_codes_come_out_of_the_same_send_budget(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="optional", rate_limits=RateLimits(sends_per_username=3))
+    backend.add_user("gil", STRONG, temporary=False, email="gil@example.com")
+    backend._parts.users.enable_email_mfa(1, "gil@example.com")
+    async with RpcClient(backend) as client:
+        state = await client.set("signIn", username="gil", password=STRONG)  # send 1: the sign-in code
+        code = backend.latest_code("gil", "sign-in")
+        await client.set("confirmSignIn", session=session_of(state), challenge="code", code=code)
+        clock.advance(STALE)
+        await _refused(client)
+        await _email_code(client, "gil")  # send 2
+        await _email_code(client, "gil", resend=True)  # send 3
+        state = await client.set("resendReauthenticationCode")
+        assert state["errorName"] == "LimitExceededException", state
+        assert "reauthenticate" in action_names(state)  # still on the screen, another method open
+        sent = [m for m in backend.list_outbox() if m["purpose"] == "reauthentication"]
+        assert len(sent) == 2
