@@ -128,6 +128,8 @@ def _answer_code(parts: Components, request: Request, params: Params, challenge:
             parts.users.enable_email_mfa(user.id, email)
             if user.email and user.email_verified and user.email != email:
                 tell_owner(parts, user, "email-changed", request.now, address=user.email)
+            else:
+                tell_owner(parts, user, "email-mfa-enabled", request.now, address=email)
         else:
             parts.users.enable_sms_mfa(user.id)
         user = parts.users.by_id(user.id) or user

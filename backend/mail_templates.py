@@ -30,6 +30,7 @@ NoticePurpose = Literal[
     "mfa-disabled",
     "mfa-preference-changed",
     "totp-enabled",
+    "email-mfa-enabled",
 ]
 MessagePurpose = CodePurpose | NoticePurpose
 
@@ -105,6 +106,11 @@ WORDINGS: Final[Mapping[MessagePurpose, Wording]] = MappingProxyType(
         "mfa-preference-changed": Wording(
             "The two-step sign-in method of your {title} account was changed",
             "The method your account asks for at sign-in (its preferred second step) was just changed.",
+            _NOT_YOU,
+        ),
+        "email-mfa-enabled": Wording(
+            "Email codes were set up for your {title} account",
+            "Codes sent to this address are now a second step of signing in to your account.",
             _NOT_YOU,
         ),
         "totp-enabled": Wording(

@@ -126,6 +126,8 @@ def complete_email_mfa_setup(parts: Components, request: Request, params: Params
     _log.info("email MFA enrolled for %s", user.username)
     if user.email and user.email_verified and user.email != email:
         tell_owner(parts, user, "email-changed", request.now, address=user.email)
+    else:  # the same address, now a second factor (and the preferred one)
+        tell_owner(parts, user, "email-mfa-enabled", request.now, address=email)
     return _signed_in(parts, user)
 
 

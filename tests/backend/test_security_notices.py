@@ -83,3 +83,25 @@ async def test_finding_1_every_security_change_is_notified_with_what_when_and_wh
             assert "error" not in state, state
             _notice(box, NEW, 8, clock, subject="password was reset", lead="every device was signed out")
         assert len(box.wait_for(OLD)) == 2  # nothing after the change went to the old address
+
+
+async def test_finding_1_email_codes_set_up_at_the_same_address_are_notified(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    """Enrolling the account's own address changes the preferred second step: that is news too."""
+    with running_smtp() as smtp:
+        backend = make_backend(mfa="optional", smtp_url=smtp.url(), **MAIL)
+        backend.add_user("otto", STRONG, temporary=False, email="otto@example.com")
+        async with RpcClient(backend) as client:
+            await client.set("signIn", username="otto", password=STRONG)
+            await client.set("startEmailMfaSetup", email="otto@example.com")
+            code = code_in(smtp.mailbox.wait_for("otto@example.com")[-1])
+            assert "error" not in await client.set("completeEmailMfaSetup", code=code)
+            _notice(
+                smtp.mailbox,
+                "otto@example.com",
+                2,
+                clock,
+                subject="Email codes were set up",
+                lead="second step",
+            )
