@@ -95,7 +95,7 @@ class AuthService:
         words = wording(error, parts.settings.mode)
         reauthenticating = self._current_user(request) if error.problem is REAUTH else None
         if error.retriable:
-            state = parts.replies.retriable(words)
+            state = parts.replies.retriable(words, retry_after=error.retry_after)
         elif reauthenticating is not None:
             state = parts.replies.with_error(parts.replies.reauthentication(reauthenticating), words)
         else:

@@ -82,7 +82,8 @@ class RateLimits:
 
     ``failures_per_username`` is per account *and* address (or per known device), so a
     stranger elsewhere cannot spend the owner's; ``failures_per_account`` caps guesses
-    spread over many addresses, and spares the account's known devices.
+    spread over many addresses, and spares the account's known devices. The same keys
+    (not the per-address one) also pace attempts with an exponential delay.
     """
 
     window_seconds: float = 15 * 60
@@ -91,6 +92,11 @@ class RateLimits:
     failures_per_address: int = 100
     sends_per_username: int = 10
     sends_per_address: int = 50
+    # Exponential delay (backoff.py): after this many failures on an account+address, an
+    # account or a known device, the next attempt waits 1 s, then 2 s, 4 s, ... up to the cap.
+    delay_after_failures: int = 3
+    delay_base_seconds: float = 1.0  # 0 turns the delay off
+    delay_cap_seconds: float = 60.0
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def sign_in_with_passkey(parts: Components, request: Request, params: Params) ->
 def verify_password(parts: Components, request: Request, identifier: str, password: str) -> User:
     """The account ``identifier`` names, if ``password`` is its password; else BAD_CREDENTIALS."""
     subject = parts.subject(identifier, request)
-    attempt = parts.limiter.spend_attempt(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now, paced=True)
     user = parts.users.find(identifier, parts.settings.identifiers)
     # verify() costs one hash even without an account, so timing tells nothing either.
     verified = parts.hasher.verify(password, None if user is None else user.password_hash)

@@ -39,6 +39,7 @@ from smtp_server import code_in, running_smtp
 ATTACKER = "203.0.113.66"
 VICTIM = "198.51.100.7"
 MAIL = {"mail_from": "Example <no-reply@example.com>"}
+NO_DELAY = RateLimits(delay_base_seconds=0)  # budgets without the exponential delay
 
 
 def _steal(backend: Any, victim: RpcClient) -> RpcClient:
@@ -361,7 +362,7 @@ async def test_finding_2_known_device_and_reset_code_work_under_a_distributed_at
 async def test_finding_2_parallel_wrong_passwords_stay_within_the_pair_budget(
     make_backend: MakeBackend,
 ) -> None:
-    backend = make_backend(mfa="off")
+    backend = make_backend(mfa="off", rate_limits=NO_DELAY)  # the budget alone
     backend.add_user("pat", STRONG, temporary=False)
     async with RpcClient(backend, address=ATTACKER) as stranger:
         answers = await asyncio.gather(
@@ -371,11 +372,76 @@ async def test_finding_2_parallel_wrong_passwords_stay_within_the_pair_budget(
     assert checked == 10, [a.get("errorName") for a in answers]
 
 
+async def test_finding_2_parallel_wrong_passwords_from_one_address_see_increasing_waits(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="off")  # a delay after 3 failures: 1 s, doubling
+    backend.add_user("pia", STRONG, temporary=False)
+    waits: list[int] = []
+    async with RpcClient(backend, address=ATTACKER) as stranger:
+        for burst in range(4):
+            answers = await asyncio.gather(
+                *(stranger.set("signIn", username="pia", password=f"b{burst}-{i}") for i in range(6))
+            )
+            checked = [a for a in answers if a.get("errorName") == "NotAuthorizedException"]
+            early = [a for a in answers if a.get("retryAfter")]
+            # The delay is checked with the budget, atomically: parallel guesses cannot slip past it.
+            assert len(checked) == (3 if burst == 0 else 1), answers
+            assert len(early) == len(answers) - len(checked)
+            assert all(a["retriable"] is True and a["errorName"] == "LimitExceededException" for a in early)
+            assert len({a["retryAfter"] for a in early}) == 1
+            waits.append(early[0]["retryAfter"])
+            clock.advance(waits[-1])  # waiting exactly as told is enough
+    assert waits == [1, 2, 4, 8]
+
+
+async def test_finding_2_the_owners_known_device_is_not_delayed_by_strangers(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="off")
+    backend.add_user("ola", STRONG, temporary=False)
+    # The owner's laptop sits behind the same address as the stranger (a shared NAT).
+    async with RpcClient(backend, address=ATTACKER) as laptop:
+        await laptop.set("signIn", username="ola", password=STRONG)  # the laptop becomes known
+        await laptop.set("signOut")
+        async with RpcClient(backend, address=ATTACKER) as stranger:
+            for i in range(3):
+                await stranger.set("signIn", username="ola", password=f"s{i}")
+            assert (await stranger.set("signIn", username="ola", password="s3")).get("retryAfter") == 1
+        # Guessers spread over more addresses than one may fail from: the account is delayed too.
+        for i in range(12):
+            async with RpcClient(backend, address=f"192.0.2.{i}") as bot:
+                await bot.set("signIn", username="ola", password=f"bot{i}")
+        async with RpcClient(backend, address=VICTIM) as new_browser:
+            refused = await new_browser.set("signIn", username="ola", password=STRONG)
+            assert refused["errorName"] == "LimitExceededException" and refused["retryAfter"] >= 1, refused
+        state = await laptop.set("signIn", username="ola", password=STRONG)
+        assert state["state"] == "signedIn", state  # its own budget, its own delay
+
+
+async def test_finding_2_the_delay_ends_with_a_successful_sign_in(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="off")
+    backend.add_user("eve", STRONG, temporary=False)
+    async with RpcClient(backend, address=VICTIM) as owner:
+        for i in range(3):
+            await owner.set("signIn", username="eve", password=f"typo{i}")
+        early = await owner.set("signIn", username="eve", password=STRONG)
+        assert early["retryAfter"] == 1, early  # even the right password waits its turn
+        clock.advance(1)
+        assert (await owner.set("signIn", username="eve", password=STRONG))["state"] == "signedIn"
+        await owner.set("signOut")
+        for i in range(3):  # the count starts again: three free mistakes, no wait
+            answer = await owner.set("signIn", username="eve", password=f"again{i}")
+            assert answer["errorName"] == "NotAuthorizedException", answer
+
+
 # -- finding 11: smaller ones --------------------------------------------------------------------
 
 
 async def test_finding_11_username_and_email_alias_share_one_budget(make_backend: MakeBackend) -> None:
-    backend = make_backend(mfa="off")
+    backend = make_backend(mfa="off", rate_limits=NO_DELAY)  # the budget alone
     backend.add_user("ann", STRONG, temporary=False, email="ann@example.com")
     async with RpcClient(backend, address=ATTACKER) as stranger:
         answers = [
