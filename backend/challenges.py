@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Final, NoReturn
 
 from .addresses import is_email
+from .audit import audit
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -83,6 +84,14 @@ def _wrong(
 
     The failure budget was already charged (``spend_attempt`` or ``record_failure``).
     """
+    account = subject.username_key if challenge.data.get("user_id") is not None else None
+    audit(
+        "sign_in.challenge",
+        "failure",
+        user=account,
+        address=request.address,
+        step=str(challenge.data["kind"]),
+    )
     if parts.challenges.fail(challenge):
         raise AuthError(problem, detail, retriable=True)
     raise AuthError(Problem.ATTEMPTS_EXHAUSTED)
@@ -127,6 +136,7 @@ def _answer_code(parts: Components, request: Request, params: Params, challenge:
                 raise AuthError(Problem.ALIAS_EXISTS)
             parts.users.enable_email_mfa(user.id, email)
             if user.email and user.email_verified and user.email != email:
+                audit("email.changed", "success", user=user.username, address=request.address)
                 tell_owner(parts, user, "email-changed", address=user.email)
         else:
             parts.users.enable_sms_mfa(user.id)

@@ -130,4 +130,4 @@ class Components:
         device = None
         if request.known_device:
             device = self.known_devices.holder(request.known_device, user.id, request.now)
-        return Subject(user.username_key, request.address, device)
+        return Subject(user.username_key, request.address, device, account=user.username)

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .audit import audit
 from .backoff import seconds_to_wait
 from .errors import AuthError, Problem
 from .settings import RateLimits
@@ -43,11 +44,14 @@ class Subject:
     ``username_key`` is the account's own key when the identifier names one (a username and
     its email alias share one budget), else the identifier as typed (normalised).
     ``device`` is set when the request comes from one of the account's known devices.
+    ``account`` names a real account only; a typed identifier that names none (perhaps a
+    password typed into the wrong field) never reaches the audit log.
     """
 
     username_key: str
     address: str
     device: str | None = None
+    account: str | None = None  # the account's username when the identifier names one (for the audit log)
 
 
 class Budget(NamedTuple):
@@ -110,7 +114,7 @@ class RateLimiter:
         ``paced``: also refuse the attempt while the exponential delay of an earlier
         failure runs (password guesses; a one-time code has its own few attempts).
         """
-        return Attempt(self._spend(self._failure_budgets(subject), now, paced=paced))
+        return Attempt(self._spend(subject, self._failure_budgets(subject), now, paced=paced))
 
     def refund(self, attempt: Attempt) -> None:
         """The attempt succeeded: it was no failure after all."""
@@ -125,6 +129,7 @@ class RateLimiter:
     def spend_send(self, subject: Subject, now: float) -> None:
         """Count a code about to be sent, or raise when a send budget is spent."""
         self._spend(
+            subject,
             (
                 Budget(
                     f"send:user:{subject.username_key}",
@@ -148,19 +153,23 @@ class RateLimiter:
             for key in keys:
                 db.execute("DELETE FROM failures WHERE key = ?", (key,))
 
-    def _spend(self, budgets: Iterable[Budget], now: float, *, paced: bool = False) -> tuple[int, ...]:
+    def _spend(
+        self, subject: Subject, budgets: Iterable[Budget], now: float, *, paced: bool = False
+    ) -> tuple[int, ...]:
         budgets = tuple(budgets)
         since = now - self._limits.window_seconds
         with self._store.transaction() as db:
             self._store.lock_keys(db, (budget.key for budget in budgets))
             for key, limit, problem, _ in budgets:
                 if self._count(db, key, since, limit) >= limit:
+                    _audit_throttle(subject, key)
                     raise AuthError(problem)  # rolls back: nothing is counted
             paced_keys = [(b.key, b.delay_after) for b in budgets if paced and b.delay_after is not None]
             wait = max(
                 (seconds_to_wait(db, key, free, now, self._limits) for key, free in paced_keys), default=0.0
             )
             if wait > 0:
+                _audit_throttle(subject, "delay", retry_after=math.ceil(wait))
                 raise too_early(wait)  # not counted either: waiting out the delay is enough
             return self._record((budget.key for budget in budgets), now)
 
@@ -198,4 +207,17 @@ def too_early(wait: float) -> AuthError:
         f"Too many failed attempts, please wait {seconds} s and try again",
         retriable=True,
         retry_after=seconds,
+    )
+
+
+def _audit_throttle(subject: Subject, key: str, retry_after: int | None = None) -> None:
+    """A refused attempt: which budget (pair, user, device, addr, delay), never the key itself."""
+    budget = ".".join(key.split(":")[:2])  # "fail.pair", "send.user", ... or "delay"
+    audit(
+        "throttle",
+        "refused",
+        user=subject.account,
+        address=subject.address,
+        budget=budget,
+        retry_after=retry_after,
     )

@@ -17,16 +17,13 @@ re-authentication step is no side door for guessing the password.
 
 from __future__ import annotations
 
-import logging
-
+from .audit import audit
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .sessions import WebSession
 from .totp import matching_step
 from .users import User
-
-_log = logging.getLogger(__name__)
 
 
 def require_signed_in(parts: Components, request: Request) -> tuple[WebSession, User]:
@@ -60,9 +57,9 @@ def reauthenticate(parts: Components, request: Request, params: Params) -> Outco
     else:
         proven = False
     if not proven:
-        _log.info("re-authentication of %s failed from %s", user.username, request.address)
+        audit("reauthentication", "failure", user=user.username, address=request.address)
         raise AuthError(Problem.BAD_CREDENTIALS, retriable=True)
     parts.limiter.refund(attempt)
     parts.web_sessions.mark_authenticated(session, request.now)
-    _log.info("user %s re-authenticated from %s", user.username, request.address)
+    audit("reauthentication", "success", user=user.username, address=request.address)
     return Outcome(parts.replies.signed_in(user))

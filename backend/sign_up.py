@@ -19,9 +19,9 @@ screen again (issue 12: no dead ends).
 from __future__ import annotations
 
 import dataclasses
-import logging
 
 from .addresses import check_attribute, check_username, mask_email, mask_phone
+from .audit import audit
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -30,8 +30,6 @@ from .forms import sign_up_attribute_names
 from .passwords import policy_message, policy_violations
 from .sign_in import after_first_factor, complete_sign_in
 from .users import User, identifier_key
-
-_log = logging.getLogger(__name__)
 
 
 def sign_up_code_key(user_id: int) -> str:
@@ -110,7 +108,7 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     except AuthError:
         parts.users.delete_unconfirmed(user.id)  # nobody got a code: the name is free again
         raise
-    _log.info("sign-up of %s from %s", username, request.address)
+    audit("sign_up", "success", user=username, address=request.address)
     outcome = Outcome(parts.replies.confirming_sign_up(username, _masked(user)))
     if settings.mode == "cognito" and settings.auto_sign_in and not params.opts_out("autoSignIn"):
         outcome = dataclasses.replace(outcome, bridge=parts.bridges.create(user.id, request.now))
@@ -152,7 +150,7 @@ def confirm_sign_up(parts: Components, request: Request, params: Params) -> Outc
         )
     parts.limiter.refund(attempt)
     user = parts.users.confirm(user.id, enable_email_mfa=settings.enrols_email_mfa_on_sign_up)
-    _log.info("sign-up of %s confirmed", user.username)
+    audit("sign_up.confirmed", "success", user=user.username, address=request.address)
     if settings.mode == "basic":
         # AuthBasic confirms, then signs in with the password sent alongside
         # (basic_signup_confirm_signin_signout.jsonl step 5: without it, an error).

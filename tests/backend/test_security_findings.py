@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import httpx
 from backend_support import (
     STRONG,
     STRONGER,
@@ -451,6 +452,42 @@ async def test_finding_11_username_and_email_alias_share_one_budget(make_backend
         ]
     checked = sum(1 for a in answers if a.get("errorName") == "NotAuthorizedException")
     assert checked == 10, checked
+
+
+async def _cookies_for(backend: Any, peer: str, headers: dict[str, str]) -> list[str]:
+    """The Set-Cookie lines of a sign-in sent from ``peer`` with ``headers`` (Host included)."""
+    transport = httpx.ASGITransport(app=backend.asgi_app, client=(peer, 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+        body = {"jsonrpc": "2.0", "method": "authApi.setAuthState", "id": 1}
+        body["params"] = [{"action": "signIn", "username": "sam", "password": STRONG}]
+        reply = await http.post(backend.settings.path, json=body, headers=headers)
+        assert result_of(reply)["state"] == "signedIn"
+        return reply.headers.get_list("set-cookie")
+
+
+async def test_finding_11_secure_flag_comes_from_the_public_url_not_from_request_headers(
+    make_backend: MakeBackend,
+) -> None:
+    def secure(lines: list[str]) -> set[bool]:
+        return {"secure" in [a.strip().lower() for a in line.split(";")[1:]] for line in lines}
+
+    public = make_backend(
+        mfa="off", public_url="https://auth.example.com", forwarded_allow_ips=("127.0.0.1",)
+    )
+    local = make_backend(mfa="off", public_url="http://localhost:8080")
+    unset = make_backend(mfa="off", forwarded_allow_ips=("127.0.0.1",))
+    for backend in (public, local, unset):
+        backend.add_user("sam", STRONG, temporary=False)
+    downgrade = {"host": "127.0.0.1", "x-forwarded-proto": "http"}
+    upgrade = {"host": "auth.example.com", "x-forwarded-proto": "https"}
+    # A configured public URL decides, whoever sends which Host or X-Forwarded-Proto.
+    assert secure(await _cookies_for(public, ATTACKER, downgrade)) == {True}
+    assert secure(await _cookies_for(public, "127.0.0.1", downgrade)) == {True}  # even a trusted proxy
+    assert secure(await _cookies_for(local, ATTACKER, upgrade)) == {False}
+    # Without one, X-Forwarded-Proto counts from a trusted proxy only.
+    assert secure(await _cookies_for(unset, "127.0.0.1", {"x-forwarded-proto": "https"})) == {True}
+    assert secure(await _cookies_for(unset, ATTACKER, {"x-forwarded-proto": "https"})) == {False}
+    assert secure(await _cookies_for(unset, "127.0.0.1", upgrade | {"x-forwarded-proto": "http"})) == {False}
 
 
 # -- finding 4: no enumeration through answers or budgets ---------------------------------------
