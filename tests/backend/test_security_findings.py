@@ -12,10 +12,12 @@ import hashlib
 import json
 import sqlite3
 import stat
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from backend_support import (
     STRONG,
     STRONGER,
@@ -30,8 +32,12 @@ from backend_support import (
     totp_now,
 )
 from backend_webauthn_device import SoftAuthenticator
+from nicegui_authenticator.backend.codes import CodeBook
 from nicegui_authenticator.backend.delivery import OUTBOX_RETENTION_SECONDS
+from nicegui_authenticator.backend.known_devices import KnownDevices
+from nicegui_authenticator.backend.passwords import PasswordHasher
 from nicegui_authenticator.backend.settings import RateLimits
+from nicegui_authenticator.backend.users import Users
 from nicegui_authenticator.state_machine.classify import classify
 from nicegui_authenticator.state_machine.protocol import parse_auth_state
 from nicegui_authenticator.state_machine.screen_names import ScreenName
@@ -527,6 +533,59 @@ async def test_finding_4_sign_up_probes_of_taken_names_are_rate_limited(make_bac
         ]
     assert answers.count("UsernameExistsException") == 10
     assert answers[-1] == "LimitExceededException"
+
+
+class WorkCounter:
+    """Counts scrypt derivations and account lookups, wherever in the backend they happen."""
+
+    COUNTED = (
+        (PasswordHasher, "_derive"),
+        (Users, "by_username"),
+        (Users, "find"),
+        (CodeBook, "has_live_code"),
+        (KnownDevices, "holder"),
+    )
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: Counter[str] = Counter()
+        for owner, name in self.COUNTED:
+            original = getattr(owner, name)
+            monkeypatch.setattr(owner, name, self._counting(name, original))
+
+    def _counting(self, name: str, original: Any) -> Any:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls[name] += 1
+            return original(*args, **kwargs)
+
+        return staticmethod(counted) if name == "_derive" else counted
+
+    def take(self) -> dict[str, int]:
+        taken, self.calls = dict(self.calls), Counter()
+        return taken
+
+
+async def test_finding_4_sign_up_does_the_same_work_for_new_taken_and_pending_names(
+    make_backend: MakeBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = make_backend(mfa="off", sign_in_with=("username",))
+    backend.add_user("taken", STRONG, temporary=False)
+    async with RpcClient(backend, address=VICTIM) as owner:
+        await owner.set("signUp", username="pending", password=STRONG, email="p@example.com")
+    counter = WorkCounter(monkeypatch)
+    work: dict[str, dict[str, int]] = {}
+    answers: dict[str, str | None] = {}
+    async with RpcClient(backend, address=ATTACKER) as prober:
+        prober.http.cookies.set(backend.settings.known_device_cookie_name, "a-device-of-my-own")
+        for name in ("newcomer", "taken", "pending"):
+            state = await prober.set("signUp", username=name, password=STRONGER, email="x@example.com")
+            answers[name], work[name] = state.get("errorName"), counter.take()
+    assert answers == {
+        "newcomer": None,
+        "taken": "UsernameExistsException",
+        "pending": "UsernameExistsException",
+    }
+    assert work["newcomer"]["_derive"] == 1, work
+    assert work["newcomer"] == work["taken"] == work["pending"], work
 
 
 async def test_finding_11_email_check_refuses_nul_and_control_characters(make_backend: MakeBackend) -> None:
