@@ -46,7 +46,6 @@ from smtp_server import code_in, running_smtp
 ATTACKER = "203.0.113.66"
 VICTIM = "198.51.100.7"
 MAIL = {"mail_from": "Example <no-reply@example.com>"}
-NO_DELAY = RateLimits(delay_base_seconds=0)  # budgets without the exponential delay
 
 
 def _steal(backend: Any, victim: RpcClient) -> RpcClient:
@@ -369,7 +368,7 @@ async def test_finding_2_known_device_and_reset_code_work_under_a_distributed_at
 async def test_finding_2_parallel_wrong_passwords_stay_within_the_pair_budget(
     make_backend: MakeBackend,
 ) -> None:
-    backend = make_backend(mfa="off", rate_limits=NO_DELAY)  # the budget alone
+    backend = make_backend(mfa="off", rate_limits=RateLimits(delay_base_seconds=0))  # the budget alone
     backend.add_user("pat", STRONG, temporary=False)
     async with RpcClient(backend, address=ATTACKER) as stranger:
         answers = await asyncio.gather(
@@ -448,7 +447,7 @@ async def test_finding_2_the_delay_ends_with_a_successful_sign_in(
 
 
 async def test_finding_11_username_and_email_alias_share_one_budget(make_backend: MakeBackend) -> None:
-    backend = make_backend(mfa="off", rate_limits=NO_DELAY)  # the budget alone
+    backend = make_backend(mfa="off", rate_limits=RateLimits(delay_base_seconds=0))  # the budget alone
     backend.add_user("ann", STRONG, temporary=False, email="ann@example.com")
     async with RpcClient(backend, address=ATTACKER) as stranger:
         answers = [
