@@ -140,6 +140,8 @@ def _answer_code(parts: Components, request: Request, params: Params, challenge:
                 tell_owner(parts, user, "email-changed", address=user.email)
         else:
             parts.users.enable_sms_mfa(user.id)
+        enrolled = str(challenge.data["mfa"]).lower()
+        audit(f"mfa.{enrolled}_enrolled", "success", user=user.username, address=request.address)
         user = parts.users.by_id(user.id) or user
     return complete_sign_in(parts, request, user)
 
@@ -176,6 +178,7 @@ def _answer_totp_setup(parts: Components, request: Request, params: Params, chal
     parts.limiter.refund(attempt)
     _consume(parts, challenge)
     parts.users.enable_totp(user.id, secret, step)
+    audit("mfa.totp_enrolled", "success", user=user.username, address=request.address)
     return complete_sign_in(parts, request, parts.users.by_id(user.id) or user)
 
 

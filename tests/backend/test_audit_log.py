@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from backend_support import STRONG, STRONGER, MakeBackend, RpcClient, default
+from backend_support import STRONG, STRONGER, FakeClock, MakeBackend, RpcClient, default, totp_now
 from backend_webauthn_device import SoftAuthenticator
 from nicegui_authenticator.backend.audit import AUDIT_LOGGER
 from nicegui_authenticator.backend.visitor_hop import HEADER as VISITOR_HEADER
@@ -32,7 +32,7 @@ def _audit_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
 
 
 async def test_finding_11_every_security_event_is_audited_once_without_secrets(
-    make_backend: MakeBackend, caplog: pytest.LogCaptureFixture
+    make_backend: MakeBackend, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger=AUDIT_LOGGER)
     backend = make_backend(mfa="optional", visitor_hop_secret="h" * 32)
@@ -47,6 +47,10 @@ async def test_finding_11_every_security_event_is_audited_once_without_secrets(
         await owner.set("startEmailMfaSetup", email="aud.new@example.com")
         setup_code = backend.latest_code("aud.new@example.com") or ""
         assert "error" not in await owner.set("completeEmailMfaSetup", code=setup_code)
+        state = await owner.set("startTotpSetup")
+        totp_secret = default(state, "completeTotpSetup", "sharedSecret")
+        assert "error" not in await owner.set("completeTotpSetup", code=totp_now(totp_secret, clock))
+        secrets.append(totp_secret)
         await owner.set("setPreferredMfa", mfaType="EMAIL")
         async with RpcClient(backend, address=TRAVEL) as other:
             challenge = await other.set("signIn", username="aud", password=STRONG)
@@ -94,6 +98,7 @@ async def test_finding_11_every_security_event_is_audited_once_without_secrets(
             ("reauthentication", "failure"): 1,
             ("reauthentication", "success"): 1,
             ("mfa.email_enrolled", "success"): 1,
+            ("mfa.totp_enrolled", "success"): 1,
             ("email.changed", "success"): 1,
             ("mfa.preference", "success"): 1,
             ("sign_in.challenge", "failure"): 1,
