@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Do the issue-11 finding tests fail on the code from before the security work? (issue 11, "Done when")
 #
-# Usage: tools/finding_regressions.sh [OLD_COMMIT] [TEST_FILE...]
+# Usage: [NEW_FIXTURES=1] [TESTS_FROM=COMMIT] tools/finding_regressions.sh [OLD_COMMIT] [TEST_FILE_OR_NODE_ID...]
 #
 # OLD_COMMIT defaults to the first parent of the oldest merge on main's first-parent history whose
 # subject mentions "secur" (the last commit without any of the security work). The script checks it
@@ -84,14 +84,24 @@ open(path, "w").write("".join(out))
 EOF_GUARD
 }
 
+# NEW_FIXTURES=1 also copies this checkout's conftest.py (fixtures are harness, e.g. the
+# SQLite/PostgreSQL "database" parameter), for tests whose old fixtures are missing.
 for test in "${tests[@]}"; do
-    mkdir -p "$work/old/$(dirname "$test")"
-    cp "$repo/$test" "$work/old/$test"
-    guard_imports "$work/old/$test"
-    for support in "$repo/$(dirname "$test")"/*.py; do
+    file=${test%%::*}  # a node id names its file first
+    folder=$(dirname "$file")
+    mkdir -p "$work/old/$folder"
+    if [[ -n "${TESTS_FROM:-}" ]]; then  # the test as another commit has it (e.g. before a later tweak)
+        git -C "$repo" show "$TESTS_FROM:$file" >"$work/old/$file"
+    else
+        cp "$repo/$file" "$work/old/$file"
+    fi
+    guard_imports "$work/old/$file"
+    for support in "$repo/$folder"/*.py; do
         name=$(basename "$support")
         [[ "$name" == test_* ]] && continue
-        [[ -e "$work/old/$(dirname "$test")/$name" ]] || cp "$support" "$work/old/$(dirname "$test")/$name"
+        if [[ ! -e "$work/old/$folder/$name" || ( -n "${NEW_FIXTURES:-}" && "$name" == conftest.py ) ]]; then
+            cp "$support" "$work/old/$folder/$name"
+        fi
     done
 done
 
