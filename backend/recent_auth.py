@@ -47,7 +47,8 @@ def require_recent_auth(parts: Components, request: Request) -> tuple[WebSession
 def reauthenticate(parts: Components, request: Request, params: Params) -> Outcome:
     """``reauthenticate``: the password (or a current authenticator code) again, on this session."""
     session, user = require_signed_in(parts, request)
-    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request), request.now)
+    # Paced like sign-in (backoff.py): with a stolen cookie, this is a password oracle too.
+    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request), request.now, paced=True)
     password, code = params.text("password"), params.stripped("code")
     if password:
         proven = parts.hasher.verify(password, user.password_hash)

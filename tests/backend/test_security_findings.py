@@ -425,6 +425,24 @@ async def test_finding_2_the_owners_known_device_is_not_delayed_by_strangers(
         assert state["state"] == "signedIn", state  # its own budget, its own delay
 
 
+async def test_finding_2_a_cookie_thief_guessing_at_reauthentication_is_delayed_too(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="optional")
+    backend.add_user("ros", STRONG, temporary=False, email="ros@example.com")
+    async with RpcClient(backend, address=VICTIM) as victim:
+        await victim.set("signIn", username="ros", password=STRONG)
+        clock.advance(10 * 60)
+        async with _steal(backend, victim) as thief:
+            for guess in ("g1", "g2", "g3"):
+                assert (await thief.set("reauthenticate", password=guess)).get("retryAfter") is None
+            early = await thief.set("reauthenticate", password="g4")
+            assert early["retryAfter"] == 1 and early["retriable"] is True, early
+        # The owner, elsewhere, is not slowed by the thief's guesses.
+        state = await victim.set("reauthenticate", password=STRONG)
+        assert "error" not in state, state
+
+
 async def test_finding_2_the_delay_ends_with_a_successful_sign_in(
     make_backend: MakeBackend, clock: FakeClock
 ) -> None:
