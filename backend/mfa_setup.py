@@ -13,10 +13,9 @@ with the thin retriable reply so the form stays on screen.
 
 from __future__ import annotations
 
-import logging
-
 from .account import pending_of
 from .addresses import is_email
+from .audit import audit
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -28,8 +27,6 @@ from .recent_auth import require_recent_auth, require_signed_in
 from .sessions import WebSession
 from .totp import matching_step, new_secret
 from .users import User
-
-_log = logging.getLogger(__name__)
 
 
 def _require_type(parts: Components, mfa_type: str) -> None:
@@ -83,7 +80,7 @@ def complete_totp_setup(parts: Components, request: Request, params: Params) -> 
     parts.limiter.refund(attempt)
     parts.web_sessions.set_pending(session, None)
     parts.users.enable_totp(user.id, secret, step)
-    _log.info("TOTP enrolled for %s", user.username)
+    audit("mfa.totp_enrolled", "success", user=user.username, address=request.address)
     tell_owner(parts, user, "totp-enabled", request.now)
     return _signed_in(parts, user)
 
@@ -123,8 +120,9 @@ def complete_email_mfa_setup(parts: Components, request: Request, params: Params
     if parts.users.email_taken(email, except_user=user.id):
         raise AuthError(Problem.ALIAS_EXISTS)
     parts.users.enable_email_mfa(user.id, email)
-    _log.info("email MFA enrolled for %s", user.username)
+    audit("mfa.email_enrolled", "success", user=user.username, address=request.address)
     if user.email and user.email_verified and user.email != email:
+        audit("email.changed", "success", user=user.username, address=request.address)
         tell_owner(parts, user, "email-changed", request.now, address=user.email)
     else:  # the same address, now a second factor (and the preferred one)
         tell_owner(parts, user, "email-mfa-enabled", request.now, address=email)
@@ -138,6 +136,7 @@ def set_preferred_mfa(parts: Components, request: Request, params: Params) -> Ou
     if choice not in enrolled:
         raise AuthError(Problem.INVALID_PARAMETER, f"Invalid MFA type. {pick_one_of(enrolled)}")
     parts.users.set_preferred_mfa(user.id, choice)
+    audit("mfa.preference", "success", user=user.username, address=request.address, mfa=choice)
     if choice != user.preferred_mfa:
         tell_owner(parts, user, "mfa-preference-changed", request.now)
     return _signed_in(parts, user)
@@ -148,7 +147,7 @@ def disable_mfa(parts: Components, request: Request, params: Params) -> Outcome:
     if parts.settings.mfa_mode == "required":
         raise AuthError(Problem.MFA_REQUIRED)
     parts.users.disable_mfa(user.id)
-    _log.info("MFA turned off for %s from %s", user.username, request.address)
+    audit("mfa.disabled", "success", user=user.username, address=request.address)
     tell_owner(parts, user, "mfa-disabled", request.now)
     return _signed_in(parts, user)
 

@@ -15,8 +15,7 @@ person who lost the confirm screen is not stuck (issue 12: no dead ends).
 
 from __future__ import annotations
 
-import logging
-
+from .audit import audit
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -24,8 +23,6 @@ from .errors import AuthError, Problem
 from .notices import tell_owner
 from .passwords import policy_message, policy_violations
 from .rate_limit import Attempt
-
-_log = logging.getLogger(__name__)
 
 
 def reset_code_key(user_id: int) -> str:
@@ -58,6 +55,12 @@ def reset_password(parts: Components, request: Request, params: Params) -> Outco
     if not identifier:
         raise AuthError(Problem.INVALID_PARAMETER, "username is required")
     user = parts.users.find(identifier, parts.settings.identifiers)
+    audit(
+        "password_reset.requested",
+        "success",
+        user=None if user is None else user.username,
+        address=request.address,
+    )
     parts.send_code_within_budget(
         parts.subject(identifier, request),
         request.now,
@@ -86,6 +89,12 @@ def confirm_reset_password(parts: Components, request: Request, params: Params) 
     key = reset_code_key(user.id) if user is not None else parts.phantom_code_key("password-reset", subject)
     result = parts.codes.check(key, params.text("code"), request.now)
     if result is not CodeCheck.OK or user is None:
+        audit(
+            "password_reset.completed",
+            "failure",
+            user=None if user is None else user.username,
+            address=request.address,
+        )
         if attempt is None:
             raise over_budget
         raise AuthError(
@@ -96,12 +105,20 @@ def confirm_reset_password(parts: Components, request: Request, params: Params) 
     if user.status == "UNCONFIRMED":
         # The code reached the sign-up address: that confirms the account too.
         user = parts.users.confirm(user.id, enable_email_mfa=parts.settings.enrols_email_mfa_on_sign_up)
-        _log.info("sign-up of %s confirmed by a password reset", user.username)
+        audit(
+            "sign_up.confirmed", "success", user=user.username, address=request.address, by="password_reset"
+        )
     parts.users.set_password(user.id, parts.hasher.hash(new_password), clear_preferred_mfa=True)
     parts.web_sessions.revoke_all(user.id)
     removed = _remove_passkeys(parts, request, passkey_choice, user.id)
     parts.known_devices.forget_all(user.id)
     parts.limiter.clear_failures(subject)
-    _log.info("password of %s reset from %s (%d passkeys removed)", user.username, request.address, removed)
+    audit(
+        "password_reset.completed",
+        "success",
+        user=user.username,
+        address=request.address,
+        passkeys_removed=removed,
+    )
     tell_owner(parts, user, "password-was-reset", request.now)
     return Outcome(parts.replies.signed_out, end_session=request.session_token is not None)

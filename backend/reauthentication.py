@@ -28,13 +28,13 @@ the same attempt budget as a wrong sign-in.
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Callable
 from typing import Final
 
 from ..state_machine.protocol import WEBAUTHN_GET, AuthAction, AuthState
 from .account import pending_of
 from .addresses import mask_email
+from .audit import audit
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -46,8 +46,6 @@ from .sessions import WebSession
 from .sign_in import first_factor_options
 from .totp import matching_step
 from .users import User
-
-_log = logging.getLogger(__name__)
 
 PASSWORD: Final = "PASSWORD"
 WEB_AUTHN: Final = "WEB_AUTHN"
@@ -185,22 +183,23 @@ def reauthenticate(parts: Components, request: Request, params: Params) -> Outco
     """``reauthenticate``: prove it is the person, by ``method``, on this session."""
     session, user = require_signed_in(parts, request)
     method = _chosen(parts, user, params)
-    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request), request.now)
+    # Paced like sign-in (backoff.py): with a stolen cookie, this is a password oracle too.
+    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request), request.now, paced=True)
     if method == WEB_AUTHN:
         try:
             _check_passkey(parts, request, session, user, params)
         except AuthError as refused:
             # A new challenge with the error: the old one was spent, and the person may try again.
-            _log.info("re-authentication of %s by passkey failed from %s", user.username, request.address)
+            audit("reauthentication", "failure", user=user.username, address=request.address, method=method)
             state = prompt(parts, request, session, user, WEB_AUTHN)
             return Outcome(parts.replies.with_error(state, wording(refused, parts.settings.mode)))
     elif not _proven(parts, request, session, user, method, params):
-        _log.info("re-authentication of %s failed from %s", user.username, request.address)
+        audit("reauthentication", "failure", user=user.username, address=request.address, method=method)
         problem = Problem.BAD_CREDENTIALS if method == PASSWORD else Problem.CODE_MISMATCH
         raise AuthError(problem, retriable=True)
     parts.limiter.refund(attempt)
     parts.web_sessions.mark_authenticated(session, request.now)
-    _log.info("user %s re-authenticated (%s) from %s", user.username, method, request.address)
+    audit("reauthentication", "success", user=user.username, address=request.address, method=method)
     return Outcome(parts.replies.signed_in(user))
 
 

@@ -108,7 +108,7 @@ class AuthService:
             reauthentication.prompt_for_request(parts, request) if error.problem is REAUTH else None
         )
         if error.retriable:
-            state = parts.replies.retriable(words)
+            state = parts.replies.retriable(words, retry_after=error.retry_after)
         elif reauthenticating is not None:
             state = parts.replies.with_error(reauthenticating, words)
         else:

@@ -22,10 +22,10 @@ what was proven so far; the client only ever holds its random token.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Final
 
 from .addresses import mask_email, mask_phone
+from .audit import audit
 from .code_message import Purpose
 from .components import Components
 from .context import Outcome, Params, Request
@@ -33,8 +33,6 @@ from .errors import AuthError, Problem
 from .sessions import token_hash
 from .totp import new_secret
 from .users import User
-
-_log = logging.getLogger(__name__)
 
 FIRST_FACTORS: Final = ("PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
 
@@ -65,12 +63,12 @@ def sign_in_with_passkey(parts: Components, request: Request, params: Params) ->
 def verify_password(parts: Components, request: Request, identifier: str, password: str) -> User:
     """The account ``identifier`` names, if ``password`` is its password; else BAD_CREDENTIALS."""
     subject = parts.subject(identifier, request)
-    attempt = parts.limiter.spend_attempt(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now, paced=True)
     user = parts.users.find(identifier, parts.settings.identifiers)
     # verify() costs one hash even without an account, so timing tells nothing either.
     verified = parts.hasher.verify(password, None if user is None else user.password_hash)
     if user is None or not verified:
-        _log.info("sign-in failed from %s", request.address)
+        audit("sign_in", "failure", user=None if user is None else user.username, address=request.address)
         raise AuthError(Problem.BAD_CREDENTIALS)
     parts.limiter.refund(attempt)
     # Only someone who knows the password learns the account's status.
@@ -178,7 +176,7 @@ def complete_sign_in(parts: Components, request: Request, user: User) -> Outcome
     token = parts.web_sessions.create(user.id, request.now, replacing=request.session_token)
     parts.limiter.clear_failures(parts.subject(user.username, request))
     device = parts.known_devices.remember(user.id, request.known_device, request.now)
-    _log.info("user %s signed in from %s", user.username, request.address)
+    audit("sign_in", "success", user=user.username, address=request.address, new_device=device is not None)
     return Outcome(parts.replies.signed_in(user), session=token, known_device=device)
 
 

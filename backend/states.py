@@ -76,9 +76,18 @@ class Replies:
         return state.model_copy(update={"error": wording.message, "error_name": wording.name})
 
     @staticmethod
-    def retriable(wording: Wording) -> AuthState:
-        """The thin reply of a failed challenge step: keep the current form, show the error."""
-        return AuthState(state=SIGNED_OUT, error=wording.message, retriable=True, errorName=wording.name)
+    def retriable(wording: Wording, *, retry_after: int | None = None) -> AuthState:
+        """The thin reply of a failed challenge step: keep the current form, show the error.
+
+        ``retry_after``: the seconds to wait before the next attempt is accepted, when known.
+        """
+        return AuthState(
+            state=SIGNED_OUT,
+            error=wording.message,
+            retriable=True,
+            errorName=wording.name,
+            retryAfter=retry_after,
+        )
 
     # -- sign-up and reset ----------------------------------------------------------------
 

@@ -453,7 +453,7 @@ class ReplyFacts:
         pending = machine.ctx.pending
         if pending is None:
             raise InvalidTransition("a reply arrived with no call pending")
-        error, error_field = error_text(reply.error, reply.error_name)
+        error, error_field = error_text(reply.error, reply.error_name, reply.retry_after)
         return cls(
             machine=machine,
             reply=reply,

@@ -309,6 +309,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "error.code_expired": "The code has expired. Start again.",
         "error.session_expired": "Your session has expired. Start again.",
         "error.too_many_attempts": "Too many attempts. Wait a moment and try again.",
+        "error.retry_in": "Too many attempts. Try again in {count} s.",
         "error.server_busy": "The server is busy. Please try again in a moment.",
         "error.code_delivery": "We could not send the code. Try again in a moment.",
         "error.reauthentication_required": "For your security, confirm it's you to continue.",
@@ -459,7 +460,9 @@ def webauthn_error_text(detail: str) -> Msg | None:
     return Msg(key) if key is not None else None
 
 
-def error_text(error: str | None, error_name: str | None) -> tuple[Text | None, str | None]:
+def error_text(
+    error: str | None, error_name: str | None, retry_after: int | None = None
+) -> tuple[Text | None, str | None]:
     """The screen message for a server error, and the field it concerns.
 
     Known names become catalog keys; unknown ones keep the server's text. An
@@ -472,6 +475,9 @@ def error_text(error: str | None, error_name: str | None) -> tuple[Text | None, 
         return Raw(error), SERVER_TEXT_ERRORS[error_name] or None
     if error_name is not None and error_name in ERROR_KEYS:
         key, field_name = ERROR_KEYS[error_name]
+        if key == "error.too_many_attempts" and retry_after is not None:
+            # The server said how long: "try again in 8 s" is something a person can act on.
+            return msg("error.retry_in", count=str(retry_after)), None
         return Msg(key), field_name
     if error:
         return Raw(error), None

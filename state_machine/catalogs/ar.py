@@ -171,6 +171,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "انتهت صلاحية الرمز. ابدأ من جديد.",
         "error.session_expired": "انتهت صلاحية الجلسة. ابدأ من جديد.",
         "error.too_many_attempts": "محاولات كثيرة جدًا. انتظر قليلًا ثم حاول مرة أخرى.",
+        "error.retry_in": "محاولات كثيرة جدًا. حاول مرة أخرى بعد {count} ث.",
         "error.server_busy": "الخادم مشغول. حاول مرة أخرى بعد قليل.",
         "error.code_delivery": "تعذّر إرسال الرمز. حاول مرة أخرى بعد قليل.",
         "error.reauthentication_required": "لحمايتك، أكّد هويتك للمتابعة.",

@@ -151,6 +151,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Koden er udløbet. Start forfra.",
         "error.session_expired": "Din session er udløbet. Start forfra.",
         "error.too_many_attempts": "For mange forsøg. Vent lidt, og prøv igen.",
+        "error.retry_in": "For mange forsøg. Prøv igen om {count} s.",
         "error.server_busy": "Serveren er optaget. Prøv igen om et øjeblik.",
         "error.code_delivery": "Vi kunne ikke sende koden. Prøv igen om lidt.",
         "error.reauthentication_required": "Af hensyn til din sikkerhed skal du bekræfte, at det er dig, for at fortsætte.",

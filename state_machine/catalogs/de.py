@@ -152,6 +152,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Der Code ist abgelaufen. Bitte beginnen Sie von vorn.",
         "error.session_expired": "Ihre Sitzung ist abgelaufen. Bitte beginnen Sie von vorn.",
         "error.too_many_attempts": "Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es erneut.",
+        "error.retry_in": "Zu viele Versuche. Versuchen Sie es in {count} s erneut.",
         "error.server_busy": "Der Server ist ausgelastet. Bitte versuchen Sie es gleich noch einmal.",
         "error.code_delivery": "Wir konnten den Code nicht senden. Bitte versuchen Sie es gleich noch einmal.",
         "error.reauthentication_required": "Bestätigen Sie zu Ihrer Sicherheit, dass Sie es sind, um fortzufahren.",

@@ -162,6 +162,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "El código ha caducado. Vuelva a empezar.",
         "error.session_expired": "Su sesión ha caducado. Vuelva a empezar.",
         "error.too_many_attempts": "Demasiados intentos. Espere un momento e inténtelo de nuevo.",
+        "error.retry_in": "Demasiados intentos. Inténtelo de nuevo dentro de {count} s.",
         "error.server_busy": "El servidor está ocupado. Inténtelo de nuevo en un momento.",
         "error.code_delivery": "No hemos podido enviar el código. Inténtelo de nuevo en un momento.",
         "error.reauthentication_required": "Por su seguridad, confirme que es usted para continuar.",

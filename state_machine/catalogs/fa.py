@@ -149,6 +149,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "اعتبار کد تمام شده است. از نو شروع کنید.",
         "error.session_expired": "نشست شما منقضی شده است. از نو شروع کنید.",
         "error.too_many_attempts": "تلاش‌ها بیش از حد بود. کمی صبر کنید و دوباره تلاش کنید.",
+        "error.retry_in": "تلاش‌ها بیش از حد بود. {count} ثانیه دیگر دوباره تلاش کنید.",
         "error.server_busy": "سرور مشغول است. لحظه‌ای بعد دوباره تلاش کنید.",
         "error.code_delivery": "نتوانستیم کد را بفرستیم. کمی بعد دوباره تلاش کنید.",
         "error.reauthentication_required": "برای امنیت شما، برای ادامه تأیید کنید که خودتان هستید.",

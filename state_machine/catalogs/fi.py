@@ -149,6 +149,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Koodi on vanhentunut. Aloita alusta.",
         "error.session_expired": "Istuntosi on vanhentunut. Aloita alusta.",
         "error.too_many_attempts": "Liian monta yritystä. Odota hetki ja yritä uudelleen.",
+        "error.retry_in": "Liian monta yritystä. Yritä uudelleen {count} s kuluttua.",
         "error.server_busy": "Palvelin on ruuhkautunut. Yritä hetken kuluttua uudelleen.",
         "error.code_delivery": "Emme voineet lähettää koodia. Yritä hetken kuluttua uudelleen.",
         "error.reauthentication_required": "Vahvista turvallisuutesi vuoksi henkilöllisyytesi jatkaaksesi.",

@@ -161,6 +161,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Le code a expiré. Recommencez.",
         "error.session_expired": "Votre session a expiré. Recommencez.",
         "error.too_many_attempts": "Trop de tentatives. Patientez un instant, puis réessayez.",
+        "error.retry_in": "Trop de tentatives. Réessayez dans {count} s.",
         "error.server_busy": "Le serveur est occupé. Réessayez dans un instant.",
         "error.code_delivery": "Nous n'avons pas pu envoyer le code. Réessayez dans un instant.",
         "error.reauthentication_required": "Pour votre sécurité, confirmez votre identité pour continuer.",

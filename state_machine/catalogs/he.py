@@ -158,6 +158,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "תוקף הקוד פג. יש להתחיל מחדש.",
         "error.session_expired": "תוקף ההתחברות פג. יש להתחיל מחדש.",
         "error.too_many_attempts": "יותר מדי ניסיונות. כדאי להמתין רגע ולנסות שוב.",
+        "error.retry_in": "יותר מדי ניסיונות. אפשר לנסות שוב בעוד {count} שנ׳.",
         "error.server_busy": "השרת עמוס. כדאי לנסות שוב בעוד רגע.",
         "error.code_delivery": "לא הצלחנו לשלוח את הקוד. אפשר לנסות שוב בעוד רגע.",
         "error.reauthentication_required": "לשמירה על האבטחה, יש לאשר שזה את/ה כדי להמשיך.",

@@ -148,6 +148,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "कोड की समय-सीमा खत्म हो गई है। फिर से शुरू करें।",
         "error.session_expired": "आपका सत्र खत्म हो गया है। फिर से शुरू करें।",
         "error.too_many_attempts": "बहुत ज़्यादा प्रयास हुए। थोड़ी देर रुककर फिर से कोशिश करें।",
+        "error.retry_in": "बहुत ज़्यादा प्रयास हुए। {count} सेकंड बाद फिर से कोशिश करें।",
         "error.server_busy": "सर्वर व्यस्त है। थोड़ी देर में फिर से कोशिश करें।",
         "error.code_delivery": "हम कोड नहीं भेज सके। थोड़ी देर बाद फिर से कोशिश करें।",
         "error.reauthentication_required": "आपकी सुरक्षा के लिए, जारी रखने हेतु पुष्टि करें कि यह आप ही हैं।",

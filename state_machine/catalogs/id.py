@@ -146,6 +146,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Kode sudah kedaluwarsa. Mulai lagi dari awal.",
         "error.session_expired": "Sesi Anda telah berakhir. Mulai lagi dari awal.",
         "error.too_many_attempts": "Terlalu banyak percobaan. Tunggu sebentar, lalu coba lagi.",
+        "error.retry_in": "Terlalu banyak percobaan. Coba lagi dalam {count} dtk.",
         "error.server_busy": "Server sedang sibuk. Coba lagi sebentar lagi.",
         "error.code_delivery": "Kami tidak dapat mengirim kode. Coba lagi sebentar lagi.",
         "error.reauthentication_required": "Demi keamanan Anda, konfirmasi bahwa ini Anda untuk melanjutkan.",

@@ -160,6 +160,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Il codice è scaduto. Ricomincia.",
         "error.session_expired": "La sessione è scaduta. Ricomincia.",
         "error.too_many_attempts": "Troppi tentativi. Attendi qualche istante e riprova.",
+        "error.retry_in": "Troppi tentativi. Riprova tra {count} s.",
         "error.server_busy": "Il server è occupato. Riprova tra un momento.",
         "error.code_delivery": "Non siamo riusciti a inviare il codice. Riprova tra un momento.",
         "error.reauthentication_required": "Per la tua sicurezza, conferma la tua identità per continuare.",

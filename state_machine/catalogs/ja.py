@@ -146,6 +146,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "コードの有効期限が切れました。最初からやり直してください。",
         "error.session_expired": "セッションの有効期限が切れました。最初からやり直してください。",
         "error.too_many_attempts": "試行回数が多すぎます。しばらく待ってからもう一度お試しください。",
+        "error.retry_in": "試行回数が多すぎます。{count} 秒後にもう一度お試しください。",
         "error.server_busy": "サーバーが混み合っています。しばらくしてからもう一度お試しください。",
         "error.code_delivery": "コードを送信できませんでした。しばらくしてからもう一度お試しください。",
         "error.reauthentication_required": "セキュリティのため、続行するには本人確認を行ってください。",

@@ -146,6 +146,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "코드가 만료되었습니다. 처음부터 다시 시작하세요.",
         "error.session_expired": "세션이 만료되었습니다. 처음부터 다시 시작하세요.",
         "error.too_many_attempts": "시도 횟수가 너무 많습니다. 잠시 후 다시 시도하세요.",
+        "error.retry_in": "시도 횟수가 너무 많습니다. {count}초 후에 다시 시도하세요.",
         "error.server_busy": "서버가 혼잡합니다. 잠시 후 다시 시도하세요.",
         "error.code_delivery": "코드를 보내지 못했습니다. 잠시 후 다시 시도하세요.",
         "error.reauthentication_required": "보안을 위해 계속하려면 본인임을 확인하세요.",

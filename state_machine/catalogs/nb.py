@@ -151,6 +151,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Koden er utløpt. Start på nytt.",
         "error.session_expired": "Økten din er utløpt. Start på nytt.",
         "error.too_many_attempts": "For mange forsøk. Vent litt og prøv igjen.",
+        "error.retry_in": "For mange forsøk. Prøv igjen om {count} s.",
         "error.server_busy": "Serveren er opptatt. Prøv igjen om et øyeblikk.",
         "error.code_delivery": "Vi kunne ikke sende koden. Prøv igjen om litt.",
         "error.reauthentication_required": "Av sikkerhetshensyn må du bekrefte at det er deg for å fortsette.",

@@ -151,6 +151,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "De code is verlopen. Begin opnieuw.",
         "error.session_expired": "Uw sessie is verlopen. Begin opnieuw.",
         "error.too_many_attempts": "Te veel pogingen. Wacht even en probeer het opnieuw.",
+        "error.retry_in": "Te veel pogingen. Probeer het over {count} s opnieuw.",
         "error.server_busy": "De server is bezet. Probeer het zo meteen opnieuw.",
         "error.code_delivery": "We konden de code niet versturen. Probeer het zo opnieuw.",
         "error.reauthentication_required": "Bevestig voor uw veiligheid dat u het bent om door te gaan.",

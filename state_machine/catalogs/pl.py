@@ -161,6 +161,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Kod wygasł. Zacznij od nowa.",
         "error.session_expired": "Sesja wygasła. Zacznij od nowa.",
         "error.too_many_attempts": "Zbyt wiele prób. Odczekaj chwilę i spróbuj ponownie.",
+        "error.retry_in": "Zbyt wiele prób. Spróbuj ponownie za {count} s.",
         "error.server_busy": "Serwer jest zajęty. Spróbuj ponownie za chwilę.",
         "error.code_delivery": "Nie udało się wysłać kodu. Spróbuj ponownie za chwilę.",
         "error.reauthentication_required": "Ze względów bezpieczeństwa potwierdź, że to Ty, aby kontynuować.",

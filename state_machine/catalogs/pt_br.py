@@ -158,6 +158,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "O código expirou. Comece de novo.",
         "error.session_expired": "Sua sessão expirou. Comece de novo.",
         "error.too_many_attempts": "Muitas tentativas. Aguarde um momento e tente novamente.",
+        "error.retry_in": "Muitas tentativas. Tente novamente em {count} s.",
         "error.server_busy": "O servidor está ocupado. Tente novamente em instantes.",
         "error.code_delivery": "Não conseguimos enviar o código. Tente novamente em instantes.",
         "error.reauthentication_required": "Para sua segurança, confirme que é você para continuar.",

@@ -161,6 +161,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Срок действия кода истёк. Начните заново.",
         "error.session_expired": "Сеанс истёк. Начните заново.",
         "error.too_many_attempts": "Слишком много попыток. Подождите немного и попробуйте снова.",
+        "error.retry_in": "Слишком много попыток. Попробуйте снова через {count} с.",
         "error.server_busy": "Сервер занят. Попробуйте ещё раз чуть позже.",
         "error.code_delivery": "Не удалось отправить код. Попробуйте ещё раз чуть позже.",
         "error.reauthentication_required": "В целях безопасности подтвердите, что это вы, чтобы продолжить.",

@@ -149,6 +149,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Koden har gått ut. Börja om.",
         "error.session_expired": "Din session har gått ut. Börja om.",
         "error.too_many_attempts": "För många försök. Vänta en stund och försök igen.",
+        "error.retry_in": "För många försök. Försök igen om {count} s.",
         "error.server_busy": "Servern är upptagen. Försök igen om en stund.",
         "error.code_delivery": "Vi kunde inte skicka koden. Försök igen om en stund.",
         "error.reauthentication_required": "Av säkerhetsskäl behöver du bekräfta att det är du för att fortsätta.",

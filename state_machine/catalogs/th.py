@@ -143,6 +143,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "รหัสหมดอายุแล้ว โปรดเริ่มใหม่",
         "error.session_expired": "เซสชันหมดอายุแล้ว โปรดเริ่มใหม่",
         "error.too_many_attempts": "ลองหลายครั้งเกินไป โปรดรอสักครู่แล้วลองอีกครั้ง",
+        "error.retry_in": "ลองหลายครั้งเกินไป โปรดลองอีกครั้งในอีก {count} วินาที",
         "error.server_busy": "เซิร์ฟเวอร์ไม่ว่าง โปรดลองอีกครั้งในอีกสักครู่",
         "error.code_delivery": "ไม่สามารถส่งรหัสได้ โปรดลองอีกครั้งในอีกสักครู่",
         "error.reauthentication_required": "เพื่อความปลอดภัยของคุณ โปรดยืนยันว่าเป็นคุณเพื่อดำเนินการต่อ",

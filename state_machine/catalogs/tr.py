@@ -149,6 +149,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Kodun süresi doldu. Baştan başlayın.",
         "error.session_expired": "Oturumunuzun süresi doldu. Baştan başlayın.",
         "error.too_many_attempts": "Çok fazla deneme yapıldı. Biraz bekleyip tekrar deneyin.",
+        "error.retry_in": "Çok fazla deneme yapıldı. {count} sn sonra tekrar deneyin.",
         "error.server_busy": "Sunucu meşgul. Birazdan tekrar deneyin.",
         "error.code_delivery": "Kodu gönderemedik. Biraz sonra tekrar deneyin.",
         "error.reauthentication_required": "Güvenliğiniz için devam etmek üzere siz olduğunuzu doğrulayın.",

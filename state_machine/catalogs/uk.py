@@ -161,6 +161,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "Термін дії коду минув. Почніть спочатку.",
         "error.session_expired": "Термін дії сеансу минув. Почніть спочатку.",
         "error.too_many_attempts": "Забагато спроб. Зачекайте трохи й спробуйте ще раз.",
+        "error.retry_in": "Забагато спроб. Спробуйте ще раз через {count} с.",
         "error.server_busy": "Сервер зайнятий. Спробуйте ще раз трохи згодом.",
         "error.code_delivery": "Не вдалося надіслати код. Спробуйте ще раз трохи згодом.",
         "error.reauthentication_required": "З міркувань безпеки підтвердьте, що це ви, щоб продовжити.",

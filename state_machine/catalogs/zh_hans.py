@@ -143,6 +143,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "验证码已过期，请重新开始。",
         "error.session_expired": "会话已过期，请重新开始。",
         "error.too_many_attempts": "尝试次数过多，请稍后再试。",
+        "error.retry_in": "尝试次数过多，请在 {count} 秒后重试。",
         "error.server_busy": "服务器繁忙，请稍后再试。",
         "error.code_delivery": "无法发送验证码，请稍后重试。",
         "error.reauthentication_required": "为了您的安全，请确认是您本人以继续。",

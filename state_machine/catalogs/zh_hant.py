@@ -143,6 +143,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "error.code_expired": "驗證碼已過期，請重新開始。",
         "error.session_expired": "工作階段已過期，請重新開始。",
         "error.too_many_attempts": "嘗試次數過多，請稍候再試。",
+        "error.retry_in": "嘗試次數過多，請在 {count} 秒後重試。",
         "error.server_busy": "伺服器忙碌中，請稍後再試。",
         "error.code_delivery": "無法傳送驗證碼，請稍後再試。",
         "error.reauthentication_required": "為了您的安全，請確認是您本人以繼續。",

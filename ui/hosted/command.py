@@ -63,6 +63,7 @@ _EMBEDDED_ONLY: Final = {
     "outbox_file": "--outbox-file",
     "cors_origin": "--cors-origin",
     "cross_site_cookies": "--cross-site-cookies",
+    "audit_log": "--audit-log",
 }
 
 DESCRIPTION: Final = """\
@@ -218,6 +219,8 @@ class ServePlan:
 
     @property
     def public_url(self) -> str:
+        if self.settings is not None and self.settings.public_url:
+            return self.settings.public_url
         host = "localhost" if is_loopback(self.host) else self.host
         return f"http://{host}:{self.port}/"
 
@@ -331,8 +334,9 @@ def _security_policy(
 ) -> SecurityPolicy:
     """The page's security headers: who may frame it, what else it may reach, whether it is https.
 
-    The embedded backend's WebAuthn origins are the page's public origins; when
-    every one is https the page is, whatever a request's own scheme says.
+    A configured public URL (``--public-url``) says whether the page is https. Without one,
+    the embedded backend's WebAuthn origins are the page's public origins; when every one
+    is https the page is, whatever a request's own scheme says.
     """
     try:
         ancestors = tuple(check_frame_ancestor(value) for value in getattr(ns, "frame_ancestors", []))
@@ -342,11 +346,18 @@ def _security_policy(
     endpoint_origin = origin_of(ns.endpoint) if browser_calls else None
     logo_origin = origin_of(config.logo)
     origins = settings.origins if settings is not None else ()
+    https_origins = bool(origins) and all(origin.startswith("https://") for origin in origins)
+    # The configured public URL decides (finding 7): no request header can turn https off or on.
+    public_url = settings.public_url if settings is not None else getattr(ns, "public_url", None)
+    if public_url and not public_url.startswith(("https://", "http://")):
+        raise UsageError(f"--public-url must start with https:// or http://, not {public_url!r}")
+    configured = None if not public_url else public_url.startswith("https://")
     return SecurityPolicy(
         frame_ancestors=ancestors,
         connect_origins=(endpoint_origin,) if endpoint_origin else (),
         image_origins=(logo_origin,) if logo_origin else (),
-        always_https=bool(origins) and all(origin.startswith("https://") for origin in origins),
+        always_https=https_origins if configured is None else configured,
+        never_https=configured is False,
     )
 
 
