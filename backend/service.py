@@ -17,7 +17,17 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from . import account, challenges, mfa_setup, password_change, password_reset, recent_auth, sign_in, sign_up
+from . import (
+    account,
+    challenges,
+    code_steps,
+    mfa_setup,
+    password_change,
+    password_reset,
+    recent_auth,
+    sign_in,
+    sign_up,
+)
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem, wording
@@ -60,6 +70,11 @@ COGNITO_ACTIONS: Final[Mapping[str, Handler]] = MappingProxyType(
         "changePassword": password_change.change_password,
         "reauthenticate": recent_auth.reauthenticate,
         "signOutEverywhere": account.sign_out_everywhere,
+        # Additive code-screen actions (docs/protocol.md, "Code screens").
+        "resendPasswordResetCode": password_reset.resend_password_reset_code,
+        "resendSignInCode": code_steps.resend_sign_in_code,
+        "resendEmailMfaSetupCode": mfa_setup.resend_email_mfa_setup_code,
+        "useAnotherMfaMethod": code_steps.use_another_mfa_method,
     }
 )
 

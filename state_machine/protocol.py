@@ -63,6 +63,11 @@ SET_PREFERRED_MFA: Final = "setPreferredMfa"
 DISABLE_MFA: Final = "disableMfa"
 REAUTHENTICATE: Final = "reauthenticate"
 SIGN_OUT_EVERYWHERE: Final = "signOutEverywhere"
+# Additive code-screen actions of the reference backend (docs/protocol.md, "Code screens").
+RESEND_PASSWORD_RESET_CODE: Final = "resendPasswordResetCode"
+RESEND_SIGN_IN_CODE: Final = "resendSignInCode"
+RESEND_EMAIL_MFA_SETUP_CODE: Final = "resendEmailMfaSetupCode"
+USE_ANOTHER_MFA_METHOD: Final = "useAnotherMfaMethod"
 
 WEBAUTHN_GET: Final = "webauthn-get"
 WEBAUTHN_CREATE: Final = "webauthn-create"
