@@ -172,6 +172,10 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "action.signInWithPasskey": "Continue with passkey",
         "action.confirmSignUp": "Confirm",
         "action.resendSignUpCode": "Resend Code",
+        "action.resendPasswordResetCode": "Resend Code",
+        "action.resendSignInCode": "Resend Code",
+        "action.resendEmailMfaSetupCode": "Resend Code",
+        "action.useAnotherMfaMethod": "Use another method",
         "action.autoSignIn": "Continue",
         "action.confirmSignIn": "Confirm",
         "action.confirmSignIn.select": "Continue",
@@ -224,6 +228,8 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "hint.code": "Enter the 6-digit code.",
         "hint.code.sent_to": "We sent a code to {destination}.",
         "hint.code.sent": "We sent you a code.",
+        "hint.reset_code": "If that account exists, we sent a code to its email address or phone number.",
+        "hint.reset_code.sent_to": "If {destination} belongs to an account, we sent a code there.",
         "hint.totp_setup": (
             "Scan the QR code with an authenticator app, or enter the secret key by hand, "
             "then enter the 6-digit code it shows."

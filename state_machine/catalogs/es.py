@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Continuar con llave de acceso",
         "action.confirmSignUp": "Confirmar",
         "action.resendSignUpCode": "Reenviar código",
+        "action.resendPasswordResetCode": "Reenviar código",
+        "action.resendSignInCode": "Reenviar código",
+        "action.resendEmailMfaSetupCode": "Reenviar código",
+        "action.useAnotherMfaMethod": "Usar otro método",
         "action.autoSignIn": "Continuar",
         "action.confirmSignIn": "Confirmar",
         "action.confirmSignIn.select": "Continuar",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Dirección",
         "hint.code": "Introduzca el código de 6 dígitos.",
         "hint.code.sent_to": "Hemos enviado un código a {destination}.",
+        "hint.reset_code": "Si esa cuenta existe, hemos enviado un código a su correo electrónico o número de teléfono.",
+        "hint.reset_code.sent_to": "Si {destination} pertenece a una cuenta, hemos enviado un código allí.",
         "hint.code.sent": "Le hemos enviado un código.",
         "hint.totp_setup": (
             "Escanee el código QR con una aplicación de autenticación o introduzca la clave secreta "

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Fortsett med tilgangsnøkkel",
         "action.confirmSignUp": "Bekreft",
         "action.resendSignUpCode": "Send koden på nytt",
+        "action.resendPasswordResetCode": "Send koden på nytt",
+        "action.resendSignInCode": "Send koden på nytt",
+        "action.resendEmailMfaSetupCode": "Send koden på nytt",
+        "action.useAnotherMfaMethod": "Bruk en annen metode",
         "action.autoSignIn": "Fortsett",
         "action.confirmSignIn": "Bekreft",
         "action.confirmSignIn.select": "Fortsett",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Adresse",
         "hint.code": "Skriv inn den sekssifrede koden.",
         "hint.code.sent_to": "Vi har sendt en kode til {destination}.",
+        "hint.reset_code": "Hvis kontoen finnes, har vi sendt en kode til e-postadressen eller telefonnummeret dens.",
+        "hint.reset_code.sent_to": "Hvis {destination} tilhører en konto, har vi sendt en kode dit.",
         "hint.code.sent": "Vi har sendt deg en kode.",
         "hint.totp_setup": (
             "Skann QR-koden med en autentiseringsapp, eller skriv inn den hemmelige nøkkelen manuelt. "

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Doorgaan met toegangssleutel",
         "action.confirmSignUp": "Bevestigen",
         "action.resendSignUpCode": "Code opnieuw versturen",
+        "action.resendPasswordResetCode": "Code opnieuw versturen",
+        "action.resendSignInCode": "Code opnieuw versturen",
+        "action.resendEmailMfaSetupCode": "Code opnieuw versturen",
+        "action.useAnotherMfaMethod": "Andere methode gebruiken",
         "action.autoSignIn": "Doorgaan",
         "action.confirmSignIn": "Bevestigen",
         "action.confirmSignIn.select": "Doorgaan",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Adres",
         "hint.code": "Voer de 6-cijferige code in.",
         "hint.code.sent_to": "We hebben een code naar {destination} gestuurd.",
+        "hint.reset_code": "Als dat account bestaat, hebben we een code naar het e-mailadres of telefoonnummer ervan gestuurd.",
+        "hint.reset_code.sent_to": "Als {destination} bij een account hoort, hebben we daar een code naartoe gestuurd.",
         "hint.code.sent": "We hebben u een code gestuurd.",
         "hint.totp_setup": (
             "Scan de QR-code met een authenticator-app of voer de geheime sleutel handmatig in. "
