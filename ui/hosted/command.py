@@ -152,6 +152,13 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         help="the screen / opens on (default sign-in); each also has its URL, /?screen=NAME",
     )
     page.add_argument(
+        "--resend-cooldown",
+        metavar="SECONDS",
+        type=float,
+        default=30.0,
+        help="how long a Resend button waits after a code was sent, counting down (default 30)",
+    )
+    page.add_argument(
         "--session",
         choices=["server", "browser"],
         default="server",
@@ -307,7 +314,10 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         language=language,
         languages=languages,
         theme=theme,
-        authenticator_options=_session_options(getattr(ns, "session", "server"), settings),
+        authenticator_options={
+            **_session_options(getattr(ns, "session", "server"), settings),
+            "resend_cooldown": max(0.0, getattr(ns, "resend_cooldown", 30.0)),
+        },
         initial_screen=screen_of(getattr(ns, "initial_screen", None)),
     )
     return ServePlan(
