@@ -155,7 +155,6 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         "--resend-cooldown",
         metavar="SECONDS",
         type=float,
-        default=30.0,
         help="how long a Resend button waits after a code was sent, counting down (default 30)",
     )
     page.add_argument(
@@ -314,10 +313,8 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         language=language,
         languages=languages,
         theme=theme,
-        authenticator_options={
-            **_session_options(getattr(ns, "session", "server"), settings),
-            "resend_cooldown": max(0.0, getattr(ns, "resend_cooldown", 30.0)),
-        },
+        authenticator_options=_session_options(getattr(ns, "session", "server"), settings)
+        | _cooldown_option(getattr(ns, "resend_cooldown", None)),
         initial_screen=screen_of(getattr(ns, "initial_screen", None)),
     )
     return ServePlan(
@@ -358,6 +355,15 @@ def _security_policy(
         image_origins=(logo_origin,) if logo_origin else (),
         always_https=bool(origins) and all(origin.startswith("https://") for origin in origins),
     )
+
+
+def _cooldown_option(seconds: float | None) -> dict[str, float]:
+    """``--resend-cooldown``, when given (the Authenticator's own default is 30 s)."""
+    if seconds is None:
+        return {}
+    if not seconds >= 0:  # also refuses nan
+        raise UsageError("--resend-cooldown must be zero or more seconds")
+    return {"resend_cooldown": seconds}
 
 
 def _session_options(session: str, settings: BackendSettings | None) -> dict[str, str]:
