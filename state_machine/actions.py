@@ -134,6 +134,7 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         notice="notice.signed_out_everywhere",
         notice_when_signed_out=True,
         ends_visit=True,
+        confirm="confirm.sign_out_everywhere",  # it ends this visit too, and every other
     ),
     # A sensitive action on an old sign-in: the password again, then the person retries it.
     ActionRow(REAUTHENTICATE, ActionRole.PRIMARY, ScreenName.CONFIRM_IDENTITY, resubmittable=True),

@@ -295,6 +295,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "confirm.disable_mfa": (
             "Turn off multi-factor authentication? Signing in will then need only your password."
         ),
+        "confirm.sign_out_everywhere": "Sign out on every device, this one included?",
         "confirm.yes": "Yes, continue",
         "confirm.no": "Cancel",
         "notice.signed_out_everywhere": "You were signed out on every device.",

@@ -230,6 +230,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "تم إيقاف المصادقة متعددة العوامل.",
         "confirm.delete_passkey": "هل تريد إزالة مفتاح المرور هذا؟ لن تتمكن من تسجيل الدخول به بعد ذلك.",
         "confirm.disable_mfa": "هل تريد إيقاف المصادقة متعددة العوامل؟ سيتطلب تسجيل الدخول كلمة المرور فقط.",
+        "confirm.sign_out_everywhere": "هل تريد تسجيل الخروج من جميع الأجهزة، بما فيها هذا الجهاز؟",
         "confirm.yes": "نعم، تابع",
         "confirm.no": "إلغاء",
         "error.webauthn.InvalidStateError": "هذا الجهاز لديه بالفعل مفتاح مرور لهذا الحساب.",

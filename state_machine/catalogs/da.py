@@ -210,6 +210,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Totrinsbekræftelse er slået fra.",
         "confirm.delete_passkey": "Fjern denne adgangsnøgle? Du kan ikke længere logge ind med den.",
         "confirm.disable_mfa": "Slå totrinsbekræftelse fra? Så kræver login kun din adgangskode.",
+        "confirm.sign_out_everywhere": "Log ud på alle enheder, også denne?",
         "confirm.yes": "Ja, fortsæt",
         "confirm.no": "Annuller",
         "error.webauthn.InvalidStateError": "Denne enhed har allerede en adgangsnøgle til denne konto.",

@@ -215,6 +215,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Die Multi-Faktor-Authentifizierung ist ausgeschaltet.",
         "confirm.delete_passkey": "Diesen Passkey entfernen? Sie können sich dann nicht mehr damit anmelden.",
         "confirm.disable_mfa": "Multi-Faktor-Authentifizierung ausschalten? Zur Anmeldung genügt dann Ihr Passwort.",
+        "confirm.sign_out_everywhere": "Auf allen Geräten abmelden, auch auf diesem?",
         "confirm.yes": "Ja, fortfahren",
         "confirm.no": "Abbrechen",
         "error.webauthn.InvalidStateError": "Dieses Gerät hat bereits einen Passkey für dieses Konto.",

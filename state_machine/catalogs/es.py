@@ -226,6 +226,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "La autenticación multifactor está desactivada.",
         "confirm.delete_passkey": "¿Quitar esta clave de acceso? Ya no podrás iniciar sesión con ella.",
         "confirm.disable_mfa": "¿Desactivar la autenticación multifactor? Para iniciar sesión solo hará falta tu contraseña.",
+        "confirm.sign_out_everywhere": "¿Cerrar sesión en todos los dispositivos, incluido este?",
         "confirm.yes": "Sí, continuar",
         "confirm.no": "Cancelar",
         "error.webauthn.InvalidStateError": "Este dispositivo ya tiene una clave de acceso para esta cuenta.",

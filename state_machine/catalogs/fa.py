@@ -208,6 +208,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "احراز هویت چندمرحله‌ای خاموش شد.",
         "confirm.delete_passkey": "این کلید عبور حذف شود؟ دیگر نمی‌توانید با آن وارد شوید.",
         "confirm.disable_mfa": "احراز هویت چندمرحله‌ای خاموش شود؟ برای ورود فقط گذرواژه لازم خواهد بود.",
+        "confirm.sign_out_everywhere": "از همهٔ دستگاه‌ها، از جمله همین دستگاه، خارج می‌شوید؟",
         "confirm.yes": "بله، ادامه",
         "confirm.no": "لغو",
         "error.webauthn.InvalidStateError": "این دستگاه از قبل یک کلید عبور برای این حساب دارد.",

@@ -208,6 +208,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Monivaiheinen tunnistautuminen on poistettu käytöstä.",
         "confirm.delete_passkey": "Poistetaanko tämä pääsyavain? Et voi enää kirjautua sillä.",
         "confirm.disable_mfa": "Poistetaanko monivaiheinen tunnistautuminen käytöstä? Kirjautumiseen riittää sitten salasanasi.",
+        "confirm.sign_out_everywhere": "Kirjaudutaanko ulos kaikilla laitteilla, myös tällä?",
         "confirm.yes": "Kyllä, jatka",
         "confirm.no": "Peruuta",
         "error.webauthn.InvalidStateError": "Tällä laitteella on jo pääsyavain tälle tilille.",

@@ -222,6 +222,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "L’authentification multifacteur est désactivée.",
         "confirm.delete_passkey": "Supprimer cette clé d’accès ? Vous ne pourrez plus vous connecter avec elle.",
         "confirm.disable_mfa": "Désactiver l’authentification multifacteur ? La connexion ne demandera plus que votre mot de passe.",
+        "confirm.sign_out_everywhere": "Se déconnecter sur tous les appareils, y compris celui-ci ?",
         "confirm.yes": "Oui, continuer",
         "confirm.no": "Annuler",
         "error.webauthn.InvalidStateError": "Cet appareil possède déjà une clé d’accès pour ce compte.",

@@ -217,6 +217,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "האימות הרב-שלבי כובה.",
         "confirm.delete_passkey": "להסיר את מפתח הגישה הזה? לא תוכל עוד להתחבר באמצעותו.",
         "confirm.disable_mfa": "לכבות את האימות הרב-שלבי? להתחברות תידרש רק הסיסמה שלך.",
+        "confirm.sign_out_everywhere": "להתנתק בכל המכשירים, כולל המכשיר הזה?",
         "confirm.yes": "כן, המשך",
         "confirm.no": "ביטול",
         "error.webauthn.InvalidStateError": "למכשיר הזה כבר יש מפתח גישה לחשבון הזה.",

@@ -207,6 +207,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "बहु-चरणीय प्रमाणीकरण बंद कर दिया गया है।",
         "confirm.delete_passkey": "यह पासकी हटाएँ? इसके बाद आप इससे साइन इन नहीं कर पाएँगे।",
         "confirm.disable_mfa": "बहु-चरणीय प्रमाणीकरण बंद करें? तब साइन इन के लिए केवल आपका पासवर्ड चाहिए होगा।",
+        "confirm.sign_out_everywhere": "क्या आप इस डिवाइस सहित सभी डिवाइस से साइन आउट करना चाहते हैं?",
         "confirm.yes": "हाँ, जारी रखें",
         "confirm.no": "रद्द करें",
         "error.webauthn.InvalidStateError": "इस डिवाइस में इस खाते के लिए पहले से एक पासकी है।",

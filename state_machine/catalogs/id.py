@@ -205,6 +205,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Autentikasi multifaktor dinonaktifkan.",
         "confirm.delete_passkey": "Hapus kunci sandi ini? Anda tidak dapat lagi masuk dengannya.",
         "confirm.disable_mfa": "Nonaktifkan autentikasi multifaktor? Untuk masuk hanya diperlukan kata sandi Anda.",
+        "confirm.sign_out_everywhere": "Keluar dari semua perangkat, termasuk perangkat ini?",
         "confirm.yes": "Ya, lanjutkan",
         "confirm.no": "Batal",
         "error.webauthn.InvalidStateError": "Perangkat ini sudah memiliki kunci sandi untuk akun ini.",

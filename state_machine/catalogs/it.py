@@ -219,6 +219,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "L’autenticazione a più fattori è disattivata.",
         "confirm.delete_passkey": "Rimuovere questa passkey? Non potrai più accedere con essa.",
         "confirm.disable_mfa": "Disattivare l’autenticazione a più fattori? Per accedere basterà la tua password.",
+        "confirm.sign_out_everywhere": "Uscire da tutti i dispositivi, compreso questo?",
         "confirm.yes": "Sì, continua",
         "confirm.no": "Annulla",
         "error.webauthn.InvalidStateError": "Questo dispositivo ha già una passkey per questo account.",

@@ -205,6 +205,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "多要素認証をオフにしました。",
         "confirm.delete_passkey": "このパスキーを削除しますか？ 削除すると、このパスキーではサインインできなくなります。",
         "confirm.disable_mfa": "多要素認証をオフにしますか？ サインインにはパスワードだけが必要になります。",
+        "confirm.sign_out_everywhere": "このデバイスを含むすべてのデバイスからサインアウトしますか？",
         "confirm.yes": "はい、続行します",
         "confirm.no": "キャンセル",
         "error.webauthn.InvalidStateError": "このデバイスには、このアカウントのパスキーがすでにあります。",

@@ -205,6 +205,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "다단계 인증이 꺼졌습니다.",
         "confirm.delete_passkey": "이 패스키를 삭제할까요? 더 이상 이 패스키로 로그인할 수 없습니다.",
         "confirm.disable_mfa": "다단계 인증을 끌까요? 로그인할 때 비밀번호만 필요하게 됩니다.",
+        "confirm.sign_out_everywhere": "이 기기를 포함한 모든 기기에서 로그아웃할까요?",
         "confirm.yes": "예, 계속",
         "confirm.no": "취소",
         "error.webauthn.InvalidStateError": "이 기기에는 이미 이 계정의 패스키가 있습니다.",

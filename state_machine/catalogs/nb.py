@@ -210,6 +210,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Totrinnsbekreftelse er slått av.",
         "confirm.delete_passkey": "Fjerne denne tilgangsnøkkelen? Du kan ikke lenger logge på med den.",
         "confirm.disable_mfa": "Slå av totrinnsbekreftelse? Da trengs bare passordet ditt for å logge på.",
+        "confirm.sign_out_everywhere": "Logge ut på alle enheter, også denne?",
         "confirm.yes": "Ja, fortsett",
         "confirm.no": "Avbryt",
         "error.webauthn.InvalidStateError": "Denne enheten har allerede en tilgangsnøkkel for denne kontoen.",

@@ -210,6 +210,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Meervoudige verificatie is uitgeschakeld.",
         "confirm.delete_passkey": "Deze passkey verwijderen? U kunt er dan niet meer mee inloggen.",
         "confirm.disable_mfa": "Meervoudige verificatie uitschakelen? Voor inloggen is dan alleen uw wachtwoord nodig.",
+        "confirm.sign_out_everywhere": "Op alle apparaten uitloggen, ook op dit apparaat?",
         "confirm.yes": "Ja, doorgaan",
         "confirm.no": "Annuleren",
         "error.webauthn.InvalidStateError": "Dit apparaat heeft al een passkey voor dit account.",

@@ -220,6 +220,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Uwierzytelnianie wieloskładnikowe jest wyłączone.",
         "confirm.delete_passkey": "Usunąć ten klucz dostępu? Nie będzie można się już nim zalogować.",
         "confirm.disable_mfa": "Wyłączyć uwierzytelnianie wieloskładnikowe? Do logowania wystarczy wtedy hasło.",
+        "confirm.sign_out_everywhere": "Wylogować się na wszystkich urządzeniach, również na tym?",
         "confirm.yes": "Tak, kontynuuj",
         "confirm.no": "Anuluj",
         "error.webauthn.InvalidStateError": "To urządzenie ma już klucz dostępu do tego konta.",

@@ -219,6 +219,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "A autenticação multifator está desativada.",
         "confirm.delete_passkey": "Remover esta chave de acesso? Você não poderá mais entrar com ela.",
         "confirm.disable_mfa": "Desativar a autenticação multifator? Para entrar, bastará sua senha.",
+        "confirm.sign_out_everywhere": "Sair em todos os dispositivos, incluindo este?",
         "confirm.yes": "Sim, continuar",
         "confirm.no": "Cancelar",
         "error.webauthn.InvalidStateError": "Este dispositivo já tem uma chave de acesso para esta conta.",

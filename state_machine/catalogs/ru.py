@@ -220,6 +220,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Многофакторная аутентификация выключена.",
         "confirm.delete_passkey": "Удалить этот ключ доступа? Вы больше не сможете входить с его помощью.",
         "confirm.disable_mfa": "Выключить многофакторную аутентификацию? Для входа будет достаточно пароля.",
+        "confirm.sign_out_everywhere": "Выйти на всех устройствах, включая это?",
         "confirm.yes": "Да, продолжить",
         "confirm.no": "Отмена",
         "error.webauthn.InvalidStateError": "На этом устройстве уже есть ключ доступа для этого аккаунта.",

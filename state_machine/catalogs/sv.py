@@ -208,6 +208,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Tvåstegsverifiering är avstängd.",
         "confirm.delete_passkey": "Ta bort den här nyckeln? Du kan inte längre logga in med den.",
         "confirm.disable_mfa": "Stänga av tvåstegsverifiering? Då räcker ditt lösenord för att logga in.",
+        "confirm.sign_out_everywhere": "Logga ut på alla enheter, även den här?",
         "confirm.yes": "Ja, fortsätt",
         "confirm.no": "Avbryt",
         "error.webauthn.InvalidStateError": "Den här enheten har redan en nyckel för det här kontot.",

@@ -202,6 +202,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "ปิดการยืนยันตัวตนแบบหลายปัจจัยแล้ว",
         "confirm.delete_passkey": "ลบพาสคีย์นี้หรือไม่ คุณจะลงชื่อเข้าใช้ด้วยพาสคีย์นี้ไม่ได้อีก",
         "confirm.disable_mfa": "ปิดการยืนยันตัวตนแบบหลายปัจจัยหรือไม่ การลงชื่อเข้าใช้จะต้องใช้เพียงรหัสผ่านของคุณ",
+        "confirm.sign_out_everywhere": "ออกจากระบบในทุกอุปกรณ์ รวมถึงอุปกรณ์นี้ใช่ไหม",
         "confirm.yes": "ใช่ ดำเนินการต่อ",
         "confirm.no": "ยกเลิก",
         "error.webauthn.InvalidStateError": "อุปกรณ์นี้มีพาสคีย์สำหรับบัญชีนี้อยู่แล้ว",

@@ -208,6 +208,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Çok faktörlü kimlik doğrulama kapatıldı.",
         "confirm.delete_passkey": "Bu geçiş anahtarı kaldırılsın mı? Artık onunla oturum açamazsınız.",
         "confirm.disable_mfa": "Çok faktörlü kimlik doğrulama kapatılsın mı? Oturum açmak için yalnızca parolanız yeterli olur.",
+        "confirm.sign_out_everywhere": "Bu cihaz dahil tüm cihazlarda oturum kapatılsın mı?",
         "confirm.yes": "Evet, devam et",
         "confirm.no": "İptal",
         "error.webauthn.InvalidStateError": "Bu cihazda bu hesap için zaten bir geçiş anahtarı var.",

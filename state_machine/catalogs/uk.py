@@ -220,6 +220,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Багатофакторну автентифікацію вимкнено.",
         "confirm.delete_passkey": "Видалити цей ключ доступу? Ви більше не зможете входити з ним.",
         "confirm.disable_mfa": "Вимкнути багатофакторну автентифікацію? Для входу вистачить пароля.",
+        "confirm.sign_out_everywhere": "Вийти на всіх пристроях, включно з цим?",
         "confirm.yes": "Так, продовжити",
         "confirm.no": "Скасувати",
         "error.webauthn.InvalidStateError": "На цьому пристрої вже є ключ доступу для цього облікового запису.",

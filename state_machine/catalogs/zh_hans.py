@@ -202,6 +202,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "多重身份验证已关闭。",
         "confirm.delete_passkey": "要移除此通行密钥吗？移除后将无法再用它登录。",
         "confirm.disable_mfa": "要关闭多重身份验证吗？之后登录只需要您的密码。",
+        "confirm.sign_out_everywhere": "要在所有设备上退出登录吗？包括这台设备。",
         "confirm.yes": "是，继续",
         "confirm.no": "取消",
         "error.webauthn.InvalidStateError": "此设备上已有该账户的通行密钥。",

@@ -202,6 +202,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "多重要素驗證已關閉。",
         "confirm.delete_passkey": "要移除這個密碼金鑰嗎？移除後將無法再用它登入。",
         "confirm.disable_mfa": "要關閉多重要素驗證嗎？之後登入只需要您的密碼。",
+        "confirm.sign_out_everywhere": "要在所有裝置上登出嗎？包括這部裝置。",
         "confirm.yes": "是，繼續",
         "confirm.no": "取消",
         "error.webauthn.InvalidStateError": "這部裝置上已有此帳戶的密碼金鑰。",

@@ -2,8 +2,9 @@
 
 One ``serve`` for the module: MFA optional with TOTP and email codes, sign-ups
 enrolled in email codes (``--email-mfa-on-sign-up``, so the email step comes at
-once) and a short Resend wait (``--resend-cooldown 3``) so a test can see the
-countdown end without sitting through the default 30 s.
+once) and a shorter Resend wait (``--resend-cooldown 8``: long enough to be
+seen disabled on a loaded machine, short enough to wait out once instead of
+the default 30 s).
 """
 
 from __future__ import annotations
@@ -23,17 +24,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
     serve = start_serve(
         tmp_path_factory.mktemp("codescreens"),
         "--mfa", "optional", "--mfa-types", "TOTP,EMAIL", "--sign-in-with", "username,email",
-        "--email-mfa-on-sign-up", "--resend-cooldown", "3",
+        "--email-mfa-on-sign-up", "--resend-cooldown", "8",
     )  # fmt: skip
     yield serve
     serve.process.stop()
 
 
-def _resend_after_the_wait(auth: AuthUI, action: str) -> None:
-    """The Resend button counts down first, then sends a new code and says so."""
+def _expect_resend_waiting(auth: AuthUI, action: str) -> None:
+    """A code was just sent: the Resend button is there, disabled, counting down."""
     resend = auth.submit_button(action)
     expect(resend).to_be_disabled()
     expect(resend).to_contain_text("wait")
+
+
+def _resend_after_the_wait(auth: AuthUI, action: str) -> None:
+    """The Resend button counts down first, then sends a new code and says so."""
+    _expect_resend_waiting(auth, action)
+    resend = auth.submit_button(action)
     expect(resend).to_be_enabled(timeout=TIMEOUT)
     resend.click()
     expect(auth.hook("authenticator-notice")).to_contain_text("We sent you a new code", timeout=TIMEOUT)
@@ -77,8 +84,7 @@ def test_email_step_resends_and_a_totp_step_switches_to_email(page: Page, server
     auth.confirm_sign_up(server.outbox, address, after=before)
     auth.expect_screen("confirm_code")  # the email step, at once
     expect(auth.root).to_contain_text("We sent a code to s***@e***.com.")
-    before = server.outbox.count()
-    _resend_after_the_wait(auth, "resendSignInCode")
+    _expect_resend_waiting(auth, "resendSignInCode")  # pressing it is the reset test's (and the backend's)
     auth.fill("confirmSignIn", code=server.outbox.wait_code(address, purpose="sign-in", after=before))
     auth.submit("confirmSignIn")
     auth.expect_signed_in(name)
@@ -102,3 +108,9 @@ def test_email_step_resends_and_a_totp_step_switches_to_email(page: Page, server
     auth.fill("confirmSignIn", code=server.outbox.wait_code(address, purpose="sign-in", after=before))
     auth.submit("confirmSignIn")
     auth.expect_signed_in(name)
+
+    auth.submit("signOutEverywhere")  # item 8: it ends this visit too, so it asks first
+    expect(page.get_by_test_id("authenticator-confirm-dialog")).to_contain_text("this one included")
+    page.get_by_test_id("authenticator-confirm-yes").click()
+    auth.expect_screen("sign_in")
+    expect(auth.hook("authenticator-notice")).to_contain_text("signed out on every device")
