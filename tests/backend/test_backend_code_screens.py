@@ -232,3 +232,25 @@ async def test_the_email_set_up_code_can_be_sent_again(make_backend: MakeBackend
         assert wrong["errorName"] == "CodeMismatchException"
         done = await client.set("completeEmailMfaSetup", code=backend.latest_code("ada", "mfa-setup"))
         assert done["state"] == "signedIn" and "error" not in done
+
+
+async def test_a_passwordless_code_resend_answers_alike_for_unknown_addresses(
+    make_backend: MakeBackend,
+) -> None:
+    backend = make_backend(flow="choice", sign_in_with=("email",), mfa="off")
+    backend.add_user("bo@example.com", STRONG, temporary=False, email="bo@example.com")
+
+    async def resent(address: str) -> dict[str, Any]:
+        async with RpcClient(backend) as client:
+            choice = await client.set("signIn", username=address)
+            step = await client.set(
+                "confirmSignIn", session=session_of(choice), challenge="firstFactor", firstFactor="EMAIL_OTP"
+            )
+            again = await client.set("resendSignInCode", session=session_of(step))
+            assert again == step
+            return {**again, "actions": [{**a, "fields": a["fields"][1:]} for a in again["actions"]]}
+
+    known, unknown = await resent("bo@example.com"), await resent("bx@example.com")
+    assert known == unknown  # masked alike (b***@e***.com), same actions: the session aside
+    assert backend.latest_code("bx@example.com") is None
+    assert len([r for r in backend.list_outbox() if r["to"] == "bo@example.com"]) == 2
