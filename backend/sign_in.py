@@ -121,7 +121,7 @@ def start_mfa_code(parts: Components, request: Request, user: User, mfa_type: st
     """A ``code`` challenge for an enrolled type; EMAIL and SMS codes are sent now.
 
     The challenge is marked ``second_factor``: the account may switch to another
-    of its enrolled types (``useAnotherMfaMethod``, see ``code_resend``).
+    of its enrolled types (``useAnotherMfaMethod``, see ``code_steps``).
     """
     switchable = bool(other_mfa_methods(parts, user, mfa_type))
     if mfa_type == "TOTP":

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from auth_driver import TIMEOUT, AuthUI
-from browser_harness import PASSWORD, Serve, start_serve, totp_from_qr, unique
+from browser_harness import PASSWORD, Serve, screenshot, start_serve, totp_from_qr, unique
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.slow
@@ -63,6 +63,8 @@ def test_reset_says_where_the_code_went_and_a_resent_code_works(page: Page, serv
     auth.submit("resetPassword")
     auth.expect_screen("confirm_reset_password")
     expect(auth.root).to_contain_text("If r***@e***.com belongs to an account, we sent a code there.")
+    _expect_resend_waiting(auth, "resendPasswordResetCode")
+    screenshot(page, "codescreens-reset_resend_wait")
     before = server.outbox.count()
     _resend_after_the_wait(auth, "resendPasswordResetCode")
     code = server.outbox.wait_code(address, purpose="password-reset", after=before)
@@ -101,6 +103,7 @@ def test_email_step_resends_and_a_totp_step_switches_to_email(page: Page, server
     auth.expect_screen("confirm_code")
     expect(auth.hook("authenticator-heading")).to_contain_text("authenticator app")
     expect(auth.action("resendSignInCode")).to_have_count(0)  # nothing was sent: nothing to resend
+    screenshot(page, "codescreens-totp_another_method")  # axe on the step with its way out
     before = server.outbox.count()
     auth.submit("useAnotherMfaMethod")
     expect(auth.root).to_contain_text("We sent a code to s***@e***.com.", timeout=TIMEOUT)
