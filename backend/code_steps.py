@@ -14,7 +14,8 @@ after the password) with another of the account's enrolled types: the step
 for that type at once when there is one other, else the ``mfaType`` choice
 among the others. The password was proven already, so this is what signing in
 again would offer, minus typing the password; every code sent spends the send
-budget and every guess the failure budget, as on any sign-in.
+budget and every guess the failure budget, as on any sign-in. A switch the send
+budget refuses leaves the current step alive (a retriable answer).
 """
 
 from __future__ import annotations
@@ -97,10 +98,18 @@ def use_another_mfa_method(parts: Components, request: Request, params: Params) 
     others = other_mfa_methods(parts, user, str(challenge.data["mfa"]))
     if not others:
         raise AuthError(Problem.INVALID_PARAMETER, "No other method is set up", retriable=True)
+    try:
+        if len(others) == 1:
+            outcome = start_mfa_code(parts, request, user, others[0])
+        else:
+            outcome = mfa_choice(parts, request, user, others, setup=False)
+    except AuthError as refused:
+        # No code could be sent (budget): this step stays, so the person can still answer it.
+        if refused.problem in _BUDGET_PROBLEMS:
+            raise AuthError(refused.problem, refused.detail, retriable=True) from None
+        raise
     if not parts.challenges.consume(challenge):
-        raise AuthError(Problem.SESSION_EXPIRED)
+        raise AuthError(Problem.SESSION_EXPIRED)  # a concurrent switch or answer won
     # The old step's code must not outlive it: the next step has a code (or a TOTP) of its own.
     parts.codes.discard(challenge_code_key(challenge.token))
-    if len(others) == 1:
-        return start_mfa_code(parts, request, user, others[0])
-    return mfa_choice(parts, request, user, others, setup=False)
+    return outcome

@@ -254,3 +254,18 @@ async def test_a_passwordless_code_resend_answers_alike_for_unknown_addresses(
     assert known == unknown  # masked alike (b***@e***.com), same actions: the session aside
     assert backend.latest_code("bx@example.com") is None
     assert len([r for r in backend.list_outbox() if r["to"] == "bo@example.com"]) == 2
+
+
+async def test_a_switch_refused_by_the_send_budget_keeps_the_totp_step(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(rate_limits=RateLimits(sends_per_username=3))  # set-up, sign-in, then none
+    async with RpcClient(backend) as client:
+        secret = await _totp_and_email_account(backend, client, clock, "cy")
+        totp = await client.set("signIn", username="cy", password=STRONG)
+        refused = await client.set("useAnotherMfaMethod", session=session_of(totp))
+        assert refused["retriable"] is True and refused["errorName"] == "LimitExceededException"
+        done = await client.set(
+            "confirmSignIn", session=session_of(totp), challenge="code", code=totp_now(secret, clock)
+        )
+        assert done["state"] == "signedIn"  # the authenticator app still works
