@@ -10,9 +10,9 @@ of wrong answers, so a resend buys no extra guesses; a spent budget answers
 retriable, because the session and the code already sent are still good.
 
 ``useAnotherMfaMethod`` answers a second-factor step (TOTP, email or SMS code
-after the password) with another of the account's enrolled types: the step
-for that type at once when there is one other, else the ``mfaType`` choice
-among the others. The password was proven already, so this is what signing in
+after the password) with another of the account's methods (its other enrolled
+types, and its passkeys as ``WEB_AUTHN``): the step for that method at once
+when there is one other, else the ``mfaType`` choice among the others. The password was proven already, so this is what signing in
 again would offer, minus typing the password; every code sent spends the send
 budget and every guess the failure budget, as on any sign-in. A switch the send
 budget refuses leaves the current step alive (a retriable answer).

@@ -37,6 +37,7 @@ from .users import User
 _log = logging.getLogger(__name__)
 
 FIRST_FACTORS: Final = ("PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
+PASSKEY_METHOD: Final = "WEB_AUTHN"  # a passkey offered in place of a second factor (useAnotherMfaMethod)
 
 
 def sign_in(parts: Components, request: Request, params: Params) -> Outcome:
@@ -123,6 +124,10 @@ def start_mfa_code(parts: Components, request: Request, user: User, mfa_type: st
     The challenge is marked ``second_factor``: the account may switch to another
     of its enrolled types (``useAnotherMfaMethod``, see ``code_steps``).
     """
+    if mfa_type == PASSKEY_METHOD:
+        # A passkey instead of the second factor: with user verification it signs in on its
+        # own (as a passkey sign-in does); without, the account's preferred step comes back.
+        return begin_webauthn(parts, request, user.username, user)
     switchable = bool(other_mfa_methods(parts, user, mfa_type))
     if mfa_type == "TOTP":
         data = {"kind": "code", "user_id": user.id, "mfa": "TOTP", "second_factor": True}
@@ -137,8 +142,12 @@ def start_mfa_code(parts: Components, request: Request, user: User, mfa_type: st
 
 
 def other_mfa_methods(parts: Components, user: User, mfa_type: str) -> tuple[str, ...]:
-    """The account's enrolled MFA types other than ``mfa_type``: what it may switch to."""
-    return tuple(t for t in user.enrolled_mfa(parts.settings.active_mfa_types) if t != mfa_type)
+    """What a second-factor step for ``mfa_type`` may switch to: the other enrolled types,
+    and the account's passkeys (``WEB_AUTHN``) when it has any."""
+    others = [t for t in user.enrolled_mfa(parts.settings.active_mfa_types) if t != mfa_type]
+    if mfa_type != PASSKEY_METHOD and parts.settings.passkeys_enabled and parts.passkeys.for_user(user.id):
+        others.append(PASSKEY_METHOD)
+    return tuple(others)
 
 
 def start_mfa_setup(parts: Components, request: Request, user: User, mfa_type: str) -> Outcome:

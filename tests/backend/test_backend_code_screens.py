@@ -21,6 +21,7 @@ from backend_support import (
     session_of,
     totp_now,
 )
+from backend_webauthn_device import SoftAuthenticator
 from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.settings import RateLimits
 
@@ -269,3 +270,65 @@ async def test_a_switch_refused_by_the_send_budget_keeps_the_totp_step(
             "confirmSignIn", session=session_of(totp), challenge="code", code=totp_now(secret, clock)
         )
         assert done["state"] == "signedIn"  # the authenticator app still works
+
+
+async def _register_passkey(client: RpcClient, device: SoftAuthenticator) -> None:
+    state = await client.set("startPasskeyRegistration")
+    options = default(state, "completePasskeyRegistration", "credentialCreationOptions")
+    state = await client.set(
+        "completePasskeyRegistration", credentialCreationOptions=options, credential=device.create(options)
+    )
+    assert "error" not in state, state
+
+
+async def _passkey_sign_in_step(
+    client: RpcClient, device: SoftAuthenticator, state: dict[str, Any]
+) -> dict[str, Any]:
+    """Answer a passkey step with ``device``."""
+    assert action(state, "confirmSignIn")["capability"] == "webauthn-get"
+    options = default(state, "confirmSignIn", "credentialRequestOptions")
+    return await client.set(
+        "confirmSignIn", session=session_of(state), challenge="webauthn", credential=device.get(options)
+    )
+
+
+async def test_a_passkey_can_stand_in_for_the_authenticator_app(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend()
+    device = SoftAuthenticator()
+    backend.add_user("dee", STRONG, temporary=False, email="dee@example.com")
+    async with RpcClient(backend) as client:
+        await client.set("signIn", username="dee", password=STRONG)
+        await _register_passkey(client, device)
+        state = await client.set("startTotpSetup")
+        await client.set(
+            "completeTotpSetup", code=totp_now(default(state, "completeTotpSetup", "sharedSecret"), clock)
+        )
+        await client.set("signOut")
+        totp = await client.set("signIn", username="dee", password=STRONG)
+        assert action_names(totp) == ["confirmSignIn", "useAnotherMfaMethod"]  # the passkey is the other
+        passkey = await client.set("useAnotherMfaMethod", session=session_of(totp))
+        assert (await _passkey_sign_in_step(client, device, passkey))["state"] == "signedIn"
+
+
+async def test_several_other_methods_are_a_choice(make_backend: MakeBackend, clock: FakeClock) -> None:
+    backend = make_backend()
+    device = SoftAuthenticator()
+    async with RpcClient(backend) as client:
+        secret = await _totp_and_email_account(backend, client, clock, "eve")
+        totp = await client.set("signIn", username="eve", password=STRONG)
+        signed_in = await client.set(
+            "confirmSignIn", session=session_of(totp), challenge="code", code=totp_now(secret, clock)
+        )
+        assert signed_in["state"] == "signedIn", signed_in
+        await _register_passkey(client, device)
+        await client.set("signOut")
+        totp = await client.set("signIn", username="eve", password=STRONG)
+        choice = await client.set("useAnotherMfaMethod", session=session_of(totp))
+        assert action(choice, "confirmSignIn")["label"] == "Choose MFA Method"
+        assert action(choice, "confirmSignIn")["fields"][2]["label"] == "Pick one of: EMAIL, WEB_AUTHN"
+        passkey = await client.set(
+            "confirmSignIn", session=session_of(choice), challenge="mfaType", mfaType="WEB_AUTHN"
+        )
+        assert (await _passkey_sign_in_step(client, device, passkey))["state"] == "signedIn"
