@@ -24,7 +24,7 @@ from . import (
     mfa_setup,
     password_change,
     password_reset,
-    recent_auth,
+    reauthentication,
     sign_in,
     sign_up,
 )
@@ -68,7 +68,9 @@ COGNITO_ACTIONS: Final[Mapping[str, Handler]] = MappingProxyType(
         "disableMfa": mfa_setup.disable_mfa,
         "cancelSetup": mfa_setup.cancel_setup,
         "changePassword": password_change.change_password,
-        "reauthenticate": recent_auth.reauthenticate,
+        "reauthenticate": reauthentication.reauthenticate,
+        "chooseReauthenticationMethod": reauthentication.choose_method,
+        "resendReauthenticationCode": reauthentication.resend_code,
         "signOutEverywhere": account.sign_out_everywhere,
         # Additive code-screen actions (docs/protocol.md, "Code screens").
         "resendPasswordResetCode": password_reset.resend_password_reset_code,
@@ -108,11 +110,13 @@ class AuthService:
     def _error_outcome(self, request: Request, error: AuthError) -> Outcome:
         parts = self._parts
         words = wording(error, parts.settings.mode)
-        reauthenticating = self._current_user(request) if error.problem is REAUTH else None
+        reauthenticating = (
+            reauthentication.prompt_for_request(parts, request) if error.problem is REAUTH else None
+        )
         if error.retriable:
             state = parts.replies.retriable(words)
         elif reauthenticating is not None:
-            state = parts.replies.with_error(parts.replies.reauthentication(reauthenticating), words)
+            state = parts.replies.with_error(reauthenticating, words)
         else:
             user = None
             if parts.settings.mode == "basic" and not error.end_session:

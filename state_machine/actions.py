@@ -24,6 +24,7 @@ from .protocol import (
     AUTO_SIGN_IN,
     CANCEL_SETUP,
     CHANGE_PASSWORD,
+    CHOOSE_REAUTHENTICATION_METHOD,
     COMPLETE_EMAIL_MFA_SETUP,
     COMPLETE_PASSKEY_REGISTRATION,
     COMPLETE_TOTP_SETUP,
@@ -35,6 +36,7 @@ from .protocol import (
     REAUTHENTICATE,
     RESEND_EMAIL_MFA_SETUP_CODE,
     RESEND_PASSWORD_RESET_CODE,
+    RESEND_REAUTHENTICATION_CODE,
     RESEND_SIGN_IN_CODE,
     RESEND_SIGN_UP_CODE,
     RESET_PASSWORD,
@@ -136,8 +138,17 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         ends_visit=True,
         confirm="confirm.sign_out_everywhere",  # it ends this visit too, and every other
     ),
-    # A sensitive action on an old sign-in: the password again, then the person retries it.
+    # A sensitive action on an old sign-in: a proof of identity (password, code or passkey);
+    # the machine then sends the refused change again (rules 15 and 16).
     ActionRow(REAUTHENTICATE, ActionRole.PRIMARY, ScreenName.CONFIRM_IDENTITY, resubmittable=True),
+    ActionRow(CHOOSE_REAUTHENTICATION_METHOD, ActionRole.ACCOUNT, ScreenName.CONFIRM_IDENTITY),
+    ActionRow(
+        RESEND_REAUTHENTICATION_CODE,
+        ActionRole.RESEND,
+        ScreenName.CONFIRM_IDENTITY,
+        notice="notice.code_resent",
+        resubmittable=True,
+    ),
     ActionRow(START_PASSKEY_REGISTRATION, ActionRole.PRIMARY, ScreenName.PASSKEY_MANAGE),
     ActionRow(
         COMPLETE_PASSKEY_REGISTRATION,
@@ -171,6 +182,11 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         notice="notice.password_changed",
         resubmittable=True,
     ),
+)
+
+# The actions of the re-authentication screen itself: a reply to one of them is no new refusal.
+REAUTHENTICATION_STEPS: Final = frozenset(
+    {REAUTHENTICATE, CHOOSE_REAUTHENTICATION_METHOD, RESEND_REAUTHENTICATION_CODE}
 )
 
 # What the signed-in card suggests after a sign-in without a second factor, in this order.
