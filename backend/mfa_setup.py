@@ -16,6 +16,7 @@ from __future__ import annotations
 from .account import pending_of
 from .addresses import is_email
 from .audit import audit
+from .code_steps import spend_send_keeping_step
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -103,6 +104,27 @@ def start_email_mfa_setup(parts: Components, request: Request, params: Params) -
     )
     expires = request.now + parts.settings.code_lifetime
     parts.web_sessions.set_pending(session, {"kind": "email", "email": email, "expires": expires})
+    return Outcome(parts.replies.email_setup_pending(user, email))
+
+
+def resend_email_mfa_setup_code(parts: Components, request: Request, params: Params) -> Outcome:
+    """``resendEmailMfaSetupCode`` (additive): the set-up code again, to the address being verified.
+
+    The send budget and its retriable refusal are those of ``resendSignInCode``;
+    the new code replaces the old one, and the ceremony lives as long as it.
+    """
+    session, user = require_signed_in(parts, request)
+    pending = pending_of(parts, request, session, "email")
+    if pending is None:
+        raise AuthError(Problem.INVALID_PARAMETER, "No email set-up in progress")
+    email = str(pending["email"])
+    spend_send_keeping_step(parts, parts.subject(user.username, request), request.now)
+    parts.send_code(
+        key=_setup_code_key(session), to=email, username=user.username, purpose="mfa-setup", now=request.now
+    )
+    parts.web_sessions.set_pending(
+        session, {**pending, "expires": request.now + parts.settings.code_lifetime}
+    )
     return Outcome(parts.replies.email_setup_pending(user, email))
 
 

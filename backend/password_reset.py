@@ -15,6 +15,7 @@ person who lost the confirm screen is not stuck (issue 12: no dead ends).
 
 from __future__ import annotations
 
+from .addresses import is_email, is_phone, mask_email, mask_phone
 from .audit import audit
 from .codes import CodeCheck
 from .components import Components
@@ -68,7 +69,28 @@ def reset_password(parts: Components, request: Request, params: Params) -> Outco
         key_of=reset_code_key,
         purpose="password-reset",
     )
-    return Outcome(parts.replies.confirming_reset(identifier))
+    return Outcome(parts.replies.confirming_reset(identifier, typed_destination(identifier)))
+
+
+def resend_password_reset_code(parts: Components, request: Request, params: Params) -> Outcome:
+    """``resendPasswordResetCode`` (additive): ``resetPassword`` again, from the code screen.
+
+    The same send budget, the same answer for unknown accounts (a phantom code
+    nobody receives), and the same rule for the old code: issuing a new one
+    replaces it, so only the latest code resets the password.
+    """
+    return reset_password(parts, request, params)
+
+
+def typed_destination(identifier: str) -> str | None:
+    """Where a reset code goes, masked, when the person typed the address itself.
+
+    Only what was typed is shown: the account's own address would tell anyone
+    who types a username the address behind it (account enumeration).
+    """
+    if is_email(identifier):
+        return mask_email(identifier)
+    return mask_phone(identifier) if is_phone(identifier) else None
 
 
 def confirm_reset_password(parts: Components, request: Request, params: Params) -> Outcome:

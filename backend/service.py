@@ -20,6 +20,7 @@ from typing import Final
 from . import (
     account,
     challenges,
+    code_steps,
     mfa_setup,
     password_change,
     password_reset,
@@ -71,6 +72,11 @@ COGNITO_ACTIONS: Final[Mapping[str, Handler]] = MappingProxyType(
         "chooseReauthenticationMethod": reauthentication.choose_method,
         "resendReauthenticationCode": reauthentication.resend_code,
         "signOutEverywhere": account.sign_out_everywhere,
+        # Additive code-screen actions (docs/protocol.md, "Code screens").
+        "resendPasswordResetCode": password_reset.resend_password_reset_code,
+        "resendSignInCode": code_steps.resend_sign_in_code,
+        "resendEmailMfaSetupCode": mfa_setup.resend_email_mfa_setup_code,
+        "useAnotherMfaMethod": code_steps.use_another_mfa_method,
     }
 )
 

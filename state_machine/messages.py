@@ -172,6 +172,10 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "action.signInWithPasskey": "Continue with passkey",
         "action.confirmSignUp": "Confirm",
         "action.resendSignUpCode": "Resend Code",
+        "action.resendPasswordResetCode": "Resend Code",
+        "action.resendSignInCode": "Resend Code",
+        "action.resendEmailMfaSetupCode": "Resend Code",
+        "action.useAnotherMfaMethod": "Use another method",
         "action.autoSignIn": "Continue",
         "action.confirmSignIn": "Confirm",
         "action.confirmSignIn.select": "Continue",
@@ -226,6 +230,8 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "hint.code": "Enter the 6-digit code.",
         "hint.code.sent_to": "We sent a code to {destination}.",
         "hint.code.sent": "We sent you a code.",
+        "hint.reset_code": "If that account exists, we sent a code to its email address or phone number.",
+        "hint.reset_code.sent_to": "If {destination} belongs to an account, we sent a code there.",
         "hint.totp_setup": (
             "Scan the QR code with an authenticator app, or enter the secret key by hand, "
             "then enter the 6-digit code it shows."
@@ -293,6 +299,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "confirm.disable_mfa": (
             "Turn off multi-factor authentication? Signing in will then need only your password."
         ),
+        "confirm.sign_out_everywhere": "Sign out on every device, this one included?",
         "confirm.yes": "Yes, continue",
         "confirm.no": "Cancel",
         "notice.signed_out_everywhere": "You were signed out on every device.",

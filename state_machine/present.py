@@ -263,6 +263,11 @@ def _hint(name: ScreenName, destination: str | None, primary: Form | None) -> Te
         return msg("hint.code.sent_to", destination=destination)
     if name is ScreenName.CONFIRM_CODE:
         return msg("hint.code.sent_to", destination=destination) if destination else msg("hint.code")
+    if name is ScreenName.CONFIRM_RESET_PASSWORD:
+        # Servers answer alike for unknown accounts: the hint says "if", never that a code went out.
+        return (
+            msg("hint.reset_code.sent_to", destination=destination) if destination else msg("hint.reset_code")
+        )
     return msg(_HINTS[name]) if name in _HINTS else None
 
 

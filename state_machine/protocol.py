@@ -66,6 +66,11 @@ REAUTHENTICATE: Final = "reauthenticate"  # additive: proof of identity before a
 CHOOSE_REAUTHENTICATION_METHOD: Final = "chooseReauthenticationMethod"  # additive
 RESEND_REAUTHENTICATION_CODE: Final = "resendReauthenticationCode"  # additive
 SIGN_OUT_EVERYWHERE: Final = "signOutEverywhere"
+# Additive code-screen actions of the reference backend (docs/protocol.md, "Code screens").
+RESEND_PASSWORD_RESET_CODE: Final = "resendPasswordResetCode"
+RESEND_SIGN_IN_CODE: Final = "resendSignInCode"
+RESEND_EMAIL_MFA_SETUP_CODE: Final = "resendEmailMfaSetupCode"
+USE_ANOTHER_MFA_METHOD: Final = "useAnotherMfaMethod"
 
 WEBAUTHN_GET: Final = "webauthn-get"
 WEBAUTHN_CREATE: Final = "webauthn-create"

@@ -48,6 +48,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "المتابعة باستخدام مفتاح المرور",
         "action.confirmSignUp": "تأكيد",
         "action.resendSignUpCode": "إعادة إرسال الرمز",
+        "action.resendPasswordResetCode": "إعادة إرسال الرمز",
+        "action.resendSignInCode": "إعادة إرسال الرمز",
+        "action.resendEmailMfaSetupCode": "إعادة إرسال الرمز",
+        "action.useAnotherMfaMethod": "استخدام طريقة أخرى",
         "action.autoSignIn": "متابعة",
         "action.confirmSignIn": "تأكيد",
         "action.confirmSignIn.select": "متابعة",
@@ -94,6 +98,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "العنوان",
         "hint.code": "أدخل الرمز المكوّن من 6 أرقام.",
         "hint.code.sent_to": "أرسلنا رمزًا إلى {destination}.",
+        "hint.reset_code": "إذا كان هذا الحساب موجودًا، فقد أرسلنا رمزًا إلى بريده الإلكتروني أو رقم هاتفه.",
+        "hint.reset_code.sent_to": "إذا كان {destination} تابعًا لحساب، فقد أرسلنا رمزًا إليه.",
         "hint.code.sent": "أرسلنا إليك رمزًا.",
         "hint.totp_setup": (
             "امسح رمز QR باستخدام تطبيق مصادقة، أو أدخل المفتاح السري يدويًا، "
@@ -229,6 +235,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "تم إيقاف المصادقة متعددة العوامل.",
         "confirm.delete_passkey": "هل تريد إزالة مفتاح المرور هذا؟ لن تتمكن من تسجيل الدخول به بعد ذلك.",
         "confirm.disable_mfa": "هل تريد إيقاف المصادقة متعددة العوامل؟ سيتطلب تسجيل الدخول كلمة المرور فقط.",
+        "confirm.sign_out_everywhere": "هل تريد تسجيل الخروج من جميع الأجهزة، بما فيها هذا الجهاز؟",
         "confirm.yes": "نعم، تابع",
         "confirm.no": "إلغاء",
         "error.webauthn.InvalidStateError": "هذا الجهاز لديه بالفعل مفتاح مرور لهذا الحساب.",

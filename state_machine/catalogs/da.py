@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Fortsæt med adgangsnøgle",
         "action.confirmSignUp": "Bekræft",
         "action.resendSignUpCode": "Send koden igen",
+        "action.resendPasswordResetCode": "Send koden igen",
+        "action.resendSignInCode": "Send koden igen",
+        "action.resendEmailMfaSetupCode": "Send koden igen",
+        "action.useAnotherMfaMethod": "Brug en anden metode",
         "action.autoSignIn": "Fortsæt",
         "action.confirmSignIn": "Bekræft",
         "action.confirmSignIn.select": "Fortsæt",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Adresse",
         "hint.code": "Indtast den 6-cifrede kode.",
         "hint.code.sent_to": "Vi har sendt en kode til {destination}.",
+        "hint.reset_code": "Hvis kontoen findes, har vi sendt en kode til dens e-mailadresse eller telefonnummer.",
+        "hint.reset_code.sent_to": "Hvis {destination} hører til en konto, har vi sendt en kode dertil.",
         "hint.code.sent": "Vi har sendt dig en kode.",
         "hint.totp_setup": (
             "Scan QR-koden med en godkendelsesapp, eller indtast den hemmelige nøgle manuelt, "
@@ -209,6 +215,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Totrinsbekræftelse er slået fra.",
         "confirm.delete_passkey": "Fjern denne adgangsnøgle? Du kan ikke længere logge ind med den.",
         "confirm.disable_mfa": "Slå totrinsbekræftelse fra? Så kræver login kun din adgangskode.",
+        "confirm.sign_out_everywhere": "Log ud på alle enheder, også denne?",
         "confirm.yes": "Ja, fortsæt",
         "confirm.no": "Annuller",
         "error.webauthn.InvalidStateError": "Denne enhed har allerede en adgangsnøgle til denne konto.",

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Weiter mit Passkey",
         "action.confirmSignUp": "Bestätigen",
         "action.resendSignUpCode": "Code erneut senden",
+        "action.resendPasswordResetCode": "Code erneut senden",
+        "action.resendSignInCode": "Code erneut senden",
+        "action.resendEmailMfaSetupCode": "Code erneut senden",
+        "action.useAnotherMfaMethod": "Andere Methode verwenden",
         "action.autoSignIn": "Weiter",
         "action.confirmSignIn": "Bestätigen",
         "action.confirmSignIn.select": "Weiter",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Adresse",
         "hint.code": "Geben Sie den 6-stelligen Code ein.",
         "hint.code.sent_to": "Wir haben einen Code an {destination} gesendet.",
+        "hint.reset_code": "Falls dieses Konto existiert, haben wir einen Code an seine E-Mail-Adresse oder Telefonnummer gesendet.",
+        "hint.reset_code.sent_to": "Falls {destination} zu einem Konto gehört, haben wir einen Code dorthin gesendet.",
         "hint.code.sent": "Wir haben Ihnen einen Code gesendet.",
         "hint.totp_setup": (
             "Scannen Sie den QR-Code mit einer Authenticator-App oder geben Sie den geheimen Schlüssel "
@@ -214,6 +220,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Die Multi-Faktor-Authentifizierung ist ausgeschaltet.",
         "confirm.delete_passkey": "Diesen Passkey entfernen? Sie können sich dann nicht mehr damit anmelden.",
         "confirm.disable_mfa": "Multi-Faktor-Authentifizierung ausschalten? Zur Anmeldung genügt dann Ihr Passwort.",
+        "confirm.sign_out_everywhere": "Auf allen Geräten abmelden, auch auf diesem?",
         "confirm.yes": "Ja, fortfahren",
         "confirm.no": "Abbrechen",
         "error.webauthn.InvalidStateError": "Dieses Gerät hat bereits einen Passkey für dieses Konto.",

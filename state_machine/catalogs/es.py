@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Continuar con llave de acceso",
         "action.confirmSignUp": "Confirmar",
         "action.resendSignUpCode": "Reenviar código",
+        "action.resendPasswordResetCode": "Reenviar código",
+        "action.resendSignInCode": "Reenviar código",
+        "action.resendEmailMfaSetupCode": "Reenviar código",
+        "action.useAnotherMfaMethod": "Usar otro método",
         "action.autoSignIn": "Continuar",
         "action.confirmSignIn": "Confirmar",
         "action.confirmSignIn.select": "Continuar",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Dirección",
         "hint.code": "Introduzca el código de 6 dígitos.",
         "hint.code.sent_to": "Hemos enviado un código a {destination}.",
+        "hint.reset_code": "Si esa cuenta existe, hemos enviado un código a su correo electrónico o número de teléfono.",
+        "hint.reset_code.sent_to": "Si {destination} pertenece a una cuenta, hemos enviado un código allí.",
         "hint.code.sent": "Le hemos enviado un código.",
         "hint.totp_setup": (
             "Escanee el código QR con una aplicación de autenticación o introduzca la clave secreta "
@@ -225,6 +231,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "La autenticación multifactor está desactivada.",
         "confirm.delete_passkey": "¿Quitar esta clave de acceso? Ya no podrás iniciar sesión con ella.",
         "confirm.disable_mfa": "¿Desactivar la autenticación multifactor? Para iniciar sesión solo hará falta tu contraseña.",
+        "confirm.sign_out_everywhere": "¿Cerrar sesión en todos los dispositivos, incluido este?",
         "confirm.yes": "Sí, continuar",
         "confirm.no": "Cancelar",
         "error.webauthn.InvalidStateError": "Este dispositivo ya tiene una clave de acceso para esta cuenta.",

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "ادامه با کلید عبور",
         "action.confirmSignUp": "تأیید",
         "action.resendSignUpCode": "ارسال دوبارهٔ کد",
+        "action.resendPasswordResetCode": "ارسال دوبارهٔ کد",
+        "action.resendSignInCode": "ارسال دوبارهٔ کد",
+        "action.resendEmailMfaSetupCode": "ارسال دوبارهٔ کد",
+        "action.useAnotherMfaMethod": "استفاده از روشی دیگر",
         "action.autoSignIn": "ادامه",
         "action.confirmSignIn": "تأیید",
         "action.confirmSignIn.select": "ادامه",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "نشانی",
         "hint.code": "کد 6 رقمی را وارد کنید.",
         "hint.code.sent_to": "کدی به {destination} فرستادیم.",
+        "hint.reset_code": "اگر این حساب وجود داشته باشد، کدی به نشانی ایمیل یا شمارهٔ تلفن آن فرستادیم.",
+        "hint.reset_code.sent_to": "اگر {destination} متعلق به حسابی باشد، کدی به آن فرستادیم.",
         "hint.code.sent": "کدی برایتان فرستادیم.",
         "hint.totp_setup": (
             "کد QR را با یک برنامهٔ احراز هویت اسکن کنید یا کلید مخفی را دستی وارد کنید، "
@@ -207,6 +213,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "احراز هویت چندمرحله‌ای خاموش شد.",
         "confirm.delete_passkey": "این کلید عبور حذف شود؟ دیگر نمی‌توانید با آن وارد شوید.",
         "confirm.disable_mfa": "احراز هویت چندمرحله‌ای خاموش شود؟ برای ورود فقط گذرواژه لازم خواهد بود.",
+        "confirm.sign_out_everywhere": "از همهٔ دستگاه‌ها، از جمله همین دستگاه، خارج می‌شوید؟",
         "confirm.yes": "بله، ادامه",
         "confirm.no": "لغو",
         "error.webauthn.InvalidStateError": "این دستگاه از قبل یک کلید عبور برای این حساب دارد.",

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Jatka pääsyavaimella",
         "action.confirmSignUp": "Vahvista",
         "action.resendSignUpCode": "Lähetä koodi uudelleen",
+        "action.resendPasswordResetCode": "Lähetä koodi uudelleen",
+        "action.resendSignInCode": "Lähetä koodi uudelleen",
+        "action.resendEmailMfaSetupCode": "Lähetä koodi uudelleen",
+        "action.useAnotherMfaMethod": "Käytä toista tapaa",
         "action.autoSignIn": "Jatka",
         "action.confirmSignIn": "Vahvista",
         "action.confirmSignIn.select": "Jatka",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Osoite",
         "hint.code": "Anna 6-numeroinen koodi.",
         "hint.code.sent_to": "Lähetimme koodin osoitteeseen {destination}.",
+        "hint.reset_code": "Jos tili on olemassa, lähetimme koodin sen sähköpostiosoitteeseen tai puhelinnumeroon.",
+        "hint.reset_code.sent_to": "Jos {destination} kuuluu tilille, lähetimme koodin sinne.",
         "hint.code.sent": "Lähetimme sinulle koodin.",
         "hint.totp_setup": (
             "Skannaa QR-koodi todennussovelluksella tai kirjoita salainen avain käsin. "
@@ -207,6 +213,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Monivaiheinen tunnistautuminen on poistettu käytöstä.",
         "confirm.delete_passkey": "Poistetaanko tämä pääsyavain? Et voi enää kirjautua sillä.",
         "confirm.disable_mfa": "Poistetaanko monivaiheinen tunnistautuminen käytöstä? Kirjautumiseen riittää sitten salasanasi.",
+        "confirm.sign_out_everywhere": "Kirjaudutaanko ulos kaikilla laitteilla, myös tällä?",
         "confirm.yes": "Kyllä, jatka",
         "confirm.no": "Peruuta",
         "error.webauthn.InvalidStateError": "Tällä laitteella on jo pääsyavain tälle tilille.",

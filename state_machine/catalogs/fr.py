@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Continuer avec une clé d'accès",
         "action.confirmSignUp": "Confirmer",
         "action.resendSignUpCode": "Renvoyer le code",
+        "action.resendPasswordResetCode": "Renvoyer le code",
+        "action.resendSignInCode": "Renvoyer le code",
+        "action.resendEmailMfaSetupCode": "Renvoyer le code",
+        "action.useAnotherMfaMethod": "Utiliser une autre méthode",
         "action.autoSignIn": "Continuer",
         "action.confirmSignIn": "Confirmer",
         "action.confirmSignIn.select": "Continuer",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Adresse",
         "hint.code": "Saisissez le code à 6 chiffres.",
         "hint.code.sent_to": "Nous avons envoyé un code à {destination}.",
+        "hint.reset_code": "Si ce compte existe, nous avons envoyé un code à son adresse e-mail ou à son numéro de téléphone.",
+        "hint.reset_code.sent_to": "Si {destination} correspond à un compte, nous y avons envoyé un code.",
         "hint.code.sent": "Nous vous avons envoyé un code.",
         "hint.totp_setup": (
             "Scannez le code QR avec une application d'authentification ou saisissez la clé secrète "
@@ -221,6 +227,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "L’authentification multifacteur est désactivée.",
         "confirm.delete_passkey": "Supprimer cette clé d’accès ? Vous ne pourrez plus vous connecter avec elle.",
         "confirm.disable_mfa": "Désactiver l’authentification multifacteur ? La connexion ne demandera plus que votre mot de passe.",
+        "confirm.sign_out_everywhere": "Se déconnecter sur tous les appareils, y compris celui-ci ?",
         "confirm.yes": "Oui, continuer",
         "confirm.no": "Annuler",
         "error.webauthn.InvalidStateError": "Cet appareil possède déjà une clé d’accès pour ce compte.",

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "המשך עם מפתח גישה",
         "action.confirmSignUp": "אישור",
         "action.resendSignUpCode": "שליחת הקוד שוב",
+        "action.resendPasswordResetCode": "שליחת הקוד שוב",
+        "action.resendSignInCode": "שליחת הקוד שוב",
+        "action.resendEmailMfaSetupCode": "שליחת הקוד שוב",
+        "action.useAnotherMfaMethod": "שימוש בשיטה אחרת",
         "action.autoSignIn": "המשך",
         "action.confirmSignIn": "אישור",
         "action.confirmSignIn.select": "המשך",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "כתובת",
         "hint.code": "יש להזין את הקוד בן 6 הספרות.",
         "hint.code.sent_to": "שלחנו קוד אל {destination}.",
+        "hint.reset_code": "אם החשבון קיים, שלחנו קוד לכתובת הדוא״ל או למספר הטלפון שלו.",
+        "hint.reset_code.sent_to": "אם {destination} שייך לחשבון, שלחנו אליו קוד.",
         "hint.code.sent": "שלחנו אליך קוד.",
         "hint.totp_setup": (
             "יש לסרוק את קוד ה-QR באפליקציית אימות או להזין את המפתח הסודי ידנית, "
@@ -216,6 +222,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "האימות הרב-שלבי כובה.",
         "confirm.delete_passkey": "להסיר את מפתח הגישה הזה? לא תוכל עוד להתחבר באמצעותו.",
         "confirm.disable_mfa": "לכבות את האימות הרב-שלבי? להתחברות תידרש רק הסיסמה שלך.",
+        "confirm.sign_out_everywhere": "להתנתק בכל המכשירים, כולל המכשיר הזה?",
         "confirm.yes": "כן, המשך",
         "confirm.no": "ביטול",
         "error.webauthn.InvalidStateError": "למכשיר הזה כבר יש מפתח גישה לחשבון הזה.",

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "पासकी से जारी रखें",
         "action.confirmSignUp": "पुष्टि करें",
         "action.resendSignUpCode": "कोड दोबारा भेजें",
+        "action.resendPasswordResetCode": "कोड दोबारा भेजें",
+        "action.resendSignInCode": "कोड दोबारा भेजें",
+        "action.resendEmailMfaSetupCode": "कोड दोबारा भेजें",
+        "action.useAnotherMfaMethod": "दूसरा तरीका इस्तेमाल करें",
         "action.autoSignIn": "जारी रखें",
         "action.confirmSignIn": "पुष्टि करें",
         "action.confirmSignIn.select": "जारी रखें",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "पता",
         "hint.code": "6 अंकों का कोड दर्ज करें।",
         "hint.code.sent_to": "हमने {destination} पर एक कोड भेजा है।",
+        "hint.reset_code": "अगर वह खाता मौजूद है, तो हमने उसके ईमेल पते या फ़ोन नंबर पर एक कोड भेजा है।",
+        "hint.reset_code.sent_to": "अगर {destination} किसी खाते का है, तो हमने वहाँ एक कोड भेजा है।",
         "hint.code.sent": "हमने आपको एक कोड भेजा है।",
         "hint.totp_setup": (
             "किसी ऑथेंटिकेटर ऐप से QR कोड स्कैन करें या गुप्त कुंजी खुद दर्ज करें, फिर ऐप में दिखने वाला 6 अंकों का कोड दर्ज करें।"
@@ -206,6 +212,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "बहु-चरणीय प्रमाणीकरण बंद कर दिया गया है।",
         "confirm.delete_passkey": "यह पासकी हटाएँ? इसके बाद आप इससे साइन इन नहीं कर पाएँगे।",
         "confirm.disable_mfa": "बहु-चरणीय प्रमाणीकरण बंद करें? तब साइन इन के लिए केवल आपका पासवर्ड चाहिए होगा।",
+        "confirm.sign_out_everywhere": "क्या आप इस डिवाइस सहित सभी डिवाइस से साइन आउट करना चाहते हैं?",
         "confirm.yes": "हाँ, जारी रखें",
         "confirm.no": "रद्द करें",
         "error.webauthn.InvalidStateError": "इस डिवाइस में इस खाते के लिए पहले से एक पासकी है।",

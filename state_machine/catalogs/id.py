@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Lanjutkan dengan kunci sandi",
         "action.confirmSignUp": "Konfirmasi",
         "action.resendSignUpCode": "Kirim Ulang Kode",
+        "action.resendPasswordResetCode": "Kirim Ulang Kode",
+        "action.resendSignInCode": "Kirim Ulang Kode",
+        "action.resendEmailMfaSetupCode": "Kirim Ulang Kode",
+        "action.useAnotherMfaMethod": "Gunakan metode lain",
         "action.autoSignIn": "Lanjutkan",
         "action.confirmSignIn": "Konfirmasi",
         "action.confirmSignIn.select": "Lanjutkan",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Alamat",
         "hint.code": "Masukkan kode 6 digit.",
         "hint.code.sent_to": "Kami telah mengirim kode ke {destination}.",
+        "hint.reset_code": "Jika akun itu ada, kami telah mengirim kode ke alamat email atau nomor teleponnya.",
+        "hint.reset_code.sent_to": "Jika {destination} terdaftar di sebuah akun, kami telah mengirim kode ke sana.",
         "hint.code.sent": "Kami telah mengirimi Anda kode.",
         "hint.totp_setup": (
             "Pindai kode QR dengan aplikasi autentikator, atau masukkan kunci rahasia secara manual, "
@@ -204,6 +210,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Autentikasi multifaktor dinonaktifkan.",
         "confirm.delete_passkey": "Hapus kunci sandi ini? Anda tidak dapat lagi masuk dengannya.",
         "confirm.disable_mfa": "Nonaktifkan autentikasi multifaktor? Untuk masuk hanya diperlukan kata sandi Anda.",
+        "confirm.sign_out_everywhere": "Keluar dari semua perangkat, termasuk perangkat ini?",
         "confirm.yes": "Ya, lanjutkan",
         "confirm.no": "Batal",
         "error.webauthn.InvalidStateError": "Perangkat ini sudah memiliki kunci sandi untuk akun ini.",

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Continua con la passkey",
         "action.confirmSignUp": "Conferma",
         "action.resendSignUpCode": "Invia di nuovo il codice",
+        "action.resendPasswordResetCode": "Invia di nuovo il codice",
+        "action.resendSignInCode": "Invia di nuovo il codice",
+        "action.resendEmailMfaSetupCode": "Invia di nuovo il codice",
+        "action.useAnotherMfaMethod": "Usa un altro metodo",
         "action.autoSignIn": "Continua",
         "action.confirmSignIn": "Conferma",
         "action.confirmSignIn.select": "Continua",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Indirizzo",
         "hint.code": "Inserisci il codice di 6 cifre.",
         "hint.code.sent_to": "Abbiamo inviato un codice a {destination}.",
+        "hint.reset_code": "Se l'account esiste, abbiamo inviato un codice al suo indirizzo email o numero di telefono.",
+        "hint.reset_code.sent_to": "Se {destination} appartiene a un account, vi abbiamo inviato un codice.",
         "hint.code.sent": "Ti abbiamo inviato un codice.",
         "hint.totp_setup": (
             "Scansiona il codice QR con un'app di autenticazione oppure inserisci manualmente la chiave "
@@ -218,6 +224,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "L’autenticazione a più fattori è disattivata.",
         "confirm.delete_passkey": "Rimuovere questa passkey? Non potrai più accedere con essa.",
         "confirm.disable_mfa": "Disattivare l’autenticazione a più fattori? Per accedere basterà la tua password.",
+        "confirm.sign_out_everywhere": "Uscire da tutti i dispositivi, compreso questo?",
         "confirm.yes": "Sì, continua",
         "confirm.no": "Annulla",
         "error.webauthn.InvalidStateError": "Questo dispositivo ha già una passkey per questo account.",

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "パスキーで続行",
         "action.confirmSignUp": "確認",
         "action.resendSignUpCode": "コードを再送信",
+        "action.resendPasswordResetCode": "コードを再送信",
+        "action.resendSignInCode": "コードを再送信",
+        "action.resendEmailMfaSetupCode": "コードを再送信",
+        "action.useAnotherMfaMethod": "別の方法を使用",
         "action.autoSignIn": "続行",
         "action.confirmSignIn": "確認",
         "action.confirmSignIn.select": "続行",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "住所",
         "hint.code": "6桁のコードを入力してください。",
         "hint.code.sent_to": "{destination} にコードを送信しました。",
+        "hint.reset_code": "そのアカウントが存在する場合は、登録されたメールアドレスまたは電話番号にコードを送信しました。",
+        "hint.reset_code.sent_to": "{destination} がアカウントに登録されている場合は、そこにコードを送信しました。",
         "hint.code.sent": "コードを送信しました。",
         "hint.totp_setup": (
             "認証アプリで QR コードを読み取るか、シークレットキーを手動で入力してから、"
@@ -204,6 +210,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "多要素認証をオフにしました。",
         "confirm.delete_passkey": "このパスキーを削除しますか？ 削除すると、このパスキーではサインインできなくなります。",
         "confirm.disable_mfa": "多要素認証をオフにしますか？ サインインにはパスワードだけが必要になります。",
+        "confirm.sign_out_everywhere": "このデバイスを含むすべてのデバイスからサインアウトしますか？",
         "confirm.yes": "はい、続行します",
         "confirm.no": "キャンセル",
         "error.webauthn.InvalidStateError": "このデバイスには、このアカウントのパスキーがすでにあります。",

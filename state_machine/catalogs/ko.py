@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "패스키로 계속",
         "action.confirmSignUp": "확인",
         "action.resendSignUpCode": "코드 다시 보내기",
+        "action.resendPasswordResetCode": "코드 다시 보내기",
+        "action.resendSignInCode": "코드 다시 보내기",
+        "action.resendEmailMfaSetupCode": "코드 다시 보내기",
+        "action.useAnotherMfaMethod": "다른 방법 사용",
         "action.autoSignIn": "계속",
         "action.confirmSignIn": "확인",
         "action.confirmSignIn.select": "계속",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "주소",
         "hint.code": "6자리 코드를 입력하세요.",
         "hint.code.sent_to": "{destination}(으)로 코드를 보냈습니다.",
+        "hint.reset_code": "해당 계정이 있으면 계정의 이메일 주소나 전화번호로 코드를 보냈습니다.",
+        "hint.reset_code.sent_to": "{destination}이(가) 계정에 등록되어 있으면 그곳으로 코드를 보냈습니다.",
         "hint.code.sent": "코드를 보냈습니다.",
         "hint.totp_setup": (
             "인증 앱으로 QR 코드를 스캔하거나 비밀 키를 직접 입력한 다음, "
@@ -204,6 +210,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "다단계 인증이 꺼졌습니다.",
         "confirm.delete_passkey": "이 패스키를 삭제할까요? 더 이상 이 패스키로 로그인할 수 없습니다.",
         "confirm.disable_mfa": "다단계 인증을 끌까요? 로그인할 때 비밀번호만 필요하게 됩니다.",
+        "confirm.sign_out_everywhere": "이 기기를 포함한 모든 기기에서 로그아웃할까요?",
         "confirm.yes": "예, 계속",
         "confirm.no": "취소",
         "error.webauthn.InvalidStateError": "이 기기에는 이미 이 계정의 패스키가 있습니다.",

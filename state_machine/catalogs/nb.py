@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Fortsett med tilgangsnøkkel",
         "action.confirmSignUp": "Bekreft",
         "action.resendSignUpCode": "Send koden på nytt",
+        "action.resendPasswordResetCode": "Send koden på nytt",
+        "action.resendSignInCode": "Send koden på nytt",
+        "action.resendEmailMfaSetupCode": "Send koden på nytt",
+        "action.useAnotherMfaMethod": "Bruk en annen metode",
         "action.autoSignIn": "Fortsett",
         "action.confirmSignIn": "Bekreft",
         "action.confirmSignIn.select": "Fortsett",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Adresse",
         "hint.code": "Skriv inn den sekssifrede koden.",
         "hint.code.sent_to": "Vi har sendt en kode til {destination}.",
+        "hint.reset_code": "Hvis kontoen finnes, har vi sendt en kode til e-postadressen eller telefonnummeret dens.",
+        "hint.reset_code.sent_to": "Hvis {destination} tilhører en konto, har vi sendt en kode dit.",
         "hint.code.sent": "Vi har sendt deg en kode.",
         "hint.totp_setup": (
             "Skann QR-koden med en autentiseringsapp, eller skriv inn den hemmelige nøkkelen manuelt. "
@@ -209,6 +215,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Totrinnsbekreftelse er slått av.",
         "confirm.delete_passkey": "Fjerne denne tilgangsnøkkelen? Du kan ikke lenger logge på med den.",
         "confirm.disable_mfa": "Slå av totrinnsbekreftelse? Da trengs bare passordet ditt for å logge på.",
+        "confirm.sign_out_everywhere": "Logge ut på alle enheter, også denne?",
         "confirm.yes": "Ja, fortsett",
         "confirm.no": "Avbryt",
         "error.webauthn.InvalidStateError": "Denne enheten har allerede en tilgangsnøkkel for denne kontoen.",

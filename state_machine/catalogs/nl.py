@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Doorgaan met toegangssleutel",
         "action.confirmSignUp": "Bevestigen",
         "action.resendSignUpCode": "Code opnieuw versturen",
+        "action.resendPasswordResetCode": "Code opnieuw versturen",
+        "action.resendSignInCode": "Code opnieuw versturen",
+        "action.resendEmailMfaSetupCode": "Code opnieuw versturen",
+        "action.useAnotherMfaMethod": "Andere methode gebruiken",
         "action.autoSignIn": "Doorgaan",
         "action.confirmSignIn": "Bevestigen",
         "action.confirmSignIn.select": "Doorgaan",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Adres",
         "hint.code": "Voer de 6-cijferige code in.",
         "hint.code.sent_to": "We hebben een code naar {destination} gestuurd.",
+        "hint.reset_code": "Als dat account bestaat, hebben we een code naar het e-mailadres of telefoonnummer ervan gestuurd.",
+        "hint.reset_code.sent_to": "Als {destination} bij een account hoort, hebben we daar een code naartoe gestuurd.",
         "hint.code.sent": "We hebben u een code gestuurd.",
         "hint.totp_setup": (
             "Scan de QR-code met een authenticator-app of voer de geheime sleutel handmatig in. "
@@ -209,6 +215,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Meervoudige verificatie is uitgeschakeld.",
         "confirm.delete_passkey": "Deze passkey verwijderen? U kunt er dan niet meer mee inloggen.",
         "confirm.disable_mfa": "Meervoudige verificatie uitschakelen? Voor inloggen is dan alleen uw wachtwoord nodig.",
+        "confirm.sign_out_everywhere": "Op alle apparaten uitloggen, ook op dit apparaat?",
         "confirm.yes": "Ja, doorgaan",
         "confirm.no": "Annuleren",
         "error.webauthn.InvalidStateError": "Dit apparaat heeft al een passkey voor dit account.",

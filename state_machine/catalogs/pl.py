@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Kontynuuj z kluczem dostępu",
         "action.confirmSignUp": "Potwierdź",
         "action.resendSignUpCode": "Wyślij kod ponownie",
+        "action.resendPasswordResetCode": "Wyślij kod ponownie",
+        "action.resendSignInCode": "Wyślij kod ponownie",
+        "action.resendEmailMfaSetupCode": "Wyślij kod ponownie",
+        "action.useAnotherMfaMethod": "Użyj innej metody",
         "action.autoSignIn": "Dalej",
         "action.confirmSignIn": "Potwierdź",
         "action.confirmSignIn.select": "Dalej",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Adres",
         "hint.code": "Wpisz 6-cyfrowy kod.",
         "hint.code.sent_to": "Wysłaliśmy kod na {destination}.",
+        "hint.reset_code": "Jeśli to konto istnieje, wysłaliśmy kod na jego adres e-mail lub numer telefonu.",
+        "hint.reset_code.sent_to": "Jeśli {destination} należy do konta, wysłaliśmy tam kod.",
         "hint.code.sent": "Wysłaliśmy Ci kod.",
         "hint.totp_setup": (
             "Zeskanuj kod QR aplikacją uwierzytelniającą lub wpisz klucz tajny ręcznie, "
@@ -219,6 +225,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Uwierzytelnianie wieloskładnikowe jest wyłączone.",
         "confirm.delete_passkey": "Usunąć ten klucz dostępu? Nie będzie można się już nim zalogować.",
         "confirm.disable_mfa": "Wyłączyć uwierzytelnianie wieloskładnikowe? Do logowania wystarczy wtedy hasło.",
+        "confirm.sign_out_everywhere": "Wylogować się na wszystkich urządzeniach, również na tym?",
         "confirm.yes": "Tak, kontynuuj",
         "confirm.no": "Anuluj",
         "error.webauthn.InvalidStateError": "To urządzenie ma już klucz dostępu do tego konta.",

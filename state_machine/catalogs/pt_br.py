@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Continuar com chave de acesso",
         "action.confirmSignUp": "Confirmar",
         "action.resendSignUpCode": "Reenviar código",
+        "action.resendPasswordResetCode": "Reenviar código",
+        "action.resendSignInCode": "Reenviar código",
+        "action.resendEmailMfaSetupCode": "Reenviar código",
+        "action.useAnotherMfaMethod": "Usar outro método",
         "action.autoSignIn": "Continuar",
         "action.confirmSignIn": "Confirmar",
         "action.confirmSignIn.select": "Continuar",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Endereço",
         "hint.code": "Digite o código de 6 dígitos.",
         "hint.code.sent_to": "Enviamos um código para {destination}.",
+        "hint.reset_code": "Se essa conta existir, enviamos um código para o e-mail ou telefone dela.",
+        "hint.reset_code.sent_to": "Se {destination} pertencer a uma conta, enviamos um código para lá.",
         "hint.code.sent": "Enviamos um código para você.",
         "hint.totp_setup": (
             "Leia o QR code com um aplicativo autenticador ou digite a chave secreta manualmente e, "
@@ -218,6 +224,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "A autenticação multifator está desativada.",
         "confirm.delete_passkey": "Remover esta chave de acesso? Você não poderá mais entrar com ela.",
         "confirm.disable_mfa": "Desativar a autenticação multifator? Para entrar, bastará sua senha.",
+        "confirm.sign_out_everywhere": "Sair em todos os dispositivos, incluindo este?",
         "confirm.yes": "Sim, continuar",
         "confirm.no": "Cancelar",
         "error.webauthn.InvalidStateError": "Este dispositivo já tem uma chave de acesso para esta conta.",

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Продолжить с ключом доступа",
         "action.confirmSignUp": "Подтвердить",
         "action.resendSignUpCode": "Отправить код повторно",
+        "action.resendPasswordResetCode": "Отправить код повторно",
+        "action.resendSignInCode": "Отправить код повторно",
+        "action.resendEmailMfaSetupCode": "Отправить код повторно",
+        "action.useAnotherMfaMethod": "Использовать другой способ",
         "action.autoSignIn": "Продолжить",
         "action.confirmSignIn": "Подтвердить",
         "action.confirmSignIn.select": "Продолжить",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Адрес",
         "hint.code": "Введите 6-значный код.",
         "hint.code.sent_to": "Мы отправили код на {destination}.",
+        "hint.reset_code": "Если такой аккаунт существует, мы отправили код на его адрес электронной почты или номер телефона.",
+        "hint.reset_code.sent_to": "Если {destination} привязан к аккаунту, мы отправили туда код.",
         "hint.code.sent": "Мы отправили вам код.",
         "hint.totp_setup": (
             "Отсканируйте QR-код приложением-аутентификатором или введите секретный ключ вручную, "
@@ -219,6 +225,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Многофакторная аутентификация выключена.",
         "confirm.delete_passkey": "Удалить этот ключ доступа? Вы больше не сможете входить с его помощью.",
         "confirm.disable_mfa": "Выключить многофакторную аутентификацию? Для входа будет достаточно пароля.",
+        "confirm.sign_out_everywhere": "Выйти на всех устройствах, включая это?",
         "confirm.yes": "Да, продолжить",
         "confirm.no": "Отмена",
         "error.webauthn.InvalidStateError": "На этом устройстве уже есть ключ доступа для этого аккаунта.",

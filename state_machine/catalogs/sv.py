@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Fortsätt med inloggningsnyckel",
         "action.confirmSignUp": "Bekräfta",
         "action.resendSignUpCode": "Skicka koden igen",
+        "action.resendPasswordResetCode": "Skicka koden igen",
+        "action.resendSignInCode": "Skicka koden igen",
+        "action.resendEmailMfaSetupCode": "Skicka koden igen",
+        "action.useAnotherMfaMethod": "Använd en annan metod",
         "action.autoSignIn": "Fortsätt",
         "action.confirmSignIn": "Bekräfta",
         "action.confirmSignIn.select": "Fortsätt",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Adress",
         "hint.code": "Ange den sexsiffriga koden.",
         "hint.code.sent_to": "Vi har skickat en kod till {destination}.",
+        "hint.reset_code": "Om kontot finns har vi skickat en kod till dess e-postadress eller telefonnummer.",
+        "hint.reset_code.sent_to": "Om {destination} hör till ett konto har vi skickat en kod dit.",
         "hint.code.sent": "Vi har skickat en kod till dig.",
         "hint.totp_setup": (
             "Skanna QR-koden med en autentiseringsapp eller skriv in den hemliga nyckeln för hand. "
@@ -207,6 +213,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Tvåstegsverifiering är avstängd.",
         "confirm.delete_passkey": "Ta bort den här nyckeln? Du kan inte längre logga in med den.",
         "confirm.disable_mfa": "Stänga av tvåstegsverifiering? Då räcker ditt lösenord för att logga in.",
+        "confirm.sign_out_everywhere": "Logga ut på alla enheter, även den här?",
         "confirm.yes": "Ja, fortsätt",
         "confirm.no": "Avbryt",
         "error.webauthn.InvalidStateError": "Den här enheten har redan en nyckel för det här kontot.",

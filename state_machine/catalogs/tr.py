@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Geçiş anahtarıyla devam et",
         "action.confirmSignUp": "Doğrula",
         "action.resendSignUpCode": "Kodu yeniden gönder",
+        "action.resendPasswordResetCode": "Kodu yeniden gönder",
+        "action.resendSignInCode": "Kodu yeniden gönder",
+        "action.resendEmailMfaSetupCode": "Kodu yeniden gönder",
+        "action.useAnotherMfaMethod": "Başka bir yöntem kullan",
         "action.autoSignIn": "Devam et",
         "action.confirmSignIn": "Doğrula",
         "action.confirmSignIn.select": "Devam et",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Adres",
         "hint.code": "6 haneli kodu girin.",
         "hint.code.sent_to": "Şuraya bir kod gönderdik: {destination}.",
+        "hint.reset_code": "Bu hesap varsa, e-posta adresine veya telefon numarasına bir kod gönderdik.",
+        "hint.reset_code.sent_to": "{destination} bir hesaba aitse, oraya bir kod gönderdik.",
         "hint.code.sent": "Size bir kod gönderdik.",
         "hint.totp_setup": (
             "QR kodunu bir kimlik doğrulama uygulamasıyla tarayın veya gizli anahtarı elle girin, "
@@ -207,6 +213,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Çok faktörlü kimlik doğrulama kapatıldı.",
         "confirm.delete_passkey": "Bu geçiş anahtarı kaldırılsın mı? Artık onunla oturum açamazsınız.",
         "confirm.disable_mfa": "Çok faktörlü kimlik doğrulama kapatılsın mı? Oturum açmak için yalnızca parolanız yeterli olur.",
+        "confirm.sign_out_everywhere": "Bu cihaz dahil tüm cihazlarda oturum kapatılsın mı?",
         "confirm.yes": "Evet, devam et",
         "confirm.no": "İptal",
         "error.webauthn.InvalidStateError": "Bu cihazda bu hesap için zaten bir geçiş anahtarı var.",

@@ -44,6 +44,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "action.signInWithPasskey": "Продовжити з ключем доступу",
         "action.confirmSignUp": "Підтвердити",
         "action.resendSignUpCode": "Надіслати код повторно",
+        "action.resendPasswordResetCode": "Надіслати код повторно",
+        "action.resendSignInCode": "Надіслати код повторно",
+        "action.resendEmailMfaSetupCode": "Надіслати код повторно",
+        "action.useAnotherMfaMethod": "Використати інший спосіб",
         "action.autoSignIn": "Продовжити",
         "action.confirmSignIn": "Підтвердити",
         "action.confirmSignIn.select": "Продовжити",
@@ -90,6 +94,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "field.address": "Адреса",
         "hint.code": "Введіть 6-значний код.",
         "hint.code.sent_to": "Ми надіслали код на {destination}.",
+        "hint.reset_code": "Якщо такий обліковий запис існує, ми надіслали код на його адресу електронної пошти або номер телефону.",
+        "hint.reset_code.sent_to": "Якщо {destination} належить до облікового запису, ми надіслали туди код.",
         "hint.code.sent": "Ми надіслали вам код.",
         "hint.totp_setup": (
             "Відскануйте QR-код застосунком автентифікації або введіть секретний ключ вручну, "
@@ -219,6 +225,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = MappingProxyType(
         "notice.mfa_disabled": "Багатофакторну автентифікацію вимкнено.",
         "confirm.delete_passkey": "Видалити цей ключ доступу? Ви більше не зможете входити з ним.",
         "confirm.disable_mfa": "Вимкнути багатофакторну автентифікацію? Для входу вистачить пароля.",
+        "confirm.sign_out_everywhere": "Вийти на всіх пристроях, включно з цим?",
         "confirm.yes": "Так, продовжити",
         "confirm.no": "Скасувати",
         "error.webauthn.InvalidStateError": "На цьому пристрої вже є ключ доступу для цього облікового запису.",

@@ -153,6 +153,12 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         help="the screen / opens on (default sign-in); each also has its URL, /?screen=NAME",
     )
     page.add_argument(
+        "--resend-cooldown",
+        metavar="SECONDS",
+        type=float,
+        help="how long a Resend button waits after a code was sent, counting down (default 30)",
+    )
+    page.add_argument(
         "--session",
         choices=["server", "browser"],
         default="server",
@@ -310,7 +316,8 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         language=language,
         languages=languages,
         theme=theme,
-        authenticator_options=_session_options(getattr(ns, "session", "server"), settings),
+        authenticator_options=_session_options(getattr(ns, "session", "server"), settings)
+        | _cooldown_option(getattr(ns, "resend_cooldown", None)),
         initial_screen=screen_of(getattr(ns, "initial_screen", None)),
     )
     return ServePlan(
@@ -359,6 +366,15 @@ def _security_policy(
         always_https=https_origins if configured is None else configured,
         never_https=configured is False,
     )
+
+
+def _cooldown_option(seconds: float | None) -> dict[str, float]:
+    """``--resend-cooldown``, when given (the Authenticator's own default is 30 s)."""
+    if seconds is None:
+        return {}
+    if not seconds >= 0:  # also refuses nan
+        raise UsageError("--resend-cooldown must be zero or more seconds")
+    return {"resend_cooldown": seconds}
 
 
 def _session_options(session: str, settings: BackendSettings | None) -> dict[str, str]:
