@@ -88,7 +88,7 @@ def complete_passkey_registration(parts: Components, request: Request, params: P
         user_id=user.id, credential=credential, challenge=str(pending["challenge"]), now=request.now
     )
     _log.info("passkey registered for %s from %s", user.username, request.address)
-    tell_owner(parts, user, "passkey-added")
+    tell_owner(parts, user, "passkey-added", request.now)
     return Outcome(parts.replies.passkey_list(user, parts.passkeys.for_user(user.id)))
 
 
@@ -102,4 +102,5 @@ def delete_passkey(parts: Components, request: Request, params: Params) -> Outco
     if not parts.passkeys.delete(user.id, params.text("credentialId")):
         raise AuthError(Problem.PASSKEY_NOT_FOUND)
     _log.info("passkey deleted for %s from %s", user.username, request.address)
+    tell_owner(parts, user, "passkey-deleted", request.now)
     return Outcome(parts.replies.passkey_list(user, parts.passkeys.for_user(user.id)))

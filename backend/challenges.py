@@ -127,7 +127,9 @@ def _answer_code(parts: Components, request: Request, params: Params, challenge:
                 raise AuthError(Problem.ALIAS_EXISTS)
             parts.users.enable_email_mfa(user.id, email)
             if user.email and user.email_verified and user.email != email:
-                tell_owner(parts, user, "email-changed", address=user.email)
+                tell_owner(parts, user, "email-changed", request.now, address=user.email)
+            else:
+                tell_owner(parts, user, "email-mfa-enabled", request.now, address=email)
         else:
             parts.users.enable_sms_mfa(user.id)
         user = parts.users.by_id(user.id) or user
@@ -166,6 +168,7 @@ def _answer_totp_setup(parts: Components, request: Request, params: Params, chal
     parts.limiter.refund(attempt)
     _consume(parts, challenge)
     parts.users.enable_totp(user.id, secret, step)
+    tell_owner(parts, user, "totp-enabled", request.now)
     return complete_sign_in(parts, request, parts.users.by_id(user.id) or user)
 
 

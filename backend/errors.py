@@ -112,7 +112,7 @@ _COGNITO: Final[dict[Problem, Wording]] = {
     ),
     # A sensitive action on a session whose last proof of identity is too old (stolen cookie).
     Problem.REAUTHENTICATION_REQUIRED: Wording(
-        "ReauthenticationRequiredException", "Please enter your password again to continue"
+        "ReauthenticationRequiredException", "Please confirm it is you to continue"
     ),
 }
 

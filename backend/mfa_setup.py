@@ -84,6 +84,7 @@ def complete_totp_setup(parts: Components, request: Request, params: Params) -> 
     parts.web_sessions.set_pending(session, None)
     parts.users.enable_totp(user.id, secret, step)
     _log.info("TOTP enrolled for %s", user.username)
+    tell_owner(parts, user, "totp-enabled", request.now)
     return _signed_in(parts, user)
 
 
@@ -124,7 +125,9 @@ def complete_email_mfa_setup(parts: Components, request: Request, params: Params
     parts.users.enable_email_mfa(user.id, email)
     _log.info("email MFA enrolled for %s", user.username)
     if user.email and user.email_verified and user.email != email:
-        tell_owner(parts, user, "email-changed", address=user.email)
+        tell_owner(parts, user, "email-changed", request.now, address=user.email)
+    else:  # the same address, now a second factor (and the preferred one)
+        tell_owner(parts, user, "email-mfa-enabled", request.now, address=email)
     return _signed_in(parts, user)
 
 
@@ -135,6 +138,8 @@ def set_preferred_mfa(parts: Components, request: Request, params: Params) -> Ou
     if choice not in enrolled:
         raise AuthError(Problem.INVALID_PARAMETER, f"Invalid MFA type. {pick_one_of(enrolled)}")
     parts.users.set_preferred_mfa(user.id, choice)
+    if choice != user.preferred_mfa:
+        tell_owner(parts, user, "mfa-preference-changed", request.now)
     return _signed_in(parts, user)
 
 
@@ -144,7 +149,7 @@ def disable_mfa(parts: Components, request: Request, params: Params) -> Outcome:
         raise AuthError(Problem.MFA_REQUIRED)
     parts.users.disable_mfa(user.id)
     _log.info("MFA turned off for %s from %s", user.username, request.address)
-    tell_owner(parts, user, "mfa-disabled")
+    tell_owner(parts, user, "mfa-disabled", request.now)
     return _signed_in(parts, user)
 
 

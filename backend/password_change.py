@@ -50,4 +50,4 @@ def change_password(parts: Components, request: Request, params: Params) -> Outc
 def notify_password_changed(parts: Components, request: Request, user: User) -> None:
     """Tell the account's owner, at their verified address, that the password changed."""
     _log.info("password of %s changed from %s; other sessions ended", user.username, request.address)
-    tell_owner(parts, user, "password-changed")
+    tell_owner(parts, user, "password-changed", request.now)

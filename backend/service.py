@@ -17,7 +17,16 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from . import account, challenges, mfa_setup, password_change, password_reset, recent_auth, sign_in, sign_up
+from . import (
+    account,
+    challenges,
+    mfa_setup,
+    password_change,
+    password_reset,
+    reauthentication,
+    sign_in,
+    sign_up,
+)
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem, wording
@@ -58,7 +67,9 @@ COGNITO_ACTIONS: Final[Mapping[str, Handler]] = MappingProxyType(
         "disableMfa": mfa_setup.disable_mfa,
         "cancelSetup": mfa_setup.cancel_setup,
         "changePassword": password_change.change_password,
-        "reauthenticate": recent_auth.reauthenticate,
+        "reauthenticate": reauthentication.reauthenticate,
+        "chooseReauthenticationMethod": reauthentication.choose_method,
+        "resendReauthenticationCode": reauthentication.resend_code,
         "signOutEverywhere": account.sign_out_everywhere,
     }
 )
@@ -93,11 +104,13 @@ class AuthService:
     def _error_outcome(self, request: Request, error: AuthError) -> Outcome:
         parts = self._parts
         words = wording(error, parts.settings.mode)
-        reauthenticating = self._current_user(request) if error.problem is REAUTH else None
+        reauthenticating = (
+            reauthentication.prompt_for_request(parts, request) if error.problem is REAUTH else None
+        )
         if error.retriable:
             state = parts.replies.retriable(words)
         elif reauthenticating is not None:
-            state = parts.replies.with_error(parts.replies.reauthentication(reauthenticating), words)
+            state = parts.replies.with_error(reauthenticating, words)
         else:
             user = None
             if parts.settings.mode == "basic" and not error.end_session:

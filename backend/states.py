@@ -257,13 +257,6 @@ class Replies:
         actions.append(action("signOutEverywhere", "Sign out everywhere"))
         return actions
 
-    def reauthentication(self, user: User) -> AuthState:
-        """A sensitive action needs a fresh proof of identity: only ``reauthenticate`` is offered."""
-        proof = [field("password", "Password", "password")]
-        return self.signed_in(
-            user, [action("reauthenticate", "Confirm it's you", *proof), action("signOut", "Sign Out")]
-        )
-
     def passkey_list(self, user: User, passkeys: Sequence[Passkey]) -> AuthState:
         actions = [
             action(

@@ -24,6 +24,7 @@ from .protocol import (
     AUTO_SIGN_IN,
     CANCEL_SETUP,
     CHANGE_PASSWORD,
+    CHOOSE_REAUTHENTICATION_METHOD,
     COMPLETE_EMAIL_MFA_SETUP,
     COMPLETE_PASSKEY_REGISTRATION,
     COMPLETE_TOTP_SETUP,
@@ -33,6 +34,7 @@ from .protocol import (
     DELETE_PASSKEY,
     DISABLE_MFA,
     REAUTHENTICATE,
+    RESEND_REAUTHENTICATION_CODE,
     RESEND_SIGN_UP_CODE,
     RESET_PASSWORD,
     SET_PREFERRED_MFA,
@@ -117,8 +119,17 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         notice_when_signed_out=True,
         ends_visit=True,
     ),
-    # A sensitive action on an old sign-in: the password again, then the person retries it.
+    # A sensitive action on an old sign-in: a proof of identity (password, code or passkey);
+    # the machine then sends the refused change again (rules 15 and 16).
     ActionRow(REAUTHENTICATE, ActionRole.PRIMARY, ScreenName.CONFIRM_IDENTITY, resubmittable=True),
+    ActionRow(CHOOSE_REAUTHENTICATION_METHOD, ActionRole.ACCOUNT, ScreenName.CONFIRM_IDENTITY),
+    ActionRow(
+        RESEND_REAUTHENTICATION_CODE,
+        ActionRole.RESEND,
+        ScreenName.CONFIRM_IDENTITY,
+        notice="notice.code_resent",
+        resubmittable=True,
+    ),
     ActionRow(START_PASSKEY_REGISTRATION, ActionRole.PRIMARY, ScreenName.PASSKEY_MANAGE),
     ActionRow(
         COMPLETE_PASSKEY_REGISTRATION,
@@ -152,6 +163,11 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         notice="notice.password_changed",
         resubmittable=True,
     ),
+)
+
+# The actions of the re-authentication screen itself: a reply to one of them is no new refusal.
+REAUTHENTICATION_STEPS: Final = frozenset(
+    {REAUTHENTICATE, CHOOSE_REAUTHENTICATION_METHOD, RESEND_REAUTHENTICATION_CODE}
 )
 
 # What the signed-in card suggests after a sign-in without a second factor, in this order.

@@ -190,6 +190,8 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "action.disableMfa": "Turn off multi-factor authentication",
         "action.cancelSetup": "Cancel",
         "action.reauthenticate": "Continue",
+        "action.chooseReauthenticationMethod": "Use another method",
+        "action.resendReauthenticationCode": "Resend Code",
         "action.signOutEverywhere": "Sign out everywhere",
         "action.retry": "Try again",
         "action.federated": "Sign in with {provider}",
@@ -230,6 +232,8 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         ),
         "hint.email_setup": "Enter the email address where we should send your sign-in codes.",
         "hint.passkey_assert": "Your browser will ask you to use your passkey.",
+        "hint.confirm_identity.password": "Enter your password to continue.",
+        "hint.confirm_identity.totp": "Enter the code from your authenticator app to continue.",
         "hint.passkey_register": "Your browser will ask you to create a passkey for this account.",
         "hint.confirm_sign_up": "Enter the code we sent you to confirm your account.",
         "hint.forgot_password": "Enter your username and we'll send you a code to reset your password.",
@@ -307,7 +311,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "error.too_many_attempts": "Too many attempts. Wait a moment and try again.",
         "error.server_busy": "The server is busy. Please try again in a moment.",
         "error.code_delivery": "We could not send the code. Try again in a moment.",
-        "error.reauthentication_required": "For your security, enter your password again to continue.",
+        "error.reauthentication_required": "For your security, confirm it's you to continue.",
         "error.not_authenticated": "You need to sign in again.",
         "error.invalid_password": "The password does not meet the requirements.",
         "error.passkey_unknown": "This passkey is not registered for your account.",
@@ -379,7 +383,7 @@ ERROR_KEYS: Final[Mapping[str, tuple[str, str | None]]] = MappingProxyType(
         "NotAuthenticatedException": ("error.not_authenticated", None),
         "WebAuthnCredentialNotSupportedException": ("error.passkey_unknown", None),
         "CodeDeliveryFailureException": ("error.code_delivery", None),
-        "ReauthenticationRequiredException": ("error.reauthentication_required", "password"),
+        "ReauthenticationRequiredException": ("error.reauthentication_required", None),
     }
 )
 

@@ -61,7 +61,9 @@ CANCEL_SETUP: Final = "cancelSetup"
 CHANGE_PASSWORD: Final = "changePassword"  # additive (docs/protocol.md): current + new password
 SET_PREFERRED_MFA: Final = "setPreferredMfa"
 DISABLE_MFA: Final = "disableMfa"
-REAUTHENTICATE: Final = "reauthenticate"
+REAUTHENTICATE: Final = "reauthenticate"  # additive: proof of identity before a sensitive change
+CHOOSE_REAUTHENTICATION_METHOD: Final = "chooseReauthenticationMethod"  # additive
+RESEND_REAUTHENTICATION_CODE: Final = "resendReauthenticationCode"  # additive
 SIGN_OUT_EVERYWHERE: Final = "signOutEverywhere"
 
 WEBAUTHN_GET: Final = "webauthn-get"
