@@ -72,8 +72,8 @@ class Sealer:
     """Seals TOTP secrets and keys code digests with subkeys of one server key."""
 
     def __init__(self, key: bytes) -> None:
-        self._aead = AESGCM(_subkey(key, b"totp-secret"))
-        self._code_key = _subkey(key, b"code-digest")
+        self._aead = AESGCM(subkey(key, b"totp-secret"))
+        self._code_key = subkey(key, b"code-digest")
 
     def seal(self, text: str) -> str:
         nonce = secrets.token_bytes(NONCE_BYTES)
@@ -92,6 +92,6 @@ class Sealer:
         return hmac.new(self._code_key, code.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def _subkey(key: bytes, label: bytes) -> bytes:
+def subkey(key: bytes, label: bytes) -> bytes:
     """One key per use, so the same bytes never serve two purposes."""
     return hmac.new(key, label, hashlib.sha256).digest()
