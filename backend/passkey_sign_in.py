@@ -81,4 +81,4 @@ def _handle_matches(credential: dict[str, object], sub: str) -> bool:
     handle = response.get("userHandle") if isinstance(response, dict) else None
     if handle is None or handle == "":
         return True
-    return handle == b64url(sub.encode("utf-8"))
+    return bool(handle == b64url(sub.encode("utf-8")))

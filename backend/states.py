@@ -303,9 +303,14 @@ class Replies:
         actions.append(action("startPasskeyRegistration", "Add a passkey to this device"))
         actions.append(action("signOut", "Sign Out"))
         for p in passkeys:
-            name = field("name", "Name", maxLength=MAX_NAME_LENGTH, defaultValue=display_name(p.name, p.aaguid))
+            name = field(
+                "name", "Name", maxLength=MAX_NAME_LENGTH, defaultValue=display_name(p.name, p.aaguid)
+            )
             rename = action(
-                RENAME_PASSKEY, f"Rename passkey {p.credential_id[:7]}…", hidden("credentialId", p.credential_id), name
+                RENAME_PASSKEY,
+                f"Rename passkey {p.credential_id[:7]}…",
+                hidden("credentialId", p.credential_id),
+                name,
             )
             actions.append(_with_passkey(rename, p))
         return self.signed_in(user, actions)

@@ -22,8 +22,8 @@ from backend_support import (
     totp_now,
 )
 from backend_webauthn_device import SoftAuthenticator, b64url, unb64url
-from nicegui_authenticator.backend.passkey_names import checked_name, provider_name
 from nicegui_authenticator.backend.errors import AuthError
+from nicegui_authenticator.backend.passkey_names import checked_name, provider_name
 
 DISCOVERABLE = "signInWithDiscoverablePasskey"
 ICLOUD = uuid.UUID("fbfc3007-154e-4ecc-8c0b-6e020557d7bd")
@@ -74,7 +74,10 @@ async def test_signed_out_offers_the_discoverable_sign_in_with_fresh_empty_optio
     options = json.loads(default(first, DISCOVERABLE, "credentialRequestOptions"))
     assert options["allowCredentials"] == []
     assert options["rpId"] == backend.settings.rp_id
-    assert options["challenge"] != json.loads(default(second, DISCOVERABLE, "credentialRequestOptions"))["challenge"]
+    assert (
+        options["challenge"]
+        != json.loads(default(second, DISCOVERABLE, "credentialRequestOptions"))["challenge"]
+    )
 
 
 async def test_basic_mode_and_passkeys_off_do_not_offer_it(make_backend: MakeBackend) -> None:
@@ -133,7 +136,9 @@ async def test_a_user_handle_naming_another_account_is_refused(make_backend: Mak
         assert state["errorName"] == "WebAuthnCredentialNotSupportedException"
 
 
-async def test_a_replayed_or_foreign_challenge_is_refused(make_backend: MakeBackend, clock: FakeClock) -> None:
+async def test_a_replayed_or_foreign_challenge_is_refused(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
     backend = make_backend()
     device = SoftAuthenticator()
     async with RpcClient(backend) as client:
