@@ -261,6 +261,44 @@ def test_passkey_registration_and_passkey_sign_in(context: BrowserContext, serve
     assert credentials(cdp, authenticator_id)[0]["signCount"] >= 1
 
 
+@pytest.mark.slow
+def test_passkey_named_renamed_and_signing_in_with_no_username(
+    context: BrowserContext, server: Serve
+) -> None:
+    """Issue 12, item 5: the discoverable passkey signs in from the button, no username typed.
+
+    The autofill request (conditional mediation) is running in the username field meanwhile;
+    the button's modal ceremony succeeding proves it is stopped first (a browser refuses a
+    second WebAuthn request while one is pending). Picking a passkey from the autofill list
+    itself cannot be driven through CDP's virtual authenticator, so that path is covered by
+    the headless and UI tests (PasskeyAutofilled).
+    """
+    page = context.new_page()
+    cdp, authenticator_id = virtual_authenticator(context, page)
+    auth = AuthUI(page)
+    auth.open()
+    auth.register(server.outbox, name := unique("nouser"))
+    auth.submit("startPasskeyRegistration")
+    auth.submit("completePasskeyRegistration")
+    auth.expect_screen("passkey_manage")
+    assert credentials(cdp, authenticator_id)[0]["isResidentCredential"] is True
+    expect(auth.root.locator(".na-passkey-dates")).to_contain_text("Not used yet")
+    auth.hook("authenticator-passkey-rename").click()
+    auth.fill("renamePasskey", name="Work laptop")
+    auth.submit("renamePasskey")
+    expect(auth.hook("authenticator-notice")).to_contain_text("renamed")
+    expect(auth.root.locator(".na-passkey-name")).to_have_text("Work laptop")
+    auth.link("backToAccount")
+    auth.sign_out()
+
+    auth.expect_screen("sign_in")
+    expect(auth.field("signIn", "username")).to_have_attribute("autocomplete", "username webauthn")
+    assert page.evaluate("PublicKeyCredential.isConditionalMediationAvailable()") is True
+    auth.submit("signInWithDiscoverablePasskey")
+    auth.expect_signed_in(name)
+    assert credentials(cdp, authenticator_id)[0]["signCount"] >= 1
+
+
 def test_two_browsers_never_share_a_session(new_context: ContextFactory, server: Serve) -> None:
     alice_page = new_context(server.base_url).new_page()
     bob_page = new_context(server.base_url).new_page()

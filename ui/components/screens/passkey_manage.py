@@ -20,6 +20,7 @@ from nicegui import ui
 from ....state_machine import Catalog, Form, Msg, format_day
 from ....state_machine.messages import msg
 from ..form_view import ButtonStyle
+from ..hooks import hook
 from .kit import ScreenContext, back_to_account, banners, heading, hint, signed_in_as
 
 _DELETE_PREFIX = re.compile(r"^\s*(delete|remove)\b\s*(passkey\b\s*)?", re.IGNORECASE)
@@ -86,6 +87,7 @@ def _row(ctx: ScreenContext, form: Form, rename: Form | None) -> None:
                 opener.props("flat dense no-caps color=primary").classes("na-passkey-rename")
                 opener.props["aria-label"] = ctx.t(msg("passkey.rename_named", name=name))
                 opener.props["type"] = "button"
+                hook(opener, "authenticator-passkey-rename")
             view = ctx.form_view(
                 form, ButtonStyle.DANGER, icon="delete", button_label=ctx.t(Msg("action.deletePasskey"))
             )
