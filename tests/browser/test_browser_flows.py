@@ -20,6 +20,7 @@ from browser_harness import (
     admin,
     credentials,
     fresh_totp_code,
+    presence,
     screenshot,
     start_serve,
     totp_from_qr,
@@ -247,10 +248,12 @@ def test_passkey_registration_and_passkey_sign_in(context: BrowserContext, serve
     screenshot(page, "flows-passkey_manage")
     auth.link("backToAccount")
     auth.expect_screen("signed_in")
+    presence(cdp, authenticator_id, touched=False)  # else the sign-in page's autofill signs in
     auth.sign_out()
 
     auth.link("passkeySignIn")
     auth.expect_screen("passkey_sign_in")
+    presence(cdp, authenticator_id, touched=True)
     screenshot(page, "flows-passkey_sign_in")
     auth.fill("signInWithPasskey", username=name)
     auth.submit("signInWithPasskey")
@@ -267,11 +270,9 @@ def test_passkey_named_renamed_and_signing_in_with_no_username(
 ) -> None:
     """Issue 12, item 5: the discoverable passkey signs in from the button, no username typed.
 
-    The autofill request (conditional mediation) is running in the username field meanwhile;
-    the button's modal ceremony succeeding proves it is stopped first (a browser refuses a
-    second WebAuthn request while one is pending). Picking a passkey from the autofill list
-    itself cannot be driven through CDP's virtual authenticator, so that path is covered by
-    the headless and UI tests (PasskeyAutofilled).
+    Chromium's virtual authenticator answers a conditional-mediation request by itself when
+    it is "touched" (automatic presence), which drives the autofill path; untouched, the
+    request waits and the "Sign in with a passkey" button is used.
     """
     page = context.new_page()
     cdp, authenticator_id = virtual_authenticator(context, page)
@@ -289,14 +290,25 @@ def test_passkey_named_renamed_and_signing_in_with_no_username(
     expect(auth.hook("authenticator-notice")).to_contain_text("renamed")
     expect(auth.root.locator(".na-passkey-name")).to_have_text("Work laptop")
     auth.link("backToAccount")
-    auth.sign_out()
 
+    # Autofill: the sign-in screen's conditional request is answered by the (touched)
+    # authenticator as soon as it starts, as if the person picked the passkey.
+    count = credentials(cdp, authenticator_id)[0]["signCount"]
+    auth.submit("signOut")
+    auth.expect_signed_in(name)
+    assert credentials(cdp, authenticator_id)[0]["signCount"] > count
+
+    # The button: with the autofill request waiting (untouched authenticator), the modal
+    # ceremony must stop it first, or the browser refuses a second request.
+    presence(cdp, authenticator_id, touched=False)
+    auth.sign_out()
     auth.expect_screen("sign_in")
     expect(auth.field("signIn", "username")).to_have_attribute("autocomplete", "username webauthn")
-    assert page.evaluate("PublicKeyCredential.isConditionalMediationAvailable()") is True
+    presence(cdp, authenticator_id, touched=True)
+    count = credentials(cdp, authenticator_id)[0]["signCount"]
     auth.submit("signInWithDiscoverablePasskey")
     auth.expect_signed_in(name)
-    assert credentials(cdp, authenticator_id)[0]["signCount"] >= 1
+    assert credentials(cdp, authenticator_id)[0]["signCount"] > count
 
 
 def test_two_browsers_never_share_a_session(new_context: ContextFactory, server: Serve) -> None:
