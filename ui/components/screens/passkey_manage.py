@@ -81,7 +81,7 @@ def _row(ctx: ScreenContext, form: Form, rename: Form | None) -> None:
                 dates = _dates(ctx, form)
                 if dates:
                     ui.label(dates).classes("na-passkey-dates")
-            editor: ui.element | None = None
+            opener: ui.button | None = None
             if rename is not None:
                 opener = ui.button(ctx.t(Msg("passkey.rename")), icon="edit")
                 opener.props("flat dense no-caps color=primary").classes("na-passkey-rename")
@@ -93,11 +93,19 @@ def _row(ctx: ScreenContext, form: Form, rename: Form | None) -> None:
             )
             view.button.classes("na-passkey-delete")
             view.button.props["aria-label"] = ctx.t(msg("passkey.delete_named", name=name))
-        if rename is not None:
+        if rename is not None and opener is not None:
             with ui.element("div").classes("na-passkey-editor") as editor:
-                ctx.form_view(rename, ButtonStyle.SECONDARY)
+                # The server's label ("Rename passkey cred-2e3…") tells the forms apart; the button saves.
+                ctx.form_view(rename, ButtonStyle.SECONDARY, button_label=ctx.t(Msg("action.renamePasskey")))
             editor.set_visibility(False)
-            opener.on_click(lambda: editor.set_visibility(not editor.visible))
+            opener.props["aria-expanded"] = "false"
+
+            def toggle(opener: ui.button = opener, editor: ui.element = editor) -> None:
+                editor.set_visibility(not editor.visible)
+                opener.props["aria-expanded"] = "true" if editor.visible else "false"
+                opener.update()
+
+            opener.on_click(toggle)
 
 
 def render(ctx: ScreenContext) -> None:
