@@ -61,7 +61,13 @@ class PasskeyAutofill:
 
     async def _wait(self, options: str) -> None:
         credential = await run_autofill(self._client, options)
-        if credential is None or self._options != options:
+        if self._options != options:
+            return  # stopped or replaced meanwhile
+        if credential is None:
+            # Ended without a passkey (unsupported, or ended by the browser): the next time
+            # the screen is drawn it is asked for again.
+            self._options = None
+            self._task = None
             return
         self._options = None  # used: the reply decides what comes next
         self._task = None
