@@ -280,23 +280,3 @@ async def test_renaming_another_accounts_passkey_is_refused(make_backend: MakeBa
         signed_out = await nobody.set("renamePasskey", credentialId=victim_device.id, name="pwned")
         assert signed_out["state"] == "signedOut" and signed_out.get("error")
     assert backend._parts.passkeys.get(victim_device.id).name is None  # type: ignore[union-attr]
-
-
-async def test_names_dates_and_single_use_challenges_on_both_stores(
-    make_backend: MakeBackend, database: str, clock: FakeClock
-) -> None:
-    """Migration 5's columns and the spent-challenge record work on SQLite and PostgreSQL alike."""
-    backend = make_backend(db_path=database)
-    device = SoftAuthenticator(aaguid=ICLOUD.bytes)
-    async with RpcClient(backend) as client:
-        await _account_with_passkey(backend, client, "sam", device)
-        options = default(await client.get(), DISCOVERABLE, "credentialRequestOptions")
-        assertion = device.get(options)
-        clock.advance(30)
-        assert (await client.set(DISCOVERABLE, credential=assertion))["state"] == "signedIn"
-        state = await client.set("renamePasskey", credentialId=device.id, name="Phone")
-        assert _passkey_info(state, device.id)["name"] == "Phone"
-        await client.set("signOut")
-        assert (await client.set(DISCOVERABLE, credential=assertion))["state"] == "signedOut"
-    stored = backend._parts.passkeys.get(device.id)
-    assert stored is not None and stored.aaguid == str(ICLOUD) and stored.last_used_at == clock()
