@@ -10,6 +10,7 @@ the "Sign in with a passkey" link.
 from __future__ import annotations
 
 from ....state_machine import LinkKind
+from .. import svg_icons
 from ..form_view import ButtonStyle
 from .kit import ScreenContext, banners, heading, links, primary, providers, tabs
 
@@ -21,6 +22,6 @@ def render(ctx: ScreenContext) -> None:
     primary(ctx)
     passkey = ctx.screen.username_less_passkey
     if passkey is not None:
-        ctx.form_view(passkey, ButtonStyle.SECONDARY, icon="key")
+        ctx.form_view(passkey, ButtonStyle.SECONDARY, icon=svg_icons.KEY)  # no icon font on this screen
     links(ctx, LinkKind.NAVIGATE)
     providers(ctx)
