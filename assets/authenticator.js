@@ -82,6 +82,60 @@ function credentialJSON(credential) {
   };
 }
 
+// The autofill request (conditional mediation) waiting in the username field, if any: its
+// AbortController and the promise that settles once it has ended. A browser runs one
+// WebAuthn request at a time, so every other ceremony ends it first.
+let autofill = null;
+
+export async function stopAutofill() {
+  const running = autofill;
+  autofill = null;
+  if (running) {
+    running.controller.abort();
+    await running.ended;
+  }
+  return true;
+}
+
+export async function autofillCeremony(optionsJson) {
+  // Resolves when the person picks a passkey from the username field's suggestions (or the
+  // request ends): never blocks the page, and stopAutofill() ends it at once.
+  await stopAutofill();
+  if (
+    !window.PublicKeyCredential ||
+    typeof PublicKeyCredential.isConditionalMediationAvailable !== "function" ||
+    !(await PublicKeyCredential.isConditionalMediationAvailable())
+  ) {
+    return { status: "unavailable", detail: "this browser offers no passkey autofill" };
+  }
+  let json;
+  try {
+    json = JSON.parse(optionsJson);
+  } catch (e) {
+    return { status: "failed", detail: "the server sent unreadable passkey options" };
+  }
+  if (json && json.publicKey) json = json.publicKey;
+  const controller = new AbortController();
+  let finish;
+  const mine = { controller, ended: new Promise((resolve) => (finish = resolve)) };
+  autofill = mine;
+  try {
+    const credential = await navigator.credentials.get({
+      publicKey: requestOptions(json),
+      mediation: "conditional",
+      signal: controller.signal,
+    });
+    if (!credential) return { status: "cancelled", detail: "" };
+    return { status: "ok", credential: JSON.stringify(credentialJSON(credential)) };
+  } catch (e) {
+    const name = (e && e.name) || "Error";
+    return { status: name === "AbortError" ? "cancelled" : "failed", detail: `${name}: ${(e && e.message) || e}` };
+  } finally {
+    if (autofill === mine) autofill = null;
+    finish();
+  }
+}
+
 export async function ceremony(kind, optionsJson) {
   if (!window.PublicKeyCredential || !navigator.credentials) {
     return { status: "unavailable", detail: "this browser has no WebAuthn support" };
@@ -93,6 +147,7 @@ export async function ceremony(kind, optionsJson) {
     return { status: "failed", detail: "the server sent unreadable passkey options" };
   }
   if (json && json.publicKey) json = json.publicKey;
+  await stopAutofill();
   try {
     const credential =
       kind === "create"

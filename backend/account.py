@@ -13,6 +13,7 @@ from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .notices import tell_owner
+from .passkey_names import checked_name
 from .passkeys import parse_credential
 from .recent_auth import require_recent_auth, require_signed_in
 from .sessions import WebSession
@@ -100,4 +101,18 @@ def delete_passkey(parts: Components, request: Request, params: Params) -> Outco
         raise AuthError(Problem.PASSKEY_NOT_FOUND)
     audit("passkey.removed", "success", user=user.username, address=request.address)
     tell_owner(parts, user, "passkey-deleted", request.now)
+    return Outcome(parts.replies.passkey_list(user, parts.passkeys.for_user(user.id)))
+
+
+def rename_passkey(parts: Components, request: Request, params: Params) -> Outcome:
+    """Give one of the signed-in person's passkeys a name of their own (``renamePasskey``).
+
+    Not a sensitive action (the name grants nothing), so no recent sign-in is asked;
+    a credential id that is not this account's is answered like an unknown one.
+    """
+    _, user = _require_passkeys(parts, request, sensitive=False)
+    name = checked_name(params.text("name"))
+    if not parts.passkeys.rename(user.id, params.text("credentialId"), name):
+        raise AuthError(Problem.PASSKEY_NOT_FOUND)
+    audit("passkey.renamed", "success", user=user.username, address=request.address)
     return Outcome(parts.replies.passkey_list(user, parts.passkeys.for_user(user.id)))

@@ -78,9 +78,9 @@ class Sealer:
     """Seals TOTP secrets and keys code digests with subkeys of one server key."""
 
     def __init__(self, key: bytes) -> None:
-        self._aead = AESGCM(_subkey(key, b"totp-secret"))
-        self._records = AESGCM(_subkey(key, b"ceremony-record"))
-        self._code_key = _subkey(key, b"code-digest")
+        self._aead = AESGCM(subkey(key, b"totp-secret"))
+        self._records = AESGCM(subkey(key, b"ceremony-record"))
+        self._code_key = subkey(key, b"code-digest")
 
     def seal(self, text: str) -> str:
         return _seal(self._aead, text)
@@ -115,6 +115,6 @@ def _open(aead: AESGCM, stored: str) -> str:
     return plain.decode("utf-8")
 
 
-def _subkey(key: bytes, label: bytes) -> bytes:
+def subkey(key: bytes, label: bytes) -> bytes:
     """One key per use, so the same bytes never serve two purposes."""
     return hmac.new(key, label, hashlib.sha256).digest()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .at_rest import Sealer, key_file_for, load_key
+from .at_rest import Sealer, key_file_for, load_key, subkey
 from .code_message import CodeMessage, Purpose
 from .codes import CodeBook
 from .context import Request
@@ -19,6 +19,7 @@ from .errors import AuthError, Problem
 from .groups import Groups
 from .hashing import HashingGate
 from .known_devices import KnownDevices
+from .passkey_challenges import SignedChallenges
 from .passkeys import Passkeys
 from .passwords import PasswordHasher
 from .rate_limit import RateLimiter, Subject
@@ -41,6 +42,7 @@ class Components:
     challenges: Challenges
     bridges: AutoSignInBridges
     passkeys: Passkeys
+    passkey_challenges: SignedChallenges  # username-less sign-in (passkey_sign_in.py)
     known_devices: KnownDevices
     limiter: RateLimiter
     hasher: PasswordHasher
@@ -51,7 +53,8 @@ class Components:
         store = open_store(settings.db_path)
         key_path = settings.key_path or key_file_for(settings.db_path)
         shared = "://" in settings.db_path  # a database server, shared by processes
-        sealer = Sealer(load_key(settings.secret_key, key_path, shared=shared))
+        key = load_key(settings.secret_key, key_path, shared=shared)
+        sealer = Sealer(key)
         return cls(
             settings=settings,
             store=store,
@@ -63,6 +66,7 @@ class Components:
             challenges=Challenges(store, sealer, settings.challenge_lifetime, settings.max_code_attempts),
             bridges=AutoSignInBridges(store, settings.auto_sign_in_lifetime, settings.challenge_lifetime),
             passkeys=Passkeys(store, settings),
+            passkey_challenges=SignedChallenges(subkey(key, b"passkey-challenge"), store),
             known_devices=KnownDevices(store, settings.known_device_lifetime),
             limiter=RateLimiter(store, settings.rate_limits),
             hasher=PasswordHasher(

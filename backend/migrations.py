@@ -147,6 +147,15 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             "CREATE INDEX known_devices_user ON known_devices(user_id)",
         ),
     ),
+    Migration(
+        5,
+        "passkeys remember the authenticator model that made them (AAGUID, so the account card can "
+        "name the provider) and the name the person gave them",
+        (
+            "ALTER TABLE passkeys ADD COLUMN aaguid TEXT",
+            "ALTER TABLE passkeys ADD COLUMN name TEXT",
+        ),
+    ),
 )
 
 LATEST_VERSION: Final = MIGRATIONS[-1].version

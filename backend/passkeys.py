@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from webauthn.helpers.cose import COSEAlgorithmIdentifier
 
 from .errors import AuthError, Problem
+from .passkey_challenges import b64url
 from .settings import BackendSettings
 from .store import Store
 
@@ -49,6 +50,24 @@ class Passkey:
     user_id: int
     public_key: bytes
     sign_count: int
+    aaguid: str | None = None  # the authenticator model (names the provider, passkey_names.py)
+    name: str | None = None  # the person's own name for it (renamePasskey)
+    created_at: float = 0.0
+    last_used_at: float | None = None
+
+
+def _passkey(r: Any) -> Passkey:
+    last_used = r["last_used_at"]
+    return Passkey(
+        r["credential_id"],
+        int(r["user_id"]),
+        bytes(r["public_key"]),
+        int(r["sign_count"]),
+        aaguid=r["aaguid"],
+        name=r["name"],
+        created_at=float(r["created_at"]),
+        last_used_at=None if last_used is None else float(last_used),
+    )
 
 
 def parse_credential(raw: str) -> dict[str, Any]:
@@ -76,24 +95,26 @@ class Passkeys:
             rows = db.execute(
                 "SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, credential_id", (user_id,)
             ).fetchall()
-        return [
-            Passkey(r["credential_id"], int(r["user_id"]), bytes(r["public_key"]), int(r["sign_count"]))
-            for r in rows
-        ]
+        return [_passkey(r) for r in rows]
 
     def get(self, credential_id: str) -> Passkey | None:
         with self._store.read() as db:
             r = db.execute("SELECT * FROM passkeys WHERE credential_id = ?", (credential_id,)).fetchone()
-        return (
-            None
-            if r is None
-            else Passkey(r["credential_id"], int(r["user_id"]), bytes(r["public_key"]), int(r["sign_count"]))
-        )
+        return None if r is None else _passkey(r)
 
     def delete(self, user_id: int, credential_id: str) -> bool:
         with self._store.transaction() as db:
             cursor = db.execute(
                 "DELETE FROM passkeys WHERE user_id = ? AND credential_id = ?", (user_id, credential_id)
+            )
+            return cursor.rowcount == 1
+
+    def rename(self, user_id: int, credential_id: str, name: str) -> bool:
+        """Give ``user_id``'s passkey a name; False when no such passkey is theirs."""
+        with self._store.transaction() as db:
+            cursor = db.execute(
+                "UPDATE passkeys SET name = ? WHERE user_id = ? AND credential_id = ?",
+                (name, user_id, credential_id),
             )
             return cursor.rowcount == 1
 
@@ -130,6 +151,9 @@ class Passkeys:
             challenge=challenge,
             timeout=TIMEOUT_MS,
             authenticator_selection=AuthenticatorSelectionCriteria(
+                # A discoverable credential (a passkey the browser can offer without a
+                # username, signInWithDiscoverablePasskey); "required" would refuse
+                # security keys that cannot store one, which still work with a username.
                 resident_key=ResidentKeyRequirement.PREFERRED,
                 user_verification=UserVerificationRequirement.PREFERRED,
             ),
@@ -162,8 +186,9 @@ class Passkeys:
             if db.execute("SELECT 1 FROM passkeys WHERE credential_id = ?", (credential_id,)).fetchone():
                 raise AuthError(Problem.INVALID_PARAMETER, "This passkey is already registered")
             db.execute(
-                """INSERT INTO passkeys (credential_id, user_id, public_key, sign_count, transports, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO passkeys
+                   (credential_id, user_id, public_key, sign_count, transports, created_at, aaguid)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 (
                     credential_id,
                     user_id,
@@ -173,9 +198,17 @@ class Passkeys:
                         [t for t in transports if isinstance(t, str)] if isinstance(transports, list) else []
                     ),
                     now,
+                    verified.aaguid,
                 ),
             )
-        return Passkey(credential_id, user_id, verified.credential_public_key, verified.sign_count)
+        return Passkey(
+            credential_id,
+            user_id,
+            verified.credential_public_key,
+            verified.sign_count,
+            aaguid=verified.aaguid,
+            created_at=now,
+        )
 
     # -- authentication ---------------------------------------------------------------
 
@@ -198,6 +231,25 @@ class Passkeys:
             ),
         )
         return options_to_json(options), bytes_to_base64url(challenge)
+
+    def discoverable_options(self, challenge: bytes, *, require_user_verification: bool) -> str:
+        """Options JSON for a username-less ``navigator.credentials.get`` (modal or autofill).
+
+        Written out rather than built by py_webauthn: they go out with every
+        signedOut reply, and a login page should not pay for importing the
+        verification library before anyone signs in. ``allowCredentials`` is
+        empty, so the browser offers every passkey it holds for this site.
+        """
+        return json.dumps(
+            {
+                "challenge": b64url(challenge),
+                "timeout": TIMEOUT_MS,
+                "rpId": self._settings.rp_id,
+                "allowCredentials": [],
+                "userVerification": "required" if require_user_verification else "preferred",
+            },
+            separators=(",", ":"),
+        )
 
     def authenticate(
         self,

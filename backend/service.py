@@ -14,14 +14,17 @@ with the signed-out base state (the cookie is left alone, clients re-read).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Final
 
+from ..state_machine.protocol import SIGNED_OUT
 from . import (
     account,
     challenges,
     code_steps,
     mfa_setup,
+    passkey_sign_in,
     password_change,
     password_reset,
     reauthentication,
@@ -60,6 +63,9 @@ COGNITO_ACTIONS: Final[Mapping[str, Handler]] = MappingProxyType(
         "completePasskeyRegistration": account.complete_passkey_registration,
         "listPasskeys": account.list_passkeys,
         "deletePasskey": account.delete_passkey,
+        # Additive (docs/protocol.md): username-less sign-in and naming a passkey.
+        "signInWithDiscoverablePasskey": passkey_sign_in.sign_in_with_discoverable_passkey,
+        "renamePasskey": account.rename_passkey,
         "startTotpSetup": mfa_setup.start_totp_setup,
         "completeTotpSetup": mfa_setup.complete_totp_setup,
         "startEmailMfaSetup": mfa_setup.start_email_mfa_setup,
@@ -89,6 +95,26 @@ class AuthService:
         self._actions = BASIC_ACTIONS if parts.settings.mode == "basic" else COGNITO_ACTIONS
 
     def get_auth_state(self, request: Request) -> Outcome:
+        return self._offer_discoverable_passkey(self._get_auth_state(request), request)
+
+    def set_auth_state(self, request: Request, action: str, fields: Mapping[str, object]) -> Outcome:
+        return self._offer_discoverable_passkey(self._set_auth_state(request, action, fields), request)
+
+    def _offer_discoverable_passkey(self, outcome: Outcome, request: Request) -> Outcome:
+        """A signedOut reply with its forms gets the username-less passkey sign-in, fresh options and all."""
+        parts = self._parts
+        state = outcome.state
+        if state.state != SIGNED_OUT or not state.actions or self._actions is BASIC_ACTIONS:
+            return outcome
+        if not parts.settings.passkeys_enabled:
+            return outcome
+        challenge = parts.passkey_challenges.issue(request.now)
+        options = parts.passkeys.discoverable_options(
+            challenge, require_user_verification=parts.settings.mfa_mode == "required"
+        )
+        return replace(outcome, state=parts.replies.with_discoverable_passkey(state, options))
+
+    def _get_auth_state(self, request: Request) -> Outcome:
         parts = self._parts
         if not request.session_token:
             return Outcome(parts.replies.signed_out)
@@ -98,7 +124,7 @@ class AuthService:
             return Outcome(parts.replies.signed_out, end_session=True)
         return Outcome(parts.replies.signed_in(user))
 
-    def set_auth_state(self, request: Request, action: str, fields: Mapping[str, object]) -> Outcome:
+    def _set_auth_state(self, request: Request, action: str, fields: Mapping[str, object]) -> Outcome:
         handler = self._actions.get(action)
         try:
             if handler is None:

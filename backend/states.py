@@ -16,9 +16,12 @@ from ..state_machine.protocol import (
     CONFIRMING_PASSWORD_RESET,
     CONFIRMING_SIGN_IN,
     CONFIRMING_SIGN_UP,
+    PASSKEY_KEY,
+    RENAME_PASSKEY,
     RESEND_EMAIL_MFA_SETUP_CODE,
     RESEND_PASSWORD_RESET_CODE,
     RESEND_SIGN_IN_CODE,
+    SIGN_IN_WITH_DISCOVERABLE_PASSKEY,
     SIGNED_IN,
     SIGNED_OUT,
     USE_ANOTHER_MFA_METHOD,
@@ -42,6 +45,7 @@ from .forms import (
     pick_one_of,
     sign_up_attribute_names,
 )
+from .passkey_names import MAX_NAME_LENGTH, display_name
 from .passkeys import Passkey
 from .settings import BackendSettings
 from .users import User
@@ -76,6 +80,22 @@ class Replies:
             actions.append(action("signUp", "Create Account", ident, password, *attributes))
         actions.append(action("resetPassword", "Forgot Password", account))
         return AuthState(state=SIGNED_OUT, actions=tuple(actions))
+
+    @staticmethod
+    def with_discoverable_passkey(state: AuthState, options_json: str) -> AuthState:
+        """``state`` (signedOut) plus the username-less passkey sign-in, after the recorded actions.
+
+        Its options change with every reply (a fresh challenge), so it is added to
+        each signedOut reply rather than kept in the cached base state.
+        """
+        sign_in = action(
+            SIGN_IN_WITH_DISCOVERABLE_PASSKEY,
+            "Sign in with a passkey",
+            hidden("credentialRequestOptions", options_json),
+            hidden("credential"),
+            capability=WEBAUTHN_GET,
+        )
+        return state.model_copy(update={"actions": (*state.actions, sign_in)})
 
     def with_error(self, state: AuthState, wording: Wording) -> AuthState:
         return state.model_copy(update={"error": wording.message, "error_name": wording.name})
@@ -282,16 +302,34 @@ class Replies:
         return actions
 
     def passkey_list(self, user: User, passkeys: Sequence[Passkey]) -> AuthState:
+        """As recorded (one deletePasskey each, add, sign out), then one renamePasskey each.
+
+        Both per-passkey actions carry the additive ``passkey`` key: its name and dates.
+        """
         actions = [
-            action(
-                "deletePasskey",
-                f"Delete passkey {p.credential_id[:7]}…",
-                hidden("credentialId", p.credential_id),
+            _with_passkey(
+                action(
+                    "deletePasskey",
+                    f"Delete passkey {p.credential_id[:7]}…",
+                    hidden("credentialId", p.credential_id),
+                ),
+                p,
             )
             for p in passkeys
         ]
         actions.append(action("startPasskeyRegistration", "Add a passkey to this device"))
         actions.append(action("signOut", "Sign Out"))
+        for p in passkeys:
+            name = field(
+                "name", "Name", maxLength=MAX_NAME_LENGTH, defaultValue=display_name(p.name, p.aaguid)
+            )
+            rename = action(
+                RENAME_PASSKEY,
+                f"Rename passkey {p.credential_id[:7]}…",
+                hidden("credentialId", p.credential_id),
+                name,
+            )
+            actions.append(_with_passkey(rename, p))
         return self.signed_in(user, actions)
 
     def passkey_registration(self, user: User, options_json: str) -> AuthState:
@@ -328,3 +366,14 @@ def _sent_to(confirm: AuthAction, destination: str | None) -> AuthAction:
     if not destination:
         return confirm
     return AuthAction.model_validate({**confirm.to_wire(), CODE_DESTINATION_KEY: destination})
+
+
+def _with_passkey(item: AuthAction, passkey: Passkey) -> AuthAction:
+    """``item`` with the additive ``passkey`` key: name (own, else provider) and dates."""
+    about: dict[str, str] = {"createdAt": iso_timestamp(passkey.created_at)}
+    name = display_name(passkey.name, passkey.aaguid)
+    if name:
+        about["name"] = name
+    if passkey.last_used_at is not None:
+        about["lastUsedAt"] = iso_timestamp(passkey.last_used_at)
+    return AuthAction.model_validate({**item.to_wire(), PASSKEY_KEY: about})

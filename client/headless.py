@@ -28,6 +28,7 @@ from ..state_machine import (
     FieldKind,
     MachineConfig,
     Navigate,
+    PasskeyAutofilled,
     Refresh,
     Retry,
     Screen,
@@ -167,6 +168,41 @@ class HeadlessAuthenticator:
             code=code,
             mfa_type=mfa_type,
             new_password=new_password,
+        )
+
+    async def sign_in_with_passkey(
+        self,
+        *,
+        autofill: bool = False,
+        totp_secret: str | None = None,
+        code: CodeSource | None = None,
+        mfa_type: str | None = None,
+    ) -> AuthUser:
+        """Sign in with a discoverable passkey, no username typed; return the signed-in user.
+
+        The ``webauthn`` callback plays the authenticator. By default this is the
+        "Sign in with a passkey" button (the modal ceremony); ``autofill=True``
+        is the passkey picked from the username field's suggestions
+        (:class:`PasskeyAutofilled`). A passkey without user verification may
+        still meet a second factor, answered like :meth:`sign_in` does.
+        """
+        screen = await self._ensure_started()
+        if screen.user is not None:
+            await self.sign_out()
+        if self.screen.name is not ScreenName.SIGN_IN:
+            await self.navigate(ScreenName.SIGN_IN)
+        form = self.screen.username_less_passkey
+        if form is None:
+            raise AuthFlowError("the server offers no username-less passkey sign-in", self.screen)
+        if not autofill:
+            screen = await self.submit(action=form.action)
+        else:
+            options = form.field("credentialRequestOptions")
+            if self._port.webauthn is None or options is None:
+                raise AuthFlowError("passkey autofill needs a webauthn callback and options", self.screen)
+            screen = await self._feed(PasskeyAutofilled(await self._port.webauthn("get", options.value)))
+        return await self._answer_challenges(
+            screen, password="", totp_secret=totp_secret, code=code, mfa_type=mfa_type
         )
 
     async def sign_up(

@@ -21,7 +21,7 @@ under example.com), walks every flow the server offers (confirm, sign in,
 wrong password, MFA, passkeys with a software authenticator, sign-out,
 password reset) and the envelope edge cases, then cleans up where the server
 allows. Requests are bounded: the largest is one body just over 10 MiB.
-Each deviation is reported with its step, request, reply and rule (R1..R22).
+Each deviation is reported with its step, request, reply and rule (R1..R23).
 """
 
 

@@ -1,6 +1,6 @@
 """The numbered rules of ``docs/protocol.md`` that the conformance checker enforces.
 
-Each rule has a stable id (``R1`` ... ``R22``) so a deviation can name the
+Each rule has a stable id (``R1`` ... ``R23``) so a deviation can name the
 sentence of the contract it breaks, and a CI log stays comparable from one
 release to the next. The ids and titles here are the ones in the table of
 ``docs/protocol.md`` ("Conformance rules"); a test holds the two together.
@@ -58,6 +58,10 @@ _TABLE: Final = (
     ),
     ("R21", "A client that follows the offered actions completes the flow"),
     ("R22", "A registered passkey signs in, is listed with a deletePasskey action, and can be deleted"),
+    (
+        "R23",
+        "Where signInWithDiscoverablePasskey is offered, a registered passkey signs its account in without a username",
+    ),
 )
 
 RULES: Final[dict[str, Rule]] = {rule_id: Rule(rule_id, title) for rule_id, title in _TABLE}

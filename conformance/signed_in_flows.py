@@ -15,6 +15,7 @@ from ..state_machine.protocol import (
     COMPLETE_PASSKEY_REGISTRATION,
     COMPLETE_TOTP_SETUP,
     DELETE_PASSKEY,
+    SIGN_IN_WITH_DISCOVERABLE_PASSKEY,
     SIGN_IN_WITH_PASSKEY,
     START_PASSKEY_REGISTRATION,
 )
@@ -74,6 +75,8 @@ async def passkeys(flows: Flows, origin: str) -> None:
         await _list_passkeys(flows)
         run.expect(_lists(_latest(flows), device.credential_id), "R22", "the new passkey is not listed")
     await flows.sign_out("passkeys")
+    if SIGN_IN_WITH_DISCOVERABLE_PASSKEY in offered(flows):
+        await _sign_in_without_username(flows)
     if SIGN_IN_WITH_PASSKEY in offered(flows):
         with run.step("passkeys", SIGN_IN_WITH_PASSKEY):
             await auth.navigate(ScreenName.PASSKEY_SIGN_IN)
@@ -90,6 +93,27 @@ async def passkeys(flows: Flows, origin: str) -> None:
         await _list_passkeys(flows)
         run.expect(not _lists(_latest(flows), device.credential_id), "R22", "the passkey is still listed")
     flows.account.passkey = None
+
+
+async def _sign_in_without_username(flows: Flows) -> None:
+    """The additive username-less sign-in signs the passkey's account in, no username sent (R23)."""
+    run, auth = flows.run, flows.auth
+    with run.step("passkeys", SIGN_IN_WITH_DISCOVERABLE_PASSKEY):
+        await auth.submit(action=SIGN_IN_WITH_DISCOVERABLE_PASSKEY)
+        result = flows.result_of(SIGN_IN_WITH_DISCOVERABLE_PASSKEY)
+        run.expect(
+            result.get("state") in ("signedIn", "confirmingSignIn") and not result.get("error"),
+            "R23",
+            f"the username-less passkey sign-in answered {result.get('errorName') or result.get('state')}",
+        )
+    screen = await sign_in_until_done(run, auth, flows.account, flows.codes, "passkeys")
+    user = screen.user
+    run.expect(
+        user is not None and user.username == flows.account.username,
+        "R23",
+        "the username-less passkey sign-in did not sign in the passkey's account",
+    )
+    await flows.sign_out("passkeys")
 
 
 async def clean_up(flows: Flows) -> str:

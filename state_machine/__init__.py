@@ -15,6 +15,7 @@ from .events import (
     DismissSuggestion,
     Event,
     Navigate,
+    PasskeyAutofilled,
     Refresh,
     Retry,
     ServerReplied,
@@ -28,6 +29,7 @@ from .labels import code_variant, parse_choices, parse_destination
 from .machine import AuthMachine, InvalidTransition
 from .messages import ENGLISH, Catalog, Msg, Raw, Template, Text, translate
 from .otpauth import totp_uri
+from .passkey_info import PasskeyInfo, format_day
 from .password_policy import PasswordPolicy
 from .protocol import AuthAction, AuthField, AuthState, AuthUser
 from .screens import Link, LinkKind, Screen, ScreenName
@@ -61,6 +63,8 @@ __all__ = [
     "MachineConfig",
     "Msg",
     "Navigate",
+    "PasskeyAutofilled",
+    "PasskeyInfo",
     "PasswordPolicy",
     "Phase",
     "Raw",
@@ -80,6 +84,7 @@ __all__ = [
     "WebAuthnResult",
     "classify_screen",
     "code_variant",
+    "format_day",
     "parse_choices",
     "parse_destination",
     "totp_uri",

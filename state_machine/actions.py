@@ -34,6 +34,7 @@ from .protocol import (
     DELETE_PASSKEY,
     DISABLE_MFA,
     REAUTHENTICATE,
+    RENAME_PASSKEY,
     RESEND_EMAIL_MFA_SETUP_CODE,
     RESEND_PASSWORD_RESET_CODE,
     RESEND_REAUTHENTICATION_CODE,
@@ -42,6 +43,7 @@ from .protocol import (
     RESET_PASSWORD,
     SET_PREFERRED_MFA,
     SIGN_IN,
+    SIGN_IN_WITH_DISCOVERABLE_PASSKEY,
     SIGN_IN_WITH_PASSKEY,
     SIGN_OUT,
     SIGN_OUT_EVERYWHERE,
@@ -57,6 +59,9 @@ class ActionRole(StrEnum):
     """What an action is on the screen it belongs to."""
 
     ENTRY = "entry"  # the submit of a signed-out screen the person picks without a server call
+    # A second submit of a signed-out screen, shown beside its entry (the username-less passkey
+    # sign-in on sign_in): a secondary form there, and its failure stays on that screen too.
+    BESIDE_ENTRY = "beside-entry"
     PRIMARY = "primary"  # the screen's main submit, when the state offers it
     ANSWER = "answer"  # answers the sign-in challenge shown: primary on every challenge screen
     RESEND = "resend"  # asks the server to send the code again
@@ -90,6 +95,7 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
     ActionRow(SIGN_UP, ActionRole.ENTRY, ScreenName.SIGN_UP, holds_password=True),
     ActionRow(RESET_PASSWORD, ActionRole.ENTRY, ScreenName.FORGOT_PASSWORD),
     ActionRow(SIGN_IN_WITH_PASSKEY, ActionRole.ENTRY, ScreenName.PASSKEY_SIGN_IN),
+    ActionRow(SIGN_IN_WITH_DISCOVERABLE_PASSKEY, ActionRole.BESIDE_ENTRY, ScreenName.SIGN_IN),
     ActionRow(
         CONFIRM_SIGN_UP,
         ActionRole.PRIMARY,
@@ -163,6 +169,7 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         notice="notice.passkey_deleted",
         confirm="confirm.delete_passkey",
     ),
+    ActionRow(RENAME_PASSKEY, ActionRole.ITEM, ScreenName.PASSKEY_MANAGE, notice="notice.passkey_renamed"),
     # The reference backend's signed-in MFA setup reuses the challenge screens.
     ActionRow(COMPLETE_TOTP_SETUP, ActionRole.PRIMARY, ScreenName.SETUP_TOTP, notice="notice.totp_enabled"),
     ActionRow(
@@ -199,7 +206,17 @@ LOCAL_SCREENS: Final[Mapping[ScreenName, str]] = {
     row.screen: row.name for row in ACTIONS if row.role is ActionRole.ENTRY and row.screen is not None
 }
 SCREEN_OF_ENTRY: Final[Mapping[str, ScreenName]] = {
-    action: screen for screen, action in LOCAL_SCREENS.items()
+    **{action: screen for screen, action in LOCAL_SCREENS.items()},
+    **{
+        row.name: row.screen
+        for row in ACTIONS
+        if row.role is ActionRole.BESIDE_ENTRY and row.screen is not None
+    },
+}
+# Per signed-out screen, the actions shown beside its entry (secondary forms), in table order.
+BESIDE_ENTRY_OF_SCREEN: Final[Mapping[ScreenName, tuple[str, ...]]] = {
+    screen: tuple(r.name for r in ACTIONS if r.role is ActionRole.BESIDE_ENTRY and r.screen is screen)
+    for screen in {r.screen for r in ACTIONS if r.role is ActionRole.BESIDE_ENTRY and r.screen is not None}
 }
 PRIMARY_OF_SCREEN: Final[Mapping[ScreenName, str]] = {
     row.screen: row.name for row in ACTIONS if row.role is ActionRole.PRIMARY and row.screen is not None

@@ -1,7 +1,8 @@
 """Events: what happens to the machine, from the person and from the world.
 
 The person: :class:`Start`, :class:`Navigate`, :class:`Submit`, :class:`Cancel`, :class:`DismissSuggestion`,
-:class:`Retry`, :class:`Refresh`, :class:`WebAuthnResult`, :class:`WebAuthnFailed`.
+:class:`Retry`, :class:`Refresh`, :class:`WebAuthnResult`, :class:`WebAuthnFailed`,
+:class:`PasskeyAutofilled`.
 The world (outcomes of effects the shell ran): :class:`ServerReplied`,
 :class:`CallFailed`.
 """
@@ -94,6 +95,14 @@ class WebAuthnFailed:
 
 
 @dataclass(frozen=True)
+class PasskeyAutofilled:
+    """The person picked a passkey from the browser's autofill (conditional mediation):
+    the assertion, JSON-encoded, for the screen's username-less passkey sign-in."""
+
+    credential: str
+
+
+@dataclass(frozen=True)
 class ServerReplied:
     """The pending call returned an AuthState."""
 
@@ -135,6 +144,7 @@ Event = (
     | Retry
     | WebAuthnResult
     | WebAuthnFailed
+    | PasskeyAutofilled
     | ServerReplied
     | CallFailed
 )

@@ -25,6 +25,7 @@ from pydantic import JsonValue
 from .actions import is_item, leads_back
 from .labels import parse_choices
 from .messages import Msg, Text, action_text, choice_text, label_text, msg
+from .passkey_info import PasskeyInfo, passkey_info
 from .password_policy import PasswordPolicy
 from .protocol import PASSWORD_POLICY_KEY, SIGN_IN_WITH_KEY, AuthAction, AuthField
 from .rules import (
@@ -134,6 +135,7 @@ class Form:
     method: str = "GET"
     server_label: str = ""
     per_item: bool = False  # one such form per item (a passkey), told apart by server_label
+    passkey: PasskeyInfo | None = None  # the passkey a per-item form acts on, when the server says
     leads_back: bool = False  # the server's own way back (cancel a setup)
 
     @property
@@ -360,4 +362,5 @@ def build_form(
         server_label=action.label,
         per_item=is_item(action.name),
         leads_back=leads_back(action.name),
+        passkey=passkey_info(action),
     )

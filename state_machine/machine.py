@@ -69,6 +69,11 @@ The rules the recorded servers demand (``tests/fixtures/aws-blocks/``):
     would re-read it away), and the refused change is remembered.
 16. Once ``reauthenticate`` succeeds, the remembered change is sent again: the
     person confirmed who they are to make it, not to start over.
+17. A passkey the person picks from the browser's autofill (conditional
+    mediation, :class:`PasskeyAutofilled`) is sent at once with the screen's
+    username-less passkey form; the ceremony already ran, so no CEREMONY phase.
+    Late in a call or a ceremony it is dropped (the shell aborts the autofill
+    request when the person submits anything else).
 
 Every fact about an action these rules use (its screen, its notice, whether
 it is resubmittable, whether it ends the visit) is one row of the action table
@@ -123,6 +128,7 @@ from .events import (
     DismissSuggestion,
     Event,
     Navigate,
+    PasskeyAutofilled,
     Refresh,
     Retry,
     ServerReplied,
@@ -317,6 +323,17 @@ class AuthMachine:
             "username": username if isinstance(username, str) and username else self.ctx.username,
             "sign_up_password": values.get("password") if holds_password else self.ctx.sign_up_password,
         }
+
+    def _passkey_autofilled(self, event: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
+        """Rule 17: a passkey picked from the autofill is submitted with the username-less form."""
+        assert isinstance(event, PasskeyAutofilled)
+        form = self.screen.username_less_passkey
+        if form is None:
+            raise InvalidTransition(f"no username-less passkey sign-in on {self.screen.name.value}")
+        payload = payload_of(form, {})
+        payload["credential"] = event.credential
+        call = CallSetAuthState(payload)
+        return self._call(call, form.action, **_cleared_messages()), (call,)
 
     def _webauthn_result(self, event: Event) -> tuple[AuthMachine, tuple[Effect, ...]]:
         assert isinstance(event, WebAuthnResult)
@@ -769,6 +786,7 @@ _TABLE: Final[dict[tuple[Phase, type], Handler]] = {
     (Phase.IDLE, Cancel): AuthMachine._cancel,
     (Phase.IDLE, Retry): AuthMachine._retry,
     (Phase.IDLE, DismissSuggestion): AuthMachine._dismiss_suggestion,
+    (Phase.IDLE, PasskeyAutofilled): AuthMachine._passkey_autofilled,
     (Phase.CALLING, ServerReplied): AuthMachine._replied,
     (Phase.CALLING, CallFailed): AuthMachine._failed,
     (Phase.CALLING, Submit): AuthMachine._ignore,
@@ -778,6 +796,7 @@ _TABLE: Final[dict[tuple[Phase, type], Handler]] = {
     (Phase.CALLING, Start): AuthMachine._ignore,
     (Phase.CALLING, Retry): AuthMachine._ignore,
     (Phase.CALLING, DismissSuggestion): AuthMachine._ignore,
+    (Phase.CALLING, PasskeyAutofilled): AuthMachine._ignore,
     (Phase.CEREMONY, WebAuthnResult): AuthMachine._webauthn_result,
     (Phase.CEREMONY, WebAuthnFailed): AuthMachine._webauthn_failed,
     (Phase.CEREMONY, Submit): AuthMachine._ignore,
@@ -787,4 +806,5 @@ _TABLE: Final[dict[tuple[Phase, type], Handler]] = {
     (Phase.CEREMONY, Start): AuthMachine._ignore,
     (Phase.CEREMONY, Retry): AuthMachine._ignore,
     (Phase.CEREMONY, DismissSuggestion): AuthMachine._ignore,
+    (Phase.CEREMONY, PasskeyAutofilled): AuthMachine._ignore,
 }

@@ -8,10 +8,10 @@ the headless driver agree on what is shown and neither reads action names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
-from .actions import SECOND_FACTOR_SETUPS, is_item, row_of
+from .actions import BESIDE_ENTRY_OF_SCREEN, SECOND_FACTOR_SETUPS, is_item, row_of
 from .classify import Classified, classify
 from .context import Context, MachineConfig, Phase
 from .forms import CONFIRM_PASSWORD_FIELD, FieldKind, Form, FormRole, Known, build_form
@@ -62,9 +62,25 @@ def _signed_out_forms(
             policy=config.password_policy,
         )
         forms.append(with_sign_up_fields(form, config.sign_up_fields, known.values) if sign_up else form)
+    for name in BESIDE_ENTRY_OF_SCREEN.get(screen, ()):
+        beside = state.action(name)
+        if beside is not None:
+            forms.append(build_form(beside, known, role=FormRole.SECONDARY))
+            if beside.capability == WEBAUTHN_GET and forms[0].role is FormRole.PRIMARY:
+                forms[0] = _with_passkey_autofill(forms[0])
     if screen in (ScreenName.SIGN_IN, ScreenName.SIGN_UP):
         forms.extend(build_form(a, known) for a in state.actions if a.is_external)
     return forms
+
+
+def _with_passkey_autofill(form: Form) -> Form:
+    """The username input also offers the site's passkeys (``autocomplete="username webauthn"``),
+    which is where a browser shows them for a conditional-mediation request."""
+    fields = tuple(
+        replace(f, autocomplete="username webauthn") if f.name == "username" and f.visible else f
+        for f in form.fields
+    )
+    return replace(form, fields=fields)
 
 
 def _signed_out_links(state: AuthState, screen: ScreenName, config: MachineConfig) -> list[Link]:
@@ -90,14 +106,11 @@ def _signed_out_links(state: AuthState, screen: ScreenName, config: MachineConfi
                 )
             )
         if ScreenName.PASSKEY_SIGN_IN in offered:
-            links.append(
-                Link(
-                    LinkKind.NAVIGATE,
-                    ScreenName.PASSKEY_SIGN_IN,
-                    msg("link.passkey_sign_in"),
-                    "passkeySignIn",
-                )
-            )
+            # Beside a username-less "Sign in with a passkey" button, the username flow is
+            # the way for a passkey the browser cannot offer by itself (a security key).
+            username_less = any(state.action(a) for a in BESIDE_ENTRY_OF_SCREEN.get(screen, ()))
+            label = "link.passkey_sign_in_with_username" if username_less else "link.passkey_sign_in"
+            links.append(Link(LinkKind.NAVIGATE, ScreenName.PASSKEY_SIGN_IN, msg(label), "passkeySignIn"))
     elif screen in (ScreenName.FORGOT_PASSWORD, ScreenName.PASSKEY_SIGN_IN) and ScreenName.SIGN_IN in offered:
         links.append(Link(LinkKind.BACK, ScreenName.SIGN_IN, msg("link.back_to_sign_in"), "backToSignIn"))
     return links

@@ -46,6 +46,8 @@ SIGN_IN: Final = "signIn"
 SIGN_UP: Final = "signUp"
 RESET_PASSWORD: Final = "resetPassword"
 SIGN_IN_WITH_PASSKEY: Final = "signInWithPasskey"
+# Additive (docs/protocol.md): a username-less passkey sign-in on signedOut, options included.
+SIGN_IN_WITH_DISCOVERABLE_PASSKEY: Final = "signInWithDiscoverablePasskey"
 CONFIRM_SIGN_UP: Final = "confirmSignUp"
 RESEND_SIGN_UP_CODE: Final = "resendSignUpCode"
 AUTO_SIGN_IN: Final = "autoSignIn"
@@ -55,6 +57,7 @@ SIGN_OUT: Final = "signOut"
 START_PASSKEY_REGISTRATION: Final = "startPasskeyRegistration"
 COMPLETE_PASSKEY_REGISTRATION: Final = "completePasskeyRegistration"
 DELETE_PASSKEY: Final = "deletePasskey"
+RENAME_PASSKEY: Final = "renamePasskey"  # additive: credentialId + name
 START_TOTP_SETUP: Final = "startTotpSetup"
 COMPLETE_TOTP_SETUP: Final = "completeTotpSetup"
 COMPLETE_EMAIL_MFA_SETUP: Final = "completeEmailMfaSetup"
@@ -335,6 +338,13 @@ SIGN_IN_WITH_KEY: Final = "signInWith"
 # recorded; ``confirmSignUp`` has no such label, so the reference backend adds
 # this key when the person just typed that address.
 CODE_DESTINATION_KEY: Final = "codeDestination"
+
+# What a passkey is, as an extra key of its ``deletePasskey`` and ``renamePasskey``
+# actions (additive): ``{"name": "iCloud Keychain", "createdAt": "2026-11-29T22:30:00Z",
+# "lastUsedAt": ...}``. ``name`` is the person's own name for it, else its provider's (from
+# the authenticator's AAGUID); absent keys are unknown (a passkey never used has no
+# ``lastUsedAt``). The recorded label ("Delete passkey cred-2e3…") stays.
+PASSKEY_KEY: Final = "passkey"
 
 
 def password_policy_wire(

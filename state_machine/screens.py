@@ -15,7 +15,7 @@ from .actions import LOCAL_SCREENS
 from .forms import Choice, FieldKind, Form, FormField, FormRole
 from .labels import CodeVariant
 from .messages import Msg, Text
-from .protocol import AuthUser
+from .protocol import WEBAUTHN_GET, AuthUser
 from .screen_names import CHALLENGE_SCREENS, ScreenName
 
 # LOCAL_SCREENS (re-exported from the action table): the signed-out screens a
@@ -88,6 +88,14 @@ class Screen:
         primary = self.primary
         choice = primary.first_of(FieldKind.CHOICE) if primary else None
         return choice.choices if choice else ()
+
+    @property
+    def username_less_passkey(self) -> Form | None:
+        """The passkey sign-in that needs no username, offered beside sign-in (the browser's
+        autofill and a "Sign in with a passkey" button run it); None where the server has none."""
+        return next(
+            (f for f in self.forms if f.role is FormRole.SECONDARY and f.capability == WEBAUTHN_GET), None
+        )
 
     @property
     def items(self) -> tuple[Form, ...]:

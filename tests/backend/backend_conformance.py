@@ -138,6 +138,9 @@ EXTRA_SIGNED_IN_ACTIONS = frozenset(
 EXTRA_CODE_ACTIONS = frozenset(
     {"resendPasswordResetCode", "resendSignInCode", "resendEmailMfaSetupCode", "useAnotherMfaMethod"}
 )
+# Additive actions of issue 12 (docs/protocol.md): the username-less passkey sign-in after the
+# recorded signedOut actions, one renamePasskey per passkey after the recorded passkey list.
+ADDITIVE_PASSKEY_ACTIONS = frozenset({"signInWithDiscoverablePasskey", "renamePasskey"})
 
 
 # -- structural comparison -----------------------------------------------------------------------
@@ -153,9 +156,8 @@ def compare_state(recorded: dict[str, Any], ours: dict[str, Any]) -> list[str]:
     our_names = [a["name"] for a in ours.get("actions", [])]
     if rec_names != our_names:
         extra = our_names[len(rec_names) :]
-        if (
-            our_names[: len(rec_names)] == rec_names
-            and set(extra) <= EXTRA_SIGNED_IN_ACTIONS | EXTRA_CODE_ACTIONS
+        if our_names[: len(rec_names)] == rec_names and set(extra) <= (
+            EXTRA_SIGNED_IN_ACTIONS | EXTRA_CODE_ACTIONS | ADDITIVE_PASSKEY_ACTIONS
         ):
             diffs.append(f"actions+: ours adds {extra}")
         else:
@@ -441,6 +443,8 @@ class Replay:
         if not isinstance(our_state, dict):
             return
         for our_action in our_state.get("actions", []):
+            if our_action["name"] in ADDITIVE_PASSKEY_ACTIONS:
+                continue  # their options and ids are no answer to a recorded request
             if our_action["name"] == "confirmSignIn":
                 self.last_label = our_action.get("label", "")
             for f in our_action.get("fields", []):

@@ -41,6 +41,7 @@ class SoftAuthenticator:
     credential_id: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     sign_count: int = 0
     user_handle: bytes | None = None
+    aaguid: bytes = bytes(16)  # the authenticator model; all zeros says nothing (as "none" attestation may)
 
     @property
     def id(self) -> str:
@@ -71,7 +72,7 @@ class SoftAuthenticator:
         self.user_handle = unb64url(options["user"]["id"])
         client_data = self._client_data("webauthn.create", options["challenge"], origin)
         attested = (
-            bytes(16)
+            self.aaguid
             + struct.pack(">H", len(self.credential_id))
             + self.credential_id
             + self._cose_public_key()

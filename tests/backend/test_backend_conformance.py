@@ -188,6 +188,13 @@ DIVERGENCES: tuple[Divergence, ...] = (
         "Choice flow: the signIn password is optional so that a sign-in with the identifier alone reaches the "
         "firstFactor choice; a form that requires it makes the choice unreachable.",
     ),
+    Divergence(
+        "D14",
+        r"actions\+: ours adds \[('(signInWithDiscoverablePasskey|renamePasskey)'(, )?)+\]",
+        ANY,
+        "Additive: signedOut offers the username-less passkey sign-in (with its own fresh options) and the "
+        "passkey list one renamePasskey per passkey, after the recorded actions (issue 12, item 5).",
+    ),
 )
 
 
@@ -203,7 +210,7 @@ def _settings(server: str, tmp_path: Path, clock: FakeClock) -> BackendSettings:
 
 
 ADDITIVE = frozenset(
-    {"D1", "D2", "D13", "D18"}
+    {"D1", "D2", "D13", "D14", "D18"}
 )  # extra keys or actions only: an AWS Blocks client sees the recorded reply
 
 

@@ -455,7 +455,13 @@ async def test_passkey_register_list_sign_in_delete(make_backend: MakeBackend) -
     async with RpcClient(backend) as client:
         await _signed_in(backend, client, "pia")
         state = await _register_passkey(client, device)
-        assert action_names(state) == ["deletePasskey", "startPasskeyRegistration", "signOut"]
+        # As recorded, then the additive renamePasskey of each passkey (issue 12, item 5).
+        assert action_names(state) == [
+            "deletePasskey",
+            "startPasskeyRegistration",
+            "signOut",
+            "renamePasskey",
+        ]
         assert action(state, "deletePasskey")["label"] == f"Delete passkey {device.id[:7]}…"
         assert default(state, "deletePasskey", "credentialId") == device.id
         assert action_names(await client.set("listPasskeys"))[0] == "deletePasskey"

@@ -12,9 +12,20 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
-from backend_support import CHEAP_COST, STRONG, FakeClock, RpcClient, settings, sign_up_confirmed
+from backend_support import (
+    CHEAP_COST,
+    STRONG,
+    FakeClock,
+    MakeBackend,
+    RpcClient,
+    default,
+    settings,
+    sign_up_confirmed,
+)
+from backend_webauthn_device import SoftAuthenticator
 from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.at_rest import Sealer
 from nicegui_authenticator.backend.engines import open_store
@@ -405,3 +416,33 @@ def test_a_code_has_one_winner_among_parallel_right_answers(database: str) -> No
         store.close()
     assert results.count(CodeCheck.OK) == 1
     assert set(results) == {CodeCheck.OK, CodeCheck.MISSING}
+
+
+ICLOUD = UUID("fbfc3007-154e-4ecc-8c0b-6e020557d7bd")
+
+
+async def test_names_dates_and_single_use_challenges_on_both_stores(
+    make_backend: MakeBackend, database: str, clock: FakeClock
+) -> None:
+    """Migration 5's columns and the spent-challenge record work on SQLite and PostgreSQL alike."""
+    backend = make_backend(db_path=database)
+    device = SoftAuthenticator(aaguid=ICLOUD.bytes)
+    async with RpcClient(backend) as client:
+        backend.add_user("sam", STRONG, temporary=False)
+        await client.set("signIn", username="sam", password=STRONG)
+        state = await client.set("startPasskeyRegistration")
+        options = default(state, "completePasskeyRegistration", "credentialCreationOptions")
+        await client.set("completePasskeyRegistration", credential=device.create(options))
+        await client.set("signOut")
+        discoverable = "signInWithDiscoverablePasskey"
+        options = default(await client.get(), discoverable, "credentialRequestOptions")
+        assertion = device.get(options)
+        clock.advance(30)
+        assert (await client.set(discoverable, credential=assertion))["state"] == "signedIn"
+        state = await client.set("renamePasskey", credentialId=device.id, name="Phone")
+        named = next(a["passkey"] for a in state["actions"] if a["name"] == "renamePasskey")
+        assert named["name"] == "Phone" and named["lastUsedAt"]
+        await client.set("signOut")
+        assert (await client.set(discoverable, credential=assertion))["state"] == "signedOut"  # spent
+    stored = backend._parts.passkeys.get(device.id)
+    assert stored is not None and stored.aaguid == str(ICLOUD) and stored.last_used_at == clock()

@@ -244,6 +244,19 @@ def virtual_authenticator(context: BrowserContext, page: Page) -> tuple[CDPSessi
     return cdp, str(result["authenticatorId"])
 
 
+def presence(cdp: CDPSession, authenticator_id: str, *, touched: bool) -> None:
+    """Whether the virtual authenticator answers by itself, as if touched.
+
+    While it does, it also answers the sign-in page's passkey autofill request
+    (conditional mediation) at once, which signs in whoever holds a passkey on
+    it as soon as the sign-in screen shows: a test that wants to stay signed
+    out turns it off first.
+    """
+    cdp.send(
+        "WebAuthn.setAutomaticPresenceSimulation", {"authenticatorId": authenticator_id, "enabled": touched}
+    )
+
+
 def credentials(cdp: CDPSession, authenticator_id: str) -> list[dict[str, Any]]:
     result = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     creds: list[dict[str, Any]] = result["credentials"]

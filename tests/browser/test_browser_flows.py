@@ -7,6 +7,7 @@ own browser context and fresh usernames, so they do not disturb each other.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from browser_harness import (
     admin,
     credentials,
     fresh_totp_code,
+    presence,
     screenshot,
     start_serve,
     totp_from_qr,
@@ -247,10 +249,12 @@ def test_passkey_registration_and_passkey_sign_in(context: BrowserContext, serve
     screenshot(page, "flows-passkey_manage")
     auth.link("backToAccount")
     auth.expect_screen("signed_in")
+    presence(cdp, authenticator_id, touched=False)  # else the sign-in page's autofill signs in
     auth.sign_out()
 
     auth.link("passkeySignIn")
     auth.expect_screen("passkey_sign_in")
+    presence(cdp, authenticator_id, touched=True)
     screenshot(page, "flows-passkey_sign_in")
     auth.fill("signInWithPasskey", username=name)
     auth.submit("signInWithPasskey")
@@ -259,6 +263,56 @@ def test_passkey_registration_and_passkey_sign_in(context: BrowserContext, serve
     auth.submit("confirmSignIn")
     auth.expect_signed_in(name)
     assert credentials(cdp, authenticator_id)[0]["signCount"] >= 1
+
+
+@pytest.mark.slow
+def test_passkey_named_renamed_and_signing_in_with_no_username(
+    context: BrowserContext, server: Serve
+) -> None:
+    """Issue 12, item 5: the discoverable passkey signs in from the button, no username typed.
+
+    Chromium's virtual authenticator answers a conditional-mediation request by itself when
+    it is "touched" (automatic presence), which drives the autofill path; untouched, the
+    request waits and the "Sign in with a passkey" button is used.
+    """
+    page = context.new_page()
+    cdp, authenticator_id = virtual_authenticator(context, page)
+    auth = AuthUI(page)
+    auth.open()
+    auth.register(server.outbox, name := unique("nouser"))
+    auth.submit("startPasskeyRegistration")
+    auth.submit("completePasskeyRegistration")
+    auth.expect_screen("passkey_manage")
+    assert credentials(cdp, authenticator_id)[0]["isResidentCredential"] is True
+    expect(auth.root.locator(".na-passkey-dates")).to_contain_text("Not used yet")
+    auth.hook("authenticator-passkey-rename").click()
+    auth.fill("renamePasskey", name="Work laptop")
+    auth.submit("renamePasskey")
+    expect(auth.hook("authenticator-notice")).to_contain_text("renamed")
+    expect(auth.root.locator(".na-passkey-name")).to_have_text("Work laptop")
+    auth.link("backToAccount")
+
+    # Autofill: the sign-in screen's conditional request is answered by the (touched)
+    # authenticator as soon as it starts, as if the person picked the passkey.
+    count = credentials(cdp, authenticator_id)[0]["signCount"]
+    auth.submit("signOut")
+    deadline = time.monotonic() + TIMEOUT / 1000  # the card shows "signed in" before and after
+    while credentials(cdp, authenticator_id)[0]["signCount"] <= count:
+        assert time.monotonic() < deadline, "the autofill request did not use the passkey"
+        page.wait_for_timeout(50)
+    auth.expect_signed_in(name)
+
+    # The button: with the autofill request waiting (untouched authenticator), the modal
+    # ceremony must stop it first, or the browser refuses a second request.
+    presence(cdp, authenticator_id, touched=False)
+    auth.sign_out()
+    auth.expect_screen("sign_in")
+    expect(auth.field("signIn", "username")).to_have_attribute("autocomplete", "username webauthn")
+    presence(cdp, authenticator_id, touched=True)
+    count = credentials(cdp, authenticator_id)[0]["signCount"]
+    auth.submit("signInWithDiscoverablePasskey")
+    auth.expect_signed_in(name)
+    assert credentials(cdp, authenticator_id)[0]["signCount"] > count
 
 
 def test_two_browsers_never_share_a_session(new_context: ContextFactory, server: Serve) -> None:

@@ -30,6 +30,7 @@ from browser_harness import (
     Serve,
     credentials,
     fresh_totp_code,
+    presence,
     start_serve,
     totp_from_qr,
     virtual_authenticator,
@@ -166,6 +167,7 @@ def test_readme_screenshots(context: BrowserContext, server: Serve) -> None:
     card_shot(page, "passkey_manage")
     auth.link("backToAccount")
     auth.expect_screen("signed_in")
+    presence(cdp, authenticator_id, touched=False)  # else the sign-in page's passkey autofill signs in
     auth.sign_out()
 
     # A password reset forgets the preferred factor: the next sign-in asks which one.

@@ -19,6 +19,7 @@ from nicegui_authenticator.backend.passwords import ScryptCost
 from nicegui_authenticator.backend.settings import BackendSettings
 from nicegui_authenticator.client import AuthClient, InProcessApi, TransportError
 from nicegui_authenticator.client.headless import AuthFlowError, HeadlessAuthenticator
+from nicegui_authenticator.conformance.software_passkey import SoftwarePasskey
 from nicegui_authenticator.state_machine import AuthUser, ScreenName
 from nicegui_authenticator.state_machine.messages import msg
 
@@ -227,3 +228,25 @@ async def test_a_delay_after_wrong_passwords_reaches_the_screen_with_its_wait(
     assert early.value.screen.name is ScreenName.SIGN_IN
     assert early.value.screen.error == msg("error.retry_in", count="1")
     assert "1 s" in str(early.value)
+
+
+@pytest.mark.parametrize("autofill", [False, True], ids=["button", "autofill"])
+async def test_a_discoverable_passkey_signs_in_without_a_username(make_backend, client_for, autofill) -> None:
+    backend = make_backend(mfa="off", passkeys=True, rp_id="localhost", origins=("http://localhost:8080",))
+    backend.add_user("kim", PASSWORD, temporary=False)
+    device = SoftwarePasskey("http://localhost:8080")
+    auth = HeadlessAuthenticator(client_for(backend), webauthn=device)
+    await auth.sign_in("kim", PASSWORD)
+    await auth.submit(action="startPasskeyRegistration")
+    screen = await auth.submit()
+    assert screen.name is ScreenName.PASSKEY_MANAGE, screen.error
+    await auth.sign_out()
+    user = await auth.sign_in_with_passkey(autofill=autofill)
+    assert user.username == "kim"
+
+
+async def test_a_server_without_the_username_less_sign_in_says_so(make_backend, client_for) -> None:
+    backend = make_backend(mode="basic")
+    auth = HeadlessAuthenticator(client_for(backend), webauthn=SoftwarePasskey("http://localhost:8080"))
+    with pytest.raises(AuthFlowError, match="no username-less passkey"):
+        await auth.sign_in_with_passkey()

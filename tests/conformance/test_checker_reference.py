@@ -105,6 +105,8 @@ def test_the_reference_backend_conforms(backend_process: str, tmp_path: Path) ->
     offers = report["offers"]
     if offers["passkeys"]:
         assert ("passkeys", "passkey_assert") in done
+        # The reference backend also offers the username-less sign-in (R23, additive).
+        assert ("passkeys", "signInWithDiscoverablePasskey") in done
     if offers["flow"] == "choice":
         assert any(step == "select_first_factor" for _, step in done)
     if "required" in backend_process or offers.get("mfa") == "TOTP enrolled":

@@ -100,7 +100,7 @@ def test_an_unknown_server_error_keeps_the_server_text(tag: str) -> None:
 def test_every_message_renders_for_many_counts_without_leftover_braces(tag: str) -> None:
     catalog = catalog_for(tag)
     params = {"count": "", "provider": "Google", "destination": "+1***0123", "reason": "x"}
-    params |= {"detail": "500", "username": "ada", "name": "YubiKey", "label": "Resend"}
+    params |= {"detail": "500", "username": "ada", "name": "YubiKey", "label": "Resend", "date": "1 Dec 2026"}
     for key in ENGLISH:
         for count in ("0", "1", "2", "3", "5", "11", "21", "22", "100", "101", "1000000", "1.5"):
             rendered = translate(msg(key, **(params | {"count": count})), catalog)

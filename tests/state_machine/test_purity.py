@@ -32,6 +32,7 @@ PURE_STDLIB = {
     "collections.abc",
     "copy",
     "dataclasses",
+    "datetime",  # parsing and wording instants (passkey_info.py); now() and today() stay forbidden below
     "enum",
     "functools",
     "itertools",

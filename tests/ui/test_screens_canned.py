@@ -33,6 +33,7 @@ from test_authenticator_support import (
     fill,
     find_in,
     root,
+    signed_in,
     signed_out,
     submit,
     text_of,
@@ -257,6 +258,58 @@ async def test_passkey_manage_deletes_the_chosen_passkey(user: User) -> None:
     user.find(marker="authenticator-confirm-yes").click()
     await eventually(lambda: bool(backend.calls))
     assert backend.calls[-1] == {"action": "deletePasskey", "credentialId": "cred-77aa01b2c3d4"}
+
+
+_KEYCHAIN = {"credentialId": "cred-2e33eab406ef"}
+_NAMED_PASSKEYS = signed_in(
+    "alice",
+    {
+        "name": "deletePasskey",
+        "label": "Delete passkey cred-2e…",
+        "fields": [{"name": "credentialId", "type": "hidden", "defaultValue": _KEYCHAIN["credentialId"]}],
+        "passkey": {
+            "name": "iCloud Keychain",
+            "createdAt": "2026-11-29T22:30:00.000Z",
+            "lastUsedAt": "2026-12-01T08:00:00.000Z",
+        },
+    },
+    {
+        "name": "renamePasskey",
+        "label": "Rename passkey cred-2e…",
+        "fields": [
+            {"name": "credentialId", "type": "hidden", "defaultValue": _KEYCHAIN["credentialId"]},
+            {
+                "name": "name",
+                "label": "Name",
+                "type": "text",
+                "required": True,
+                "defaultValue": "iCloud Keychain",
+            },
+        ],
+    },
+)
+
+
+async def test_passkey_manage_names_dates_and_renames_a_passkey(user: User) -> None:
+    backend = CannedBackend(_NAMED_PASSKEYS)
+    page_with(InProcessApi(backend))
+    await user.open("/")
+    await wait_for_screen(user, "passkey_manage")
+    await user.should_see("iCloud Keychain")
+    await user.should_see("Created Nov 29, 2026 · Last used Dec 1, 2026")
+    opener = user.find(marker="authenticator-passkey-rename")
+    (button,) = opener.elements
+    assert button.props["aria-label"] == "Rename passkey iCloud Keychain"
+    await user.should_not_see(marker="authenticator-action-renamePasskey")  # it opens on demand
+    opener.click()
+    await user.should_see(marker="authenticator-action-renamePasskey")
+    (save,) = find_in(user, "renamePasskey", "authenticator-submit").elements
+    assert save.text == "Save name"
+    assert button.props["aria-expanded"] == "true"
+    await fill(user, "renamePasskey", {"name": "Work laptop"})
+    await submit(user, "renamePasskey")
+    await eventually(lambda: bool(backend.calls))
+    assert backend.calls[-1] == {"action": "renamePasskey", **_KEYCHAIN, "name": "Work laptop"}
 
 
 class DownApi:

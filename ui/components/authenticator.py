@@ -43,6 +43,7 @@ from ...state_machine import (
     MachineConfig,
     Msg,
     Navigate,
+    PasskeyAutofilled,
     PasswordPolicy,
     Phase,
     Refresh,
@@ -69,6 +70,7 @@ from .field_overrides import FormFieldOverrides, parse_overrides
 from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
+from .passkey_autofill import PasskeyAutofill
 from .resend_cooldown import ResendCooldown, is_resend
 from .screen_slots import ScreenSlots
 from .screens import ScreenContext, renderer_for
@@ -79,7 +81,7 @@ AuthChangeHandler = Callable[[AuthUser | None], Any]
 Variation = Literal["default", "modal"]
 
 # Person events: their effects may change who is signed in, which the other tabs must learn.
-_PERSON_EVENTS = (Submit, Cancel, Retry, Navigate)
+_PERSON_EVENTS = (Submit, Cancel, Retry, Navigate, PasskeyAutofilled)
 
 
 class Authenticator(ui.element):
@@ -190,6 +192,7 @@ class Authenticator(ui.element):
             auth_changed=self._auth_changed,
         )
         self._runner = EffectRunner(AuthMachine(config=config), self._port)
+        self._autofill = PasskeyAutofill(self.client, self._passkey_autofilled)
 
         ensure_assets()
         ensure_styles()
@@ -359,9 +362,13 @@ class Authenticator(ui.element):
                 if not await confirmed(row.confirm, self._catalog):
                     return
         self._active_view = view
+        self._autofill.stop()  # the browser runs one WebAuthn request; this submit goes first
         if is_resend(view.form.action):
             self._cooldown.start()
         await self._dispatch(Submit(view.values(with_hidden=duplicates), action=view.form.action))
+
+    async def _passkey_autofilled(self, credential: str) -> None:
+        await self._dispatch(PasskeyAutofilled(credential))
 
     async def _link(self, link: Link) -> None:
         if link.kind is LinkKind.BACK and self._machine.screen.name not in LOCAL_SCREENS:
@@ -401,6 +408,7 @@ class Authenticator(ui.element):
         screen = self._machine.screen
         before = self._rendered
         self._rendered = screen
+        self._autofill.follow(screen)
         self.props["data-screen"] = screen.name.value
         keep_or_forget_confirmation(screen, self._machine.state)
         self._content.set_visibility(screen.user is not None)

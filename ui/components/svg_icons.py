@@ -36,3 +36,11 @@ GLOBE: Final = (
     + _VIEW
 )
 DROP_DOWN: Final = "M7 10l5 5 5-5z" + _VIEW
+# The sign-in screen's "Sign in with a passkey" button: a key (bow with its hole, shaft, two teeth).
+KEY: Final = (
+    "M7 8a4 4 0 1 0 0 8 4 4 0 1 0 0-8zm0 2a2 2 0 1 1 0 4 2 2 0 1 1 0-4z"
+    + "&&M10.5 11H22v2H10.5z"
+    + "&&M17 13h2v3h-2z"
+    + "&&M20 13h2v2h-2z"
+    + _VIEW
+)

@@ -86,6 +86,40 @@ async def run_webauthn(client: Client, effect: RunWebAuthn) -> WebAuthnResult | 
     return WebAuthnFailed("failed", detail or "unknown error")
 
 
+# How long the Python side waits for the autofill to yield a passkey: the server's
+# username-less challenge lives 10 minutes, after which a fresh sign-in state restarts it.
+AUTOFILL_WAIT: Final = 10 * 60.0
+
+
+async def run_autofill(client: Client, options_json: str) -> str | None:
+    """Offer the site's passkeys in the username field's autofill (conditional mediation).
+
+    Returns the assertion (JSON) once the person picks one; None when the request
+    ended otherwise (stopped, unsupported, timed out, the page closed).
+    """
+    try:
+        answer = await client.run_javascript(
+            module_call("autofillCeremony", options_json), timeout=AUTOFILL_WAIT
+        )
+    except TimeoutError:
+        return None
+    if (
+        isinstance(answer, dict)
+        and answer.get("status") == "ok"
+        and isinstance(answer.get("credential"), str)
+    ):
+        return str(answer["credential"])
+    if isinstance(answer, dict) and answer.get("status") == "failed":
+        logger.info("passkey autofill ended: %s", answer.get("detail"))
+    return None
+
+
+def stop_autofill(client: Client) -> None:
+    """End the autofill request, without waiting (the browser's next ceremony waits for it)."""
+    if not client.is_deleted:
+        client.run_javascript(module_call("stopAutofill"))
+
+
 def safe_external_url(url: str) -> bool:
     """Only http(s) URLs (or same-site paths) may become a form action:
     a ``javascript:`` action from a hostile server would run script."""
