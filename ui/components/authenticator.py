@@ -356,7 +356,7 @@ class Authenticator(ui.element):
         row = row_of(view.form.action)
         if row is not None and row.confirm is not None:
             with self:
-                if not await confirmed(row.confirm, self._catalog):
+                if not await confirmed(row.confirm, self._catalog, tokens=self.style):
                     return
         self._active_view = view
         if is_resend(view.form.action):
