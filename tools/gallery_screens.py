@@ -266,7 +266,9 @@ def confirm_identity(w: Walk) -> None:
     w.signed_in(w.new_name())
     w.page.wait_for_timeout(REAUTH_WAIT_MS)  # the server's window (SERVERS["reauth"]) must pass
     w.submit("startTotpSetup")
-    w.expect_screen("confirm_identity")
+    # The reauthenticate screen, or (before it exists) the signed-in card saying why the action stopped.
+    asked = "[data-testid=authenticator][data-screen=confirm_identity], [data-testid=authenticator-error]"
+    expect(w.page.locator(asked).first).to_be_visible()
 
 
 # ------------------------------------------------------------------ languages
