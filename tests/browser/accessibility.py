@@ -43,9 +43,10 @@ _RUN_AXE: Final = """async () => {
   };
   const isDark = () => document.body.classList.contains('body--dark');
   const check = async () => {
+    const start = performance.now();
     await settle();
     const result = await axe.run(document, {resultTypes: ['violations']});
-    return {dark: isDark(), violations: result.violations.map((v) => ({
+    return {dark: isDark(), ms: performance.now() - start, violations: result.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.map((n) => ({target: n.target.join(' '), summary: n.failureSummary})),
     }))};
@@ -56,10 +57,12 @@ _RUN_AXE: Final = """async () => {
   // setting back (true, false, or 'auto', which follows prefers-color-scheme again).
   const mode = Quasar.Dark.mode;
   const shown = await check();
+  const flipped = performance.now();
   setDark(!shown.dark);
   const other = await check();
   setDark(mode === 'auto' ? null : mode);
   await settle();
+  other.ms = performance.now() - flipped;  // the whole cost of the second scheme: flip, check, flip back
   return [shown, other];
 }"""
 
@@ -97,9 +100,8 @@ def assert_accessible(page: Any, state: str) -> list[dict[str, Any]]:
     found = []
     for scheme in violations(page):
         name = f"{state}-dark" if scheme["dark"] else state
-        (REPORTS / f"{name}.json").write_text(
-            json.dumps({"state": name, "violations": scheme["violations"]}, indent=1)
-        )
+        record = {"state": name, "ms": round(scheme["ms"]), "violations": scheme["violations"]}
+        (REPORTS / f"{name}.json").write_text(json.dumps(record, indent=1))
         found += scheme["violations"]
         lines += [
             f"  {name}: {v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. "
@@ -120,8 +122,11 @@ def counts(reports: Path = REPORTS) -> dict[str, Any]:
     states = sorted(reports.glob("*.json"))
     per_rule: Counter[tuple[str, str]] = Counter()
     nodes: Counter[tuple[str, str]] = Counter()
+    milliseconds = {"light": 0, "dark": 0}
     for path in states:
-        for violation in json.loads(path.read_text())["violations"]:
+        record = json.loads(path.read_text())
+        milliseconds["dark" if path.stem.endswith("-dark") else "light"] += record.get("ms", 0)
+        for violation in record["violations"]:
             per_rule[(violation["impact"], violation["id"])] += 1
             nodes[(violation["impact"], violation["id"])] += len(violation["nodes"])
     rules = sorted(per_rule, key=lambda key: (_IMPACT_ORDER.get(key[0], 9), -per_rule[key], key[1]))
@@ -129,6 +134,9 @@ def counts(reports: Path = REPORTS) -> dict[str, Any]:
         "states": len(states),
         "dark_states": sum(1 for path in states if path.stem.endswith("-dark")),
         "serious_or_critical": sum(n for (impact, _), n in per_rule.items() if impact in FAILING_IMPACTS),
+        # Time in the browser per scheme (the second one includes flipping there and back): what the
+        # dark checks add, measured in the same run as the light ones, whatever the machine's load.
+        "seconds": {scheme: round(ms / 1000, 1) for scheme, ms in milliseconds.items()},
         "rules": [
             {
                 "impact": impact,
@@ -146,7 +154,8 @@ def summary(reports: Path = REPORTS) -> str:
     found = counts(reports)
     rows = [
         f"{found['states']} states ({found['dark_states']} of them dark); {found['serious_or_critical']} "
-        "serious or critical violations (one per rule and state)",
+        "serious or critical violations (one per rule and state); axe-core time: "
+        f"{found['seconds']['light']} s light, {found['seconds']['dark']} s dark",
         "| impact | rule | states | elements |",
         "|---|---|---|---|",
     ]
