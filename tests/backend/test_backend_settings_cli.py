@@ -167,6 +167,7 @@ def _free_port() -> int:
         return port
 
 
+@pytest.mark.slow
 def test_standalone_server_and_admin_commands(tmp_path: Path) -> None:
     """``nicegui-authenticator backend`` as a subprocess, driven over real HTTP."""
     port = _free_port()
