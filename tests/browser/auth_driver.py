@@ -13,9 +13,9 @@ from playwright.sync_api import Locator, Page, expect
 
 TIMEOUT = 15_000
 
-# Screen states axe-core has checked in this run: (screen, error shown, colour scheme, width).
-# Each new one met by expect_screen is checked once; the named screenshots are checked always.
-_CHECKED: set[tuple[str, bool, bool, int]] = set()
+# Screen states axe-core has checked in this run: (screen, error shown, width), each in both colour
+# schemes. Each new one met by expect_screen is checked once; the named screenshots are checked always.
+_CHECKED: set[tuple[str, bool, int]] = set()
 
 
 class AuthUI:
@@ -50,17 +50,12 @@ class AuthUI:
         self.check_accessible(name)
 
     def check_accessible(self, name: str) -> None:
-        """axe-core on this screen state, unless the run has checked the same state already."""
-        key = (
-            name,
-            self.error.count() > 0,
-            bool(self.page.evaluate("() => document.body.classList.contains('body--dark')")),
-            (self.page.viewport_size or {"width": 0})["width"],
-        )
+        """axe-core on this screen state (light and dark), unless the run has checked the same state already."""
+        key = (name, self.error.count() > 0, (self.page.viewport_size or {"width": 0})["width"])
         if key in _CHECKED:
             return
         _CHECKED.add(key)
-        state = f"screen-{name}{'-error' if key[1] else ''}{'' if key[3] >= 600 else '-phone'}"
+        state = f"screen-{name}{'-error' if key[1] else ''}{'' if key[2] >= 600 else '-phone'}"
         assert_accessible(self.page, state)
 
     def screen(self) -> str:

@@ -32,9 +32,14 @@ THEMES = ROOT / "examples" / "themes"
 
 
 def _declared_defaults() -> dict[str, str]:
-    block = re.search(r"\.na-root, \.na-account-menu-modal \{(?P<body>[^}]*)\}", CSS)
+    """The light token block's values; a colour a theme may set reads as ``var(--na-light-<token>, default)``."""
+    block = re.search(r"\.na-root, \.na-account-menu-modal[^{]*\{(?P<body>[^}]*)\}", CSS)
     assert block is not None
-    return dict(re.findall(r"--na-([\w-]+):\s*([^;]+);", block["body"]))
+    declared = dict(re.findall(r"--na-([\w-]+):\s*([^;]+);", block["body"]))
+    for token, value in declared.items():
+        theme_input = re.fullmatch(rf"var\(--na-light-{token}, (?P<default>[^)]+)\)", value)
+        declared[token] = theme_input["default"] if theme_input else value
+    return declared
 
 
 def test_every_token_is_declared_in_the_stylesheet_with_its_default() -> None:
@@ -43,7 +48,7 @@ def test_every_token_is_declared_in_the_stylesheet_with_its_default() -> None:
 
 
 def test_the_stylesheet_uses_tokens_not_literal_colours_or_radii() -> None:
-    dark_tokens = CSS.index(".body--dark .na-root, .body--dark .na-account-menu-modal {")
+    dark_tokens = CSS.index(".body--dark .na-root, .body--dark .na-account-menu-modal")
     rules = CSS[CSS.index("}", dark_tokens) + 1 :]  # everything after the light and dark token blocks
     assert re.findall(r"#[0-9a-fA-F]{3,6}\b", rules) == []
     assert re.findall(r"border-radius:\s*[0-9.]+(?:rem|px)", rules) == []
@@ -107,6 +112,21 @@ def test_a_theme_declares_what_it_sets_and_the_brand_its_two_variants() -> None:
     assert Theme.from_mapping({"radius-card": "0"}).css_declarations() == "--na-radius-card: 0;"
 
 
+def test_a_themes_colours_are_per_scheme_inputs() -> None:
+    """A colour picked for the light card never lands on the dark one (forest's dark green text did)."""
+    theme = Theme.from_mapping({"color-text": "#14281d", "dark": {"color-text": "#e8f0ea"}})
+    assert theme.css_declarations() == "--na-light-color-text: #14281d; --na-dark-color-text: #e8f0ea;"
+    for token in (t for t, (kind, _) in TOKENS.items() if kind == "color" and t != "color-brand"):
+        assert (
+            f"--na-{token}: var(--na-light-{token}, " in CSS
+            and f"--na-{token}: var(--na-dark-{token}, " in CSS
+        )
+    with pytest.raises(ValueError, match="not a colour token"):
+        Theme.from_mapping({"dark": {"radius-card": "0"}})
+    with pytest.raises(ValueError, match="not a colour token"):
+        Theme.from_mapping({"dark": {"color-brand": "#ffffff"}})
+
+
 def test_the_example_themes_load(tmp_path: Path) -> None:
     forest = load_theme(THEMES / "forest.toml")
     sunrise = load_theme(THEMES / "sunrise.json")
@@ -149,7 +169,7 @@ async def test_the_hosted_page_themes_card_and_page(user: User, tmp_path: Path) 
     await wait_for_screen(user, "sign_in")
     assert root(user).style["--na-radius-card"] == "0"
     (main,) = [e for e in user.client.elements.values() if "na-hosted-main" in e.classes]
-    assert main.style["--na-color-background"] == "#ecf3ee"
+    assert main.style["--na-light-color-background"] == "#ecf3ee"  # the light page's; dark keeps its own
 
 
 def _parse(*args: str) -> argparse.Namespace:

@@ -359,7 +359,7 @@ class Authenticator(ui.element):
         row = row_of(view.form.action)
         if row is not None and row.confirm is not None:
             with self:
-                if not await confirmed(row.confirm, self._catalog):
+                if not await confirmed(row.confirm, self._catalog, tokens=self.style):
                     return
         self._active_view = view
         self._autofill.stop()  # the browser runs one WebAuthn request; this submit goes first

@@ -7,6 +7,8 @@ Escape, a click outside and Cancel all answer no.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from nicegui import ui
 
 from ...state_machine import Catalog, translate
@@ -14,9 +16,16 @@ from ...state_machine.messages import msg
 from .hooks import hook
 
 
-async def confirmed(question_key: str, catalog: Catalog | None) -> bool:
-    """Show the question; True when the person chose to go on."""
-    with ui.dialog() as dialog, ui.card().classes("na-confirm"):
+async def confirmed(
+    question_key: str, catalog: Catalog | None, *, tokens: Mapping[str, str] | None = None
+) -> bool:
+    """Show the question; True when the person chose to go on.
+
+    ``tokens`` is the asking element's inline style: its ``--na-*`` custom properties (brand,
+    theme) are copied onto the dialog, which Quasar renders outside the element.
+    """
+    with ui.dialog() as dialog, ui.card().classes("na-confirm") as card:
+        card.style.update({name: value for name, value in (tokens or {}).items() if name.startswith("--na-")})
         dialog.props["aria-label"] = translate(msg(question_key), catalog)
         hook(dialog, "authenticator-confirm-dialog")
         ui.label(translate(msg(question_key), catalog)).classes("na-confirm-text")

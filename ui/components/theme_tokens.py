@@ -54,6 +54,8 @@ TOKENS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "color-notice-surface": (COLOR, "#e8f1fd"),
         "color-notice-border": (COLOR, "#bcd6f7"),
         "color-success": (COLOR, "#1b7f3b"),
+        # The filled button of a destructive action (white text on it), the same in both schemes.
+        "color-danger": (COLOR, "#b00014"),
         "radius-card": (LENGTH, "0.5rem"),
         "radius-control": (LENGTH, "0.375rem"),
         "space-card-x": (LENGTH, "2rem"),
@@ -105,11 +107,30 @@ class Theme:
     """The tokens a brand sets; everything else keeps its default."""
 
     values: Mapping[str, str] = field(default_factory=dict)
+    dark: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> Theme:
-        """A theme from ``{"color-brand": "#0f766e", ...}``; ValueError names a bad token or value."""
-        return cls(MappingProxyType({token: _check(token, value) for token, value in values.items()}))
+        """A theme from ``{"color-brand": "#0f766e", ..., "dark": {"color-text": "#e8f0ea"}}``.
+
+        The colour tokens are the light card's; the optional ``dark`` table gives
+        the dark card's (the brand's dark variant is derived, never set). ValueError
+        names a bad token or value.
+        """
+        dark = values.get("dark", {})
+        if not isinstance(dark, Mapping):
+            raise ValueError(f"theme table 'dark' needs token names and colours, not {dark!r}")
+        for token in dark:
+            if TOKENS.get(token, (None,))[0] != COLOR or token == "color-brand":
+                raise ValueError(
+                    f"theme table 'dark': {token!r} is not a colour token a theme sets per scheme"
+                )
+        return cls(
+            MappingProxyType(
+                {token: _check(token, value) for token, value in values.items() if token != "dark"}
+            ),
+            MappingProxyType({token: _check(token, value) for token, value in dark.items()}),
+        )
 
     def css_declarations(self) -> str:
         """``--na-token: value;`` for what this theme sets.
@@ -119,15 +140,27 @@ class Theme:
         inputs ``--na-brand-color`` and ``--na-brand-color-dark``, so the light and
         the dark card each get a readable variant; the stylesheet derives hover,
         pressed, focus and the text on it per scheme. Shades the theme sets
-        itself are kept (they then hold in both schemes).
+        itself are kept (they then hold in both schemes). Every other colour is
+        the light card's input (``--na-light-<token>``), the ``dark`` table's the
+        dark card's (``--na-dark-<token>``).
         """
-        lines = [f"--na-{token}: {value};" for token, value in self.values.items() if token != "color-brand"]
+        lines = [
+            f"--na-{self._input(token)}: {value};"
+            for token, value in self.values.items()
+            if token != "color-brand"
+        ]
+        lines += [f"--na-dark-{token}: {value};" for token, value in self.dark.items()]
         brand = self.values.get("color-brand")
         if brand is not None:
             palette = self.palette()
             assert palette is not None
             lines += [f"--na-brand-color: {palette.light};", f"--na-brand-color-dark: {palette.dark};"]
         return " ".join(lines)
+
+    @staticmethod
+    def _input(token: str) -> str:
+        """Where the stylesheet reads ``token`` from a theme: colours as the light scheme's input."""
+        return f"light-{token}" if token in TOKENS and TOKENS[token][0] == COLOR else token
 
     def palette(self) -> BrandPalette | None:
         """The readable light and dark variants of this theme's brand (None without one)."""

@@ -104,8 +104,9 @@ _PAGE_CSS: Final = """
 .na-dev-banner-title { display: inline; font-weight: 700; text-transform: uppercase; letter-spacing: .04em;
   margin-right: .5rem; }
 .na-dev-banner-link { color: var(--na-dev-link); font-weight: 600; text-decoration: underline; }
-.na-hosted-main { min-height: 100vh; background: var(--na-color-background, var(--na-page-bg));
+.na-hosted-main { min-height: 100vh; background: var(--na-light-color-background, var(--na-page-bg));
   font-family: var(--na-font-family, inherit); }
+.body--dark .na-hosted-main { background: var(--na-dark-color-background, var(--na-page-bg)); }
 .na-hosted-languages { display: flex; justify-content: flex-end; width: 100%; max-width: var(--na-width-card, 28rem); }
 .na-hosted-languages .na-language-switcher { min-width: 11rem; background: var(--na-page-bg); }
 """
