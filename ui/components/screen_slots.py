@@ -4,7 +4,7 @@
 puts the label under the sign-in screen's body; ``"*.header"`` is above the body
 of every screen. A slot is one persistent container: the card is rebuilt when
 the screen changes, so containers are moved out to a hidden parking place
-before the rebuild and moved back in where their screen is shown. Their
+before the body is rebuilt and moved back in where their screen is shown. Their
 contents are created once, by the host, and keep their state.
 """
 
@@ -60,10 +60,15 @@ class ScreenSlots:
             if container.parent_slot is not None and container.parent_slot.parent is not self._parking:
                 container.move(self._parking)
 
-    def place(self, screen: ScreenName, place: str) -> None:
-        """Move the containers of ``screen`` (and of every screen) for ``place`` into the current container."""
-        target = ui.context.slot.parent
+    def place(self, screen: ScreenName, place: str, *, body: ui.element) -> None:
+        """Move the containers of ``screen`` (and of every screen) for ``place`` next to the card's body.
+
+        Headers go just before ``body``, footers at the end of its container (after it).
+        """
+        slot = body.parent_slot
+        assert slot is not None
         for which in (EVERY_SCREEN, screen.value):
             container = self._slots.get((which, place))
             if container is not None:
-                container.move(target)
+                at = slot.children.index(body)
+                container.move(slot.parent, target_index=at if place == "header" else -1)
