@@ -1,6 +1,6 @@
 """Where the page server's time goes: py-spy on ``serve`` while visitors load the page or change screen.
 
-Run: ``python bench/benchkit/profile_page.py build|navigate [SECONDS]`` (needs ``make install-bench``
+Run: ``python bench/benchkit/profile_page.py build|navigate [SECONDS] [STACKS_FILE]`` (needs ``make install-bench``
 for py-spy). ``build``: emulated visitors (``emulated.py``) open the page one after another, each with
 fresh cookies, and leave (the page function, the first getAuthState, the handshake). ``navigate``: one
 visitor goes to "Forgot password" and back again and again (a local screen change, no backend call).
@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from emulated import EmulatedBrowser
-from servers import Server, start_serve
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: bench/ holds benchkit
+from benchkit.emulated import EmulatedBrowser
+from benchkit.servers import Server, start_serve
 
 PY_SPY = str(Path(sys.executable).parent / "py-spy")
 # Frames where a sample means "waiting", not "working" (py-spy's own idle check misses these here).
@@ -80,7 +82,9 @@ async def _navigate(serve: Server, until: float) -> int:
     await browser.wait_screen("sign_in")
     changes = 0
     while time.perf_counter() < until:
-        await browser.click_until("authenticator-link-forgotPassword", lambda: browser.screen() == "forgot_password")
+        await browser.click_until(
+            "authenticator-link-forgotPassword", lambda: browser.screen() == "forgot_password"
+        )
         await browser.click_until("authenticator-link-backToSignIn", lambda: browser.screen() == "sign_in")
         changes += 2
     await browser.close()
@@ -97,19 +101,31 @@ def main() -> int:
         try:
             asyncio.run(work(serve, time.perf_counter() + 2))  # warm up, unprofiled
             spy = subprocess.Popen(
-                [PY_SPY, "record", "--format", "raw", "--rate", "250", "--output", str(out)]
-                + ["--pid", str(serve.process.pid)],
+                [
+                    PY_SPY,
+                    "record",
+                    "--format",
+                    "raw",
+                    "--rate",
+                    "250",
+                    "--output",
+                    str(out),
+                    "--pid",
+                    str(serve.process.pid),
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
             time.sleep(1)
             done = asyncio.run(work(serve, time.perf_counter() + seconds))
-            spy.send_signal(subprocess.signal.SIGINT)
+            spy.send_signal(signal.SIGINT)
             spy.wait(timeout=30)
         finally:
             serve.stop()
         print(f"{what}: {done} in {seconds:.0f} s ({done / seconds:.1f}/s)")
         print("\n".join(top_lines(out.read_text())))
+        if len(sys.argv) > 3:  # keep the collapsed stacks (e.g. for a flame graph)
+            Path(sys.argv[3]).write_text(out.read_text())
     return 0
 
 
