@@ -208,10 +208,10 @@ class Authenticator(ui.element):
         hook(self, "authenticator")
         with self.default_slot:
             self._region = ui.element("div").classes("w-full flex flex-col items-center")
-            # Children of ``with authenticator:`` go here, shown only while signed in.
-            self._content = ui.element("div").classes("w-full")
-            self._slots = ScreenSlots(ui.element("div"))
-        self._content.set_visibility(False)
+        # Children of ``with authenticator:`` go in a container built on the first ``with`` (most
+        # pages never use one: one element fewer per visit, issue 15); shown only while signed in.
+        self._content: ui.element | None = None
+        self._slots = ScreenSlots(self)
         self._render()
         on_same_browser(self._other_tab_changed, ignore_source=self._source)
         self._started = background_tasks.create(self._start(first), name="authenticator-start")
@@ -235,11 +235,17 @@ class Authenticator(ui.element):
         return self._runner.machine
 
     def __enter__(self) -> Authenticator:
+        if self._content is None:
+            with self.default_slot:
+                self._content = ui.element("div").classes("w-full")
+            signed_in = self._rendered is not None and self._rendered.user is not None
+            self._content.set_visibility(signed_in)
         self._content.default_slot.__enter__()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._content.default_slot.__exit__(*_)
+        if self._content is not None:
+            self._content.default_slot.__exit__(*_)
 
     # ------------------------------------------------------------- public API
 
@@ -414,7 +420,8 @@ class Authenticator(ui.element):
         self._rendered = screen
         self.props["data-screen"] = screen.name.value
         keep_or_forget_confirmation(screen, self._machine.state)
-        self._content.set_visibility(screen.user is not None)
+        if self._content is not None:
+            self._content.set_visibility(screen.user is not None)
         if before is not None and not relabel and _layout(before) == _layout(screen):
             self._show_pending(screen.pending)
             return
