@@ -15,11 +15,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Any, Final
 
+from .at_rest import Sealer
 from .store import Store
 
 WEB_TOKEN_BYTES: Final = 32
@@ -41,8 +41,9 @@ class WebSession:
 class WebSessions:
     """Sessions end ``lifetime`` after sign-in (absolute) or ``idle`` after their last use."""
 
-    def __init__(self, store: Store, lifetime: float, idle: float | None = None) -> None:
+    def __init__(self, store: Store, sealer: Sealer, lifetime: float, idle: float | None = None) -> None:
         self._store = store
+        self._sealer = sealer  # pending ceremonies (a TOTP secret being set up) are sealed at rest
         self.lifetime = lifetime
         self.idle = lifetime if idle is None else idle
 
@@ -82,7 +83,7 @@ class WebSessions:
                 db.execute(
                     "UPDATE web_sessions SET last_seen_at = ? WHERE token_hash = ?", (now, row["token_hash"])
                 )
-        pending = json.loads(row["pending"]) if row["pending"] else None
+        pending = self._sealer.open_record(row["pending"]) if row["pending"] else None
         return WebSession(row["token_hash"], int(row["user_id"]), pending, float(row["authenticated_at"]))
 
     def mark_authenticated(self, session: WebSession, now: float) -> None:
@@ -97,7 +98,7 @@ class WebSessions:
         with self._store.transaction() as db:
             db.execute(
                 "UPDATE web_sessions SET pending = ? WHERE token_hash = ?",
-                (None if pending is None else json.dumps(pending), session.token_hash),
+                (None if pending is None else self._sealer.seal_record(pending), session.token_hash),
             )
 
     def revoke(self, token: str) -> None:
@@ -128,8 +129,11 @@ class Challenge:
 
 
 class Challenges:
-    def __init__(self, store: Store, lifetime: float, max_attempts: int) -> None:
+    """Challenge rows; their data (a TOTP secret being set up, say) is sealed at rest."""
+
+    def __init__(self, store: Store, sealer: Sealer, lifetime: float, max_attempts: int) -> None:
         self._store = store
+        self._sealer = sealer
         self._lifetime = lifetime
         self._max_attempts = max_attempts
 
@@ -139,7 +143,7 @@ class Challenges:
             db.execute("DELETE FROM challenges WHERE expires_at <= ?", (now,))
             db.execute(
                 "INSERT INTO challenges (token_hash, data, attempts, expires_at) VALUES (?, ?, 0, ?)",
-                (token_hash(token), json.dumps(data), now + self._lifetime),
+                (token_hash(token), self._sealer.seal_record(data), now + self._lifetime),
             )
         return token
 
@@ -150,7 +154,7 @@ class Challenges:
             ).fetchone()
         if row is None or row["expires_at"] <= now:
             return None
-        return Challenge(token, json.loads(row["data"]), int(row["attempts"]))
+        return Challenge(token, self._sealer.open_record(row["data"]), int(row["attempts"]))
 
     def consume(self, challenge: Challenge) -> bool:
         """Delete the session; False when a concurrent request consumed it first."""
