@@ -21,11 +21,17 @@ Rows and baselines:
 * process start to first 200: ``serve`` vs the bare page's process;
 * local navigation (forgot password, no call): vs the bare page's click-to-new-input;
 * wrong email code (one cheap call): vs bare click + the raw ``confirmSignIn`` call;
-* sign-in click to signed-in screen: vs the raw ``signIn`` call through the page server.
+* sign-in click to signed-in screen: vs the raw ``signIn`` call through the page server;
+* the same bare page padded to our element and listener count (``/weight``), against the bare
+  page: what NiceGUI itself costs for as many elements, so a ratio we cannot beat is shown as
+  NiceGUI's, not ours (issue 15), and ours against that padded page;
+* server CPU per visit and per local screen change (``benchkit/server_cpu.py``, emulated
+  visitors): CPU seconds from /proc, which the shared machine's load barely moves.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import tempfile
@@ -34,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from benchkit import server_cpu
+from benchkit.emulated import _ELEMENTS, EmulatedBrowser, _unescape
 from benchkit.servers import PASSWORD, Server, add_users, start_bare, start_serve
 from benchkit.stats import Row, print_table
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -145,8 +153,8 @@ def _ours_round(browser: Browser, serve: Server, user: str, mfa_user: str) -> di
     return metrics
 
 
-def _bare_round(browser: Browser, bare: Server) -> dict[str, float]:
-    page, metrics = _load(browser, bare.url + "/", BARE_INPUT)
+def _bare_round(browser: Browser, bare: Server, path: str = "/") -> dict[str, float]:
+    page, metrics = _load(browser, bare.url + path, BARE_INPUT)
     metrics["click"] = _click(page, "[data-testid=bare-next]", "input[data-testid=bare-next-input]")
     page.context.close()
     return metrics
@@ -175,6 +183,38 @@ def _raw_round(serve: Server, user: str, mfa_user: str) -> dict[str, float]:
     return {"sign_in": sign_in, "wrong_code": cheap}
 
 
+def _weight(url: str) -> tuple[int, int]:
+    """Elements and listeners in the page's first HTML (a fresh visitor's)."""
+    found = _ELEMENTS.search(httpx.get(url).text)
+    if found is None:
+        raise RuntimeError(f"no element tree at {url}")
+    elements = json.loads(_unescape(found.group(1)))
+    return len(elements), sum(len(e.get("events", [])) for e in elements.values())
+
+
+async def _screen_weight(url: str) -> int:
+    """Elements the "Forgot password" screen change builds (new element ids after the click)."""
+    browser = EmulatedBrowser(url)
+    await browser.open()
+    await browser.wait_screen("sign_in")
+    before = set(browser.elements)
+    await browser.click_until(
+        "authenticator-link-forgotPassword", lambda: browser.screen() == "forgot_password"
+    )
+    built = len(set(browser.elements) - before)
+    await browser.close()
+    return built
+
+
+def _cpu_rows(serve: Server, bare: Server, rows: dict[str, Row], rounds: int) -> None:
+    """Server CPU per visit and per screen change, ours and bare in turns."""
+    for _ in range(rounds):
+        rows["cpu_visit"].ours.append(server_cpu.per_visit_ms(serve, 20, ours=True))
+        rows["cpu_visit"].baseline.append(server_cpu.per_visit_ms(bare, 20, ours=False))
+        rows["cpu_change"].ours.append(server_cpu.per_change_ms(serve, 40, ours=True))
+        rows["cpu_change"].baseline.append(server_cpu.per_change_ms(bare, 40, ours=False))
+
+
 def _starts(workdir: Path, rounds: int) -> tuple[list[float], list[float]]:
     """Process start to first 200, ``serve`` and bare alternating."""
     ours, bare = [], []
@@ -200,6 +240,13 @@ def main() -> int:
         "local": Row("local navigation (forgot password)", "ms", "bare click", target="<= 1.2"),
         "wrong_code": Row("wrong code (one cheap call)", "ms", "bare click + raw call", target="<= 1.2"),
         "sign_in": Row("click Sign In to signed-in screen", "ms", "raw signIn call"),
+        "floor_ttfb": Row("  bare page at our element count: TTFB", "ms", "bare page"),
+        "floor_interactive": Row("  ... first input interactive", "ms", "bare page"),
+        "floor_click": Row("  ... click building our screen's count", "ms", "bare click"),
+        "vs_floor_ttfb": Row("ours vs that padded page: TTFB", "ms", "padded bare page"),
+        "vs_floor_local": Row("ours vs that padded page: local navigation", "ms", "padded bare click"),
+        "cpu_visit": Row("server CPU per visit (GET + socket)", "ms", "bare page"),
+        "cpu_change": Row("server CPU per local screen change", "ms", "bare click"),
     }
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -212,16 +259,24 @@ def main() -> int:
         serve = start_serve(workdir / "page")
         bare = start_bare(workdir / "bare")
         try:
+            elements, listeners = _weight(serve.url + "/")
+            screen = asyncio.run(_screen_weight(serve.url))
+            padded = f"/weight?elements={elements}&listeners={listeners}&screen={screen}"
+            print(
+                f"ours: {elements} elements, {listeners} listeners in the first HTML; {screen} built by a screen change"
+            )
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
                 # One unmeasured round each: Chromium and both servers warm up.
                 _ours_round(browser, serve, users[-1], mfa[-1])
                 _bare_round(browser, bare)
                 _raw_round(serve, users[-1], raw_mfa[-1])
+                _bare_round(browser, bare, padded)
                 for n in range(rounds):
                     pair = [
                         lambda n=n: ("ours", _ours_round(browser, serve, users[n], mfa[n])),
                         lambda: ("bare", _bare_round(browser, bare)),
+                        lambda: ("padded", _bare_round(browser, bare, padded)),
                         lambda n=n: ("raw", _raw_round(serve, users[n], raw_mfa[n])),
                     ]
                     if n % 2:
@@ -238,7 +293,19 @@ def main() -> int:
                     )
                     rows["sign_in"].ours.append(results["ours"]["sign_in"])
                     rows["sign_in"].baseline.append(results["raw"]["sign_in"])
+                    for key, measure in (
+                        ("ttfb", "ttfb"),
+                        ("interactive", "interactive"),
+                        ("click", "click"),
+                    ):
+                        rows[f"floor_{key}"].ours.append(results["padded"][measure])
+                        rows[f"floor_{key}"].baseline.append(results["bare"][measure])
+                    rows["vs_floor_ttfb"].ours.append(results["ours"]["ttfb"])
+                    rows["vs_floor_ttfb"].baseline.append(results["padded"]["ttfb"])
+                    rows["vs_floor_local"].ours.append(results["ours"]["local"])
+                    rows["vs_floor_local"].baseline.append(results["padded"]["click"])
                 browser.close()
+            _cpu_rows(serve, bare, rows, rounds)
         finally:
             serve.stop()
             bare.stop()

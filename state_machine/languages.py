@@ -21,6 +21,7 @@ their browsers rather than the tags we ship:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -48,8 +49,13 @@ class Language:
     @property
     def direction(self) -> Direction:
         """Right-to-left where CLDR says the script is (Arabic, Hebrew, Persian)."""
-        order = Locale.parse(self.tag, sep="-").character_order
-        return Direction.RTL if order == "right-to-left" else Direction.LTR
+        return _direction(self.tag)
+
+
+@functools.lru_cache(maxsize=64)  # CLDR parsed once per tag, not on every page build
+def _direction(tag: str) -> Direction:
+    order = Locale.parse(tag, sep="-").character_order
+    return Direction.RTL if order == "right-to-left" else Direction.LTR
 
 
 DEFAULT_LANGUAGE: Final = "en"

@@ -22,6 +22,7 @@ from test_authenticator_support import (
     element_in,
     eventually,
     fill,
+    root,
     signed_in,
     signed_out,
     submit,
@@ -178,3 +179,34 @@ async def test_children_show_only_when_signed_in_and_signed_in_card_can_hide(use
     await wait_for_screen(user, "sign_in")
     await user.should_not_see("secret dashboard")
     assert auth.user is None and auth.screen.name.value == "sign_in"
+
+
+class _LateFirstState(InProcessApi):
+    """getAuthState waits for ``release``: a server slower than the page's wait."""
+
+    def __init__(self, backend: object) -> None:
+        super().__init__(backend)
+        self.release = asyncio.Event()
+
+    async def get_auth_state(self) -> Any:
+        await self.release.wait()
+        return await super().get_auth_state()
+
+
+async def test_a_page_awaiting_ready_shows_the_loading_screen_only_when_the_server_is_late(
+    user: User,
+) -> None:
+    api = _LateFirstState(FakeBackend())
+    waited: list[bool] = []
+
+    @ui.page("/")
+    async def page() -> None:
+        element = Authenticator(api, show_loading=False)
+        waited.append(await element.ready(timeout=0.05))
+
+    await user.open("/")
+    assert waited == [False]
+    await user.should_see(marker="authenticator-heading")  # the loading screen, drawn by ready()
+    assert root(user).props["data-screen"] == "loading"
+    api.release.set()
+    await wait_for_screen(user, "sign_in")

@@ -123,6 +123,9 @@ class Authenticator(ui.element):
         is adjusted (a warning is logged), and a lighter variant is derived for dark mode
     :param heading_level: 1 when the card is the page's main content (each screen's title is then
         the page's ``<h1>``), else 2
+    :param show_loading: draw the loading screen at once (default); False for an async page that
+        awaits :meth:`ready`: the first real screen is then the first one built, and :meth:`ready`
+        draws the loading screen itself if the server is slower than its timeout
     """
 
     def __init__(
@@ -149,6 +152,7 @@ class Authenticator(ui.element):
         browser_endpoint: str | None = None,
         brand_color: str | None = None,
         heading_level: int = 2,
+        show_loading: bool = True,
     ) -> None:
         offered = canonical_tags(languages)
         forced = _offered(language, offered) if language else None  # refused before any element exists
@@ -176,8 +180,10 @@ class Authenticator(ui.element):
         self._on_auth_change = on_auth_change
         self._show_signed_in = show_signed_in
         self._heading_level = heading_level
+        self._show_loading = show_loading
         self._browser_id = current_browser_id()
         self._rendered: Screen | None = None
+        self._body: ui.element | None = None  # the card's body, kept across screens (_card_body)
         self._views: list[FormView] = []
         self._drafts: dict[str, str] = {}
         self._active_view: FormView | None = None
@@ -205,10 +211,10 @@ class Authenticator(ui.element):
         hook(self, "authenticator")
         with self.default_slot:
             self._region = ui.element("div").classes("w-full flex flex-col items-center")
-            # Children of ``with authenticator:`` go here, shown only while signed in.
-            self._content = ui.element("div").classes("w-full")
-            self._slots = ScreenSlots(ui.element("div"))
-        self._content.set_visibility(False)
+        # Children of ``with authenticator:`` go in a container built on the first ``with`` (most
+        # pages never use one: one element fewer per visit, issue 15); shown only while signed in.
+        self._content: ui.element | None = None
+        self._slots = ScreenSlots(self)
         self._render()
         on_same_browser(self._other_tab_changed, ignore_source=self._source)
         self._started = background_tasks.create(self._start(first), name="authenticator-start")
@@ -222,6 +228,9 @@ class Authenticator(ui.element):
         out with the loading screen, and the start goes on in the background.
         """
         done, _ = await asyncio.wait({self._started}, timeout=timeout)
+        if not done and self._rendered is None:
+            self._show_loading = True
+            self._render()  # the page goes out now: with the loading screen, not an empty element
         return bool(done)
 
     @property
@@ -229,11 +238,17 @@ class Authenticator(ui.element):
         return self._runner.machine
 
     def __enter__(self) -> Authenticator:
+        if self._content is None:
+            with self.default_slot:
+                self._content = ui.element("div").classes("w-full")
+            signed_in = self._rendered is not None and self._rendered.user is not None
+            self._content.set_visibility(signed_in)
         self._content.default_slot.__enter__()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._content.default_slot.__exit__(*_)
+        if self._content is not None:
+            self._content.default_slot.__exit__(*_)
 
     # ------------------------------------------------------------- public API
 
@@ -406,12 +421,15 @@ class Authenticator(ui.element):
         if self.is_deleted:
             return
         screen = self._machine.screen
+        if self._rendered is None and not self._show_loading and _waiting_for_first_state(screen):
+            return  # built once, never shown: the page awaits ready() and the first real screen
         before = self._rendered
         self._rendered = screen
         self._autofill.follow(screen)
         self.props["data-screen"] = screen.name.value
         keep_or_forget_confirmation(screen, self._machine.state)
-        self._content.set_visibility(screen.user is not None)
+        if self._content is not None:
+            self._content.set_visibility(screen.user is not None)
         if before is not None and not relabel and _layout(before) == _layout(screen):
             self._show_pending(screen.pending)
             return
@@ -423,10 +441,11 @@ class Authenticator(ui.element):
             if any(is_resend(f.action) for f in screen.forms):
                 self._cooldown.start()  # the screen appears because a code was just sent
         self._slots.park()
-        self._region.clear()
         self._views = []
         self._active_view = None
         if screen.name is ScreenName.SIGNED_IN and not self._show_signed_in:
+            self._region.clear()
+            self._body = None
             return
         ctx = ScreenContext(
             screen=screen,
@@ -442,6 +461,27 @@ class Authenticator(ui.element):
             heading_level=self._heading_level,
             field_overrides=self._field_overrides.get(screen.name.value, {}),
         )
+        body = self._card_body()
+        self._slots.place(screen.name, "header", body=body)
+        with body:
+            renderer_for(screen.name)(ctx)
+        self._slots.place(screen.name, "footer", body=body)
+        self._views = ctx.views
+        if screen.pending:
+            self._show_pending(True)
+        else:
+            with self._region:
+                self._cooldown.apply(self._views, self._catalog)
+
+    def _card_body(self) -> ui.element:
+        """The card's body, emptied for the next screen: the card and its brand are built once.
+
+        Only the body changes from screen to screen, so a screen change builds
+        (and the browser patches) only what differs (issue 15).
+        """
+        if self._body is not None and not self._body.is_deleted:
+            self._body.clear()
+            return self._body
         with self._region, ui.card().classes("na-card").props("flat bordered"):
             if self._title or self._logo:
                 with ui.element("div").classes("na-brand"):
@@ -451,16 +491,8 @@ class Authenticator(ui.element):
                         logo.props["alt"] = self._title or ""
                     if self._title:
                         ui.label(self._title).classes("na-brand-title")
-            self._slots.place(screen.name, "header")
-            with ui.element("div").classes("na-body"):
-                renderer_for(screen.name)(ctx)
-            self._slots.place(screen.name, "footer")
-        self._views = ctx.views
-        if screen.pending:
-            self._show_pending(True)
-        else:
-            with self._region:
-                self._cooldown.apply(self._views, self._catalog)
+            self._body = ui.element("div").classes("na-body")
+        return self._body
 
     def _show_pending(self, pending: bool) -> None:
         for view in self._views:
@@ -468,6 +500,11 @@ class Authenticator(ui.element):
         if not pending:
             with self._region:
                 self._cooldown.apply(self._views, self._catalog)
+
+
+def _waiting_for_first_state(screen: Screen) -> bool:
+    """The loading screen before (or during) the first getAuthState; not one showing its failure."""
+    return screen.name is ScreenName.LOADING and screen.error is None
 
 
 def _initial_screen(name: str | None) -> ScreenName | None:

@@ -55,6 +55,8 @@ class FieldHandle:
         already says. ``aria-invalid`` and ``aria-describedby`` let a screen
         reader read the error when the person returns to the field.
         """
+        if isinstance(self.element, ui.input) and message and self.error_label is None:
+            self.error_label = _error_label(self.element)  # built with the first error, not per field
         if self.error_label is not None:
             self.error_label.text = message or ""
         if isinstance(self.element, ui.input):
@@ -147,17 +149,23 @@ def _input(
     element.on("keydown.enter", on_enter)
     if password:
         _password_toggle(element, catalog)
-    with element.add_slot("error"):
-        error_label = ui.label("").classes("na-input-error")
-    error_label.props["id"] = f"na-error-{element.id}"
-
-    handle = FieldHandle(spec, element, read=lambda: element.value or "", error_label=error_label)
+    # The error slot's label comes with the first error (FieldHandle.set_error): most fields never
+    # show one, and every element saved is one less to build on each screen change (issue 15).
+    handle = FieldHandle(spec, element, read=lambda: element.value or "")
     if spec.kind is FieldKind.NEW_PASSWORD and spec.policy is not None:
         handle.checklist = PasswordChecklist(spec.policy, spec.name, catalog)
         handle.checklist.update(value)
         element.props["aria-describedby"] = _described_by(handle, with_error=False)
     element.on_value_change(lambda _: on_change(handle))
     return handle
+
+
+def _error_label(element: ui.input) -> ui.label:
+    """Our own element in Quasar's ``error`` slot of ``element`` (see :meth:`FieldHandle.set_error`)."""
+    with element.add_slot("error"):
+        label = ui.label("").classes("na-input-error")
+    label.props["id"] = f"na-error-{element.id}"
+    return label
 
 
 def _password_toggle(element: ui.input, catalog: Mapping[str, Template] | None) -> None:

@@ -85,8 +85,13 @@ def _dev_banner(outbox: str) -> None:
         banner.props["lang"] = "en"
         banner.props["dir"] = "ltr"
         hook(banner, "hosted-dev-banner")
-        ui.label("Development mode ").classes("na-dev-banner-title")
-        ui.label("The embedded reference backend sends no codes; read them in the ").classes("inline")
+        # One element for the fixed English lead-in (no visitor text in it); the link stays an element.
+        ui.html(
+            '<span class="na-dev-banner-title">Development mode</span>'
+            "The embedded reference backend sends no codes; read them in the ",
+            sanitize=False,
+            tag="span",
+        )
         link = ui.link("development outbox", outbox, new_tab=True).classes("na-dev-banner-link")
         hook(link, "hosted-dev-outbox-link")
         ui.label(". Not for real accounts.").classes("inline")
@@ -124,7 +129,8 @@ def follow_screens_in_history(authenticator: Authenticator) -> None:
             await authenticator.go_to(screen)
 
     ui.on(POPSTATE_EVENT, popped)
-    ui.timer(0, lambda: ui.run_javascript(history_script(authenticator.id)), once=True)
+    # Sent once the socket is up (NiceGUI queues it until then): no timer element per page (issue 15).
+    ui.run_javascript(history_script(authenticator.id))
 
 
 def _mark_page_language(tag: str, *, title: str | None) -> None:
@@ -146,7 +152,8 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
         ui.add_css(_PAGE_CSS)
         ui.add_css(f":root {{ --na-brand-color: {palette.light}; --na-brand-color-dark: {palette.dark}; }}")
         ui.colors(primary=palette.light)
-        ui.query(".nicegui-content").classes("p-0 gap-0")
+        # On the page's content element itself: a ui.query would be one more element per visit.
+        ui.context.client.content.classes("p-0 gap-0")
         with ui.column().classes("na-hosted-main w-full items-center gap-0") as main:
             if config.theme is not None and config.theme.values:
                 main.style(config.theme.css_declarations())  # the page around the card follows the theme
@@ -166,6 +173,7 @@ def add_hosted_pages(api: AuthStateApi | AuthClient, config: HostedConfig) -> No
                     languages=config.languages,
                     theme=config.theme,
                     initial_screen=screen_of(screen) or config.initial_screen,
+                    show_loading=False,  # ready() below: the first real screen is the first one built
                     **config.authenticator_options,
                 )
                 _mark_page_language(authenticator.language, title=config.title)

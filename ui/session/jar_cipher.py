@@ -17,6 +17,7 @@ a secret no longer listed) reads as empty: that browser is signed out.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -30,6 +31,7 @@ PREVIOUS_SECRETS_ENV: Final = "NICEGUI_AUTHENTICATOR_STORAGE_SECRET_PREVIOUS"
 _INFO: Final = b"nicegui-authenticator browser cookie jar v1"
 
 
+@functools.lru_cache(maxsize=16)  # one HKDF per secret and process, not one per page visit
 def _fernet(secret: str) -> Fernet:
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret.encode("utf-8"))
     return Fernet(base64.urlsafe_b64encode(key))
