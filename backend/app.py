@@ -79,6 +79,7 @@ class ReferenceBackend(Admin):
 
     def close(self) -> None:
         self._parts.store.close()
+        self._parts.hasher.close()
 
     def method(self, name: str, *, groups: Iterable[str] | None = None) -> Callable[[AppHandler], AppHandler]:
         """Serve ``handler(user: AuthUser, *params)`` as the JSON-RPC method ``name`` (``"api.getProfile"``)

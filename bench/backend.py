@@ -36,6 +36,7 @@ WARMUP = 0.3
 ROUNDS = 5
 CONNECTIONS = 16
 PATH = "/aws-blocks/api"
+PASSWORD = "Corr3ct-Horse!"  # passes the default policy (not a common password)
 
 
 def _free_port() -> int:
@@ -73,8 +74,8 @@ def _serve(kind: str, port: int, db_dir: str) -> None:
             rate_limits=limits,
         )
         backend = ReferenceBackend(settings)
-        backend.add_user("bench", "Passw0rd!", temporary=False, email="bench@example.com")
-        backend.add_user("plain", "Passw0rd!", temporary=False)
+        backend.add_user("bench", PASSWORD, temporary=False, email="bench@example.com")
+        backend.add_user("plain", PASSWORD, temporary=False)
         with backend._parts.store.transaction() as db:  # enrol email MFA for "bench"
             db.execute("UPDATE users SET email_mfa = 1 WHERE username = 'bench'")
         app = backend.asgi_app
@@ -176,10 +177,10 @@ async def _backend_rows(port: int) -> dict[str, tuple[bytes, str, str]]:
     """Each row's (request body, cookie, text its reply must hold), after one real sign-in each."""
     setup = await Connection.open(port)
     _, cookies = await setup.post(
-        _call("setAuthState", [{"action": "signIn", "username": "plain", "password": "Passw0rd!"}])
+        _call("setAuthState", [{"action": "signIn", "username": "plain", "password": PASSWORD}])
     )
     reply, _ = await setup.post(
-        _call("setAuthState", [{"action": "signIn", "username": "bench", "password": "Passw0rd!"}])
+        _call("setAuthState", [{"action": "signIn", "username": "bench", "password": PASSWORD}])
     )
     setup.close()
     fields = json.loads(reply)["result"]["actions"][0]["fields"]
@@ -228,7 +229,7 @@ def _hash_times() -> tuple[float, float]:
     samples = []
     for _ in range(5):
         start = time.perf_counter()
-        hasher.hash("Passw0rd!")
+        hasher.hash(PASSWORD)
         samples.append(time.perf_counter() - start)
     return min(samples), statistics.median(samples)
 
