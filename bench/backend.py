@@ -76,7 +76,10 @@ def _serve(kind: str, port: int, db_dir: str) -> None:
         from nicegui_authenticator.backend.settings import BackendSettings, RateLimits
 
         limits = RateLimits(
-            window_seconds=1.0, failures_per_username=10**9, failures_per_account=10**9, failures_per_address=10**9
+            window_seconds=1.0,
+            failures_per_username=10**9,
+            failures_per_account=10**9,
+            failures_per_address=10**9,
         )
         settings = BackendSettings(
             db_path=str(Path(db_dir) / "bench.sqlite3"),
