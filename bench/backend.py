@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchkit.host import describe_host
 from benchkit.stats import Row, print_table
 
 DURATION = 1.0
@@ -267,6 +268,7 @@ async def main() -> int:
     fastest, median = _hash_times()  # first, while nothing else runs
     with tempfile.TemporaryDirectory() as db_dir:
         pairs = await _measure(db_dir)
+    print(f"machine: {describe_host()}")
     print(
         f"uvicorn on 127.0.0.1, {CONNECTIONS} keep-alive connections, {DURATION:.0f} s per sample, "
         f"{ROUNDS} rounds; each sample next to a bare Starlette sample; ratio = median of per-round ratios"
