@@ -199,9 +199,19 @@ async def _ready_to_sign_in(serve: Server, users: list[str]) -> list[EmulatedBro
     and the window is about sign-ins, not arrivals.
     """
     browsers = await _connect(serve.url, len(users), _on_sign_in)
-    for browser, user in zip(browsers, users, strict=True):
-        await browser.type("authenticator-username", user)
-        await browser.type("authenticator-password", PASSWORD)
+    for n, user in enumerate(users):
+        for attempt in range(3):
+            try:
+                await browsers[n].type("authenticator-username", user)
+                await browsers[n].type("authenticator-password", PASSWORD)
+                break
+            except (ConnectionError, RuntimeError, socketio.exceptions.SocketIOError):
+                # The server dropped the socket (a ping unanswered for 2 s on a busy machine):
+                # like a real browser, this visitor loads the page again.
+                if attempt == 2:
+                    raise
+                await browsers[n].close()
+                browsers[n] = (await _connect(serve.url, 1, _on_sign_in))[0]
     await asyncio.sleep(0.5)  # the typed values reach the server before the clicks
     return browsers
 
