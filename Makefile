@@ -65,13 +65,17 @@ typecheck:
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# One test process per core (pytest-xdist); a file stays on one process so its
+# module fixtures (servers, databases) start once. PARALLEL= runs in one process.
+PARALLEL ?= -n auto --dist loadfile
+
 # The documentation site, strict: a broken link, a missing include or a docstring
 # mkdocstrings cannot read fails the build (mkdocs.yml says strict: true).
 docs:
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 test: install-test chromium services lint typecheck docs
-	$(BIN)/pytest --cov=nicegui_authenticator --cov-report=term $(PYTEST_ARGS)
+	$(BIN)/pytest $(PARALLEL) --cov=nicegui_authenticator --cov-report=term $(PYTEST_ARGS)
 
 # Every runtime dependency at exactly its declared floor (tools/floors.py reads
 # pyproject.toml), in a venv of its own, running the suites that need no browser:
@@ -86,7 +90,7 @@ test-floors:
 	cat $(FLOORS_VENV)/constraints.txt
 	$(FLOORS_VENV)/bin/pip install -q -c $(FLOORS_VENV)/constraints.txt -e '.[test]' $(EDITABLE)
 	$(FLOORS_VENV)/bin/pip check
-	$(FLOORS_VENV)/bin/pytest -m "not browser" -p no:cacheprovider $(PYTEST_ARGS)
+	$(FLOORS_VENV)/bin/pytest $(PARALLEL) -m "not browser" -p no:cacheprovider $(PYTEST_ARGS)
 
 install-bench: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test,docs,bench]' $(EDITABLE)

@@ -8,8 +8,7 @@ Sign-out deletes the session row, so the cookie is dead even if copied.
 
 from __future__ import annotations
 
-import logging
-
+from .audit import audit
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
@@ -18,8 +17,6 @@ from .passkeys import parse_credential
 from .recent_auth import require_recent_auth, require_signed_in
 from .sessions import WebSession
 from .users import User
-
-_log = logging.getLogger(__name__)
 
 
 def pending_of(
@@ -39,7 +36,7 @@ def pending_of(
 def sign_out(parts: Components, request: Request, params: Params) -> Outcome:
     if request.session_token:
         parts.web_sessions.revoke(request.session_token)
-        _log.info("signed out from %s", request.address)
+        audit("sign_out", "success", address=request.address)
     # Cleared even without a cookie, as recorded (basic_errors_and_protocol_edges.jsonl step 8).
     return Outcome(parts.replies.signed_out, end_session=True)
 
@@ -48,7 +45,7 @@ def sign_out_everywhere(parts: Components, request: Request, params: Params) -> 
     """End every session of the account, this one included (a lost or stolen device)."""
     _, user = require_signed_in(parts, request)
     ended = parts.web_sessions.revoke_all(user.id)
-    _log.info("user %s signed out everywhere (%d sessions) from %s", user.username, ended, request.address)
+    audit("sessions.revoked", "success", user=user.username, address=request.address, sessions=ended)
     return Outcome(parts.replies.signed_out, end_session=True)
 
 
@@ -87,8 +84,8 @@ def complete_passkey_registration(parts: Components, request: Request, params: P
     parts.passkeys.register(
         user_id=user.id, credential=credential, challenge=str(pending["challenge"]), now=request.now
     )
-    _log.info("passkey registered for %s from %s", user.username, request.address)
-    tell_owner(parts, user, "passkey-added")
+    audit("passkey.added", "success", user=user.username, address=request.address)
+    tell_owner(parts, user, "passkey-added", request.now)
     return Outcome(parts.replies.passkey_list(user, parts.passkeys.for_user(user.id)))
 
 
@@ -101,5 +98,6 @@ def delete_passkey(parts: Components, request: Request, params: Params) -> Outco
     _, user = _require_passkeys(parts, request)
     if not parts.passkeys.delete(user.id, params.text("credentialId")):
         raise AuthError(Problem.PASSKEY_NOT_FOUND)
-    _log.info("passkey deleted for %s from %s", user.username, request.address)
+    audit("passkey.removed", "success", user=user.username, address=request.address)
+    tell_owner(parts, user, "passkey-deleted", request.now)
     return Outcome(parts.replies.passkey_list(user, parts.passkeys.for_user(user.id)))

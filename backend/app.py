@@ -38,16 +38,18 @@ from starlette.routing import BaseRoute, Route, request_response
 from . import rpc
 from .admin import Admin
 from .app_methods import AppHandler, AppMethods, caller_of, log_internal_error
+from .audit import AUDIT_LOGGER, audit, log_audit_to_file
 from .client_address import TrustedProxies
 from .components import Components
 from .context import Outcome
 from .context import Request as CallRequest
-from .cookies import clear_cookie, is_loopback, set_cookie
+from .cookies import clear_cookie, set_cookie
 from .cors import CorsGate
 from .dev_outbox import outbox_routes
 from .request_forgery import ForgeryGuard
 from .service import AuthService
 from .settings import BackendSettings
+from .transport_security import HttpsDecision
 from .visitor_hop import HEADER as VISITOR_HEADER
 from .visitor_hop import verified_visitor
 
@@ -65,6 +67,8 @@ class ReferenceBackend(Admin):
         super().__init__(self._parts)
         self._service = AuthService(self._parts)
         self._proxies = TrustedProxies(self.settings.forwarded_allow_ips)
+        self._https = HttpsDecision(self.settings.public_url, self._proxies)
+        self._audit_file = log_audit_to_file(self.settings.audit_log) if self.settings.audit_log else None
         self._forgery = ForgeryGuard(self.settings.trusted_origins)
         self._app_methods = AppMethods(self.settings.namespace, self.settings.mode)
         endpoint = CorsGate(request_response(self._endpoint), self.settings.cors_origins)
@@ -80,6 +84,9 @@ class ReferenceBackend(Admin):
     def close(self) -> None:
         self._parts.store.close()
         self._parts.hasher.close()
+        if self._audit_file is not None:
+            logging.getLogger(AUDIT_LOGGER).removeHandler(self._audit_file)
+            self._audit_file.close()
 
     def method(self, name: str, *, groups: Iterable[str] | None = None) -> Callable[[AppHandler], AppHandler]:
         """Serve ``handler(user: AuthUser, *params)`` as the JSON-RPC method ``name`` (``"api.getProfile"``)
@@ -117,12 +124,14 @@ class ReferenceBackend(Admin):
         """The visitor's address: a signed page's word for it, else the peer (or a trusted proxy's)."""
         secret = self.settings.visitor_hop_secret
         told = request.headers.get(VISITOR_HEADER)
+        peer = request.client.host if request.client else "unknown"
+        address = self._proxies.client_address(peer, request.headers.get("x-forwarded-for"))
         if secret and told:
             visitor = verified_visitor(secret, told, self.settings.clock())
             if visitor is not None:
                 return visitor
-        peer = request.client.host if request.client else "unknown"
-        return self._proxies.client_address(peer, request.headers.get("x-forwarded-for"))
+            audit("visitor_hop.signature", "refused", address=address)
+        return address
 
     async def _endpoint(self, request: Request) -> Response:
         try:
@@ -141,7 +150,7 @@ class ReferenceBackend(Admin):
             return JSONResponse(body, status_code=404)
         refusal = self._forgery.refusal(request.headers)
         if refusal is not None:
-            _log.warning("refused a request from %s: %s", self.client_address(request), refusal)
+            audit("request.forgery", "refused", address=self.client_address(request), reason=refusal)
             return _json(rpc.forbidden(refusal), status_code=403)
         try:
             body_bytes = await self._read_body(request)
@@ -185,7 +194,7 @@ class ReferenceBackend(Admin):
             or outcome.end_bridge
             or outcome.known_device
         ):
-            self._apply_cookies(response, outcome, _is_secure(request))
+            self._apply_cookies(response, outcome, self._https.cookies_secure(request))
         return response
 
     async def _get_auth_state(self, context: CallRequest) -> Outcome:
@@ -211,7 +220,7 @@ class ReferenceBackend(Admin):
         if answer.end_session:  # a stale cookie, cleared as getAuthState clears it
             cross_site = self.settings.cross_site_cookies
             cleared = clear_cookie(
-                self.settings.cookie_name, secure=_is_secure(request), cross_site=cross_site
+                self.settings.cookie_name, secure=self._https.cookies_secure(request), cross_site=cross_site
             )
             response.headers.append("set-cookie", cleared)
         return response
@@ -271,8 +280,3 @@ def _json(payload: Any, status_code: int = 200) -> Response:
         status_code=status_code,
         headers={"Cache-Control": "no-store"},
     )
-
-
-def _is_secure(request: Request) -> bool:
-    """Cookies get ``Secure`` over https and off loopback (fixtures README, point 9)."""
-    return request.url.scheme == "https" or not is_loopback(request.headers.get("host", ""))

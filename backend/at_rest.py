@@ -10,6 +10,10 @@ So the backend holds a 32-byte key *outside* the database:
   still read, and sealed the next time it is written.
 * One-time code digests are HMAC-SHA256 under the key, so the digest is
   useless without it.
+* Ceremony records (a challenge row's data, a web session's pending set-up)
+  are sealed whole under their own subkey: a TOTP secret waiting for its
+  first code is as good as an enrolled one, and sealing the record rather
+  than picking fields keeps whatever a later step adds there covered too.
 
 The key comes from ``NICEGUI_AUTHENTICATOR_SECRET_KEY`` (64 hex digits) or
 from a key file (``key_path``, default ``<database>.key``), created 0600 with
@@ -22,10 +26,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -73,23 +79,40 @@ class Sealer:
 
     def __init__(self, key: bytes) -> None:
         self._aead = AESGCM(_subkey(key, b"totp-secret"))
+        self._records = AESGCM(_subkey(key, b"ceremony-record"))
         self._code_key = _subkey(key, b"code-digest")
 
     def seal(self, text: str) -> str:
-        nonce = secrets.token_bytes(NONCE_BYTES)
-        sealed = self._aead.encrypt(nonce, text.encode("utf-8"), SEALED_PREFIX.encode("ascii"))
-        return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+        return _seal(self._aead, text)
 
     def open(self, stored: str) -> str:
         """The secret; a value stored before sealing existed is returned as it is."""
-        if not stored.startswith(SEALED_PREFIX):
-            return stored
-        blob = base64.urlsafe_b64decode(stored[len(SEALED_PREFIX) :])
-        plain = self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], SEALED_PREFIX.encode("ascii"))
-        return plain.decode("utf-8")
+        return stored if not stored.startswith(SEALED_PREFIX) else _open(self._aead, stored)
+
+    def seal_record(self, record: Mapping[str, Any]) -> str:
+        """``record`` as sealed JSON (a challenge's data, a session's pending ceremony)."""
+        return _seal(self._records, json.dumps(record))
+
+    def open_record(self, stored: str) -> dict[str, Any]:
+        """The record; one stored before sealing existed (plain JSON) is read as it is."""
+        text = stored if not stored.startswith(SEALED_PREFIX) else _open(self._records, stored)
+        record: dict[str, Any] = json.loads(text)
+        return record
 
     def code_digest(self, code: str) -> str:
         return hmac.new(self._code_key, code.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _seal(aead: AESGCM, text: str) -> str:
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    sealed = aead.encrypt(nonce, text.encode("utf-8"), SEALED_PREFIX.encode("ascii"))
+    return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def _open(aead: AESGCM, stored: str) -> str:
+    blob = base64.urlsafe_b64decode(stored[len(SEALED_PREFIX) :])
+    plain = aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], SEALED_PREFIX.encode("ascii"))
+    return plain.decode("utf-8")
 
 
 def _subkey(key: bytes, label: bytes) -> bytes:

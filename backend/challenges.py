@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Final, NoReturn
 
 from .addresses import is_email
+from .audit import audit
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -83,6 +84,14 @@ def _wrong(
 
     The failure budget was already charged (``spend_attempt`` or ``record_failure``).
     """
+    account = subject.username_key if challenge.data.get("user_id") is not None else None
+    audit(
+        "sign_in.challenge",
+        "failure",
+        user=account,
+        address=request.address,
+        step=str(challenge.data["kind"]),
+    )
     if parts.challenges.fail(challenge):
         raise AuthError(problem, detail, retriable=True)
     raise AuthError(Problem.ATTEMPTS_EXHAUSTED)
@@ -127,9 +136,14 @@ def _answer_code(parts: Components, request: Request, params: Params, challenge:
                 raise AuthError(Problem.ALIAS_EXISTS)
             parts.users.enable_email_mfa(user.id, email)
             if user.email and user.email_verified and user.email != email:
-                tell_owner(parts, user, "email-changed", address=user.email)
+                audit("email.changed", "success", user=user.username, address=request.address)
+                tell_owner(parts, user, "email-changed", request.now, address=user.email)
+            else:
+                tell_owner(parts, user, "email-mfa-enabled", request.now, address=email)
         else:
             parts.users.enable_sms_mfa(user.id)
+        enrolled = str(challenge.data["mfa"]).lower()
+        audit(f"mfa.{enrolled}_enrolled", "success", user=user.username, address=request.address)
         user = parts.users.by_id(user.id) or user
     return complete_sign_in(parts, request, user)
 
@@ -166,6 +180,8 @@ def _answer_totp_setup(parts: Components, request: Request, params: Params, chal
     parts.limiter.refund(attempt)
     _consume(parts, challenge)
     parts.users.enable_totp(user.id, secret, step)
+    audit("mfa.totp_enrolled", "success", user=user.username, address=request.address)
+    tell_owner(parts, user, "totp-enabled", request.now)
     return complete_sign_in(parts, request, parts.users.by_id(user.id) or user)
 
 

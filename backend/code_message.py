@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-Purpose = Literal["sign-up", "password-reset", "sign-in", "mfa-setup"]
+Purpose = Literal["sign-up", "password-reset", "sign-in", "mfa-setup", "reauthentication"]
 
 
 @dataclass(frozen=True)

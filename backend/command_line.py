@@ -81,6 +81,18 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="SameSite=None; Secure; Partitioned cookies, for a login page on another site",
     )
+    group.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="where people reach the site (https://...): decides the Secure cookie flag, "
+        "whatever a request's Host or X-Forwarded-Proto says",
+    )
+    group.add_argument(
+        "--audit-log",
+        metavar="PATH",
+        help="also append the audit channel (sign-ins, failures, security changes; never secrets) "
+        "to this file, one JSON line per event",
+    )
     group.add_argument("--dev", action="store_true", default=None, help="development mode: /dev/outbox pages")
     group.add_argument("--outbox-file", metavar="PATH", help="append every code sent as a JSON line")
     group.add_argument(
@@ -165,6 +177,8 @@ def settings_from_args(ns: argparse.Namespace, **overrides: Any) -> BackendSetti
         "outbox_file": "outbox_file",
         "email_mfa_on_sign_up": "email_mfa_on_sign_up",
         "cross_site_cookies": "cross_site_cookies",
+        "public_url": "public_url",
+        "audit_log": "audit_log",
     }
     for option, setting in simple.items():
         value = getattr(ns, option, None)

@@ -59,8 +59,8 @@ class Components:
             groups=Groups(store),
             codes=CodeBook(store, settings.code_lifetime, settings.max_code_attempts, sealer.code_digest),
             delivery=CodeDelivery(settings, store),
-            web_sessions=WebSessions(store, settings.session_lifetime, settings.session_idle_timeout),
-            challenges=Challenges(store, settings.challenge_lifetime, settings.max_code_attempts),
+            web_sessions=WebSessions(store, sealer, settings.session_lifetime, settings.session_idle_timeout),
+            challenges=Challenges(store, sealer, settings.challenge_lifetime, settings.max_code_attempts),
             bridges=AutoSignInBridges(store, settings.auto_sign_in_lifetime, settings.challenge_lifetime),
             passkeys=Passkeys(store, settings),
             known_devices=KnownDevices(store, settings.known_device_lifetime),
@@ -126,9 +126,11 @@ class Components:
         the same for both.
         """
         user = self.users.find(identifier, self.settings.identifiers) if identifier else None
-        if user is None:
-            return Subject(identifier_key(identifier), request.address)
         device = None
         if request.known_device:
-            device = self.known_devices.holder(request.known_device, user.id, request.now)
-        return Subject(user.username_key, request.address, device)
+            # Asked with or without an account (id 0 matches no device), so a stranger holding a
+            # known-device cookie of their own cannot time which names exist (finding 4).
+            device = self.known_devices.holder(request.known_device, user.id if user else 0, request.now)
+        if user is None:
+            return Subject(identifier_key(identifier), request.address)
+        return Subject(user.username_key, request.address, device, account=user.username)

@@ -94,8 +94,8 @@ class CodeDelivery:
             with self._file_lock, open(self._settings.outbox_file, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
 
-    def notify(self, to: str, username: str, purpose: NoticePurpose) -> bool:
-        """Send a security notice (no code) through the real channels; False when it failed.
+    def notify(self, to: str, username: str, purpose: NoticePurpose, changed_at: float | None = None) -> bool:
+        """Send a security notice (no code; when ``changed_at``) through the real channels; False if failed.
 
         A notice is best effort: the change it reports has already happened.
         Without a real channel there is nobody to tell, and nothing is sent.
@@ -103,12 +103,19 @@ class CodeDelivery:
         if self._smtp is None and self._hook is None:
             return False
         try:
-            self._send_for_real(to, username, purpose, None)
+            self._send_for_real(to, username, purpose, None, changed_at)
         except DeliveryFailedError:
             return False
         return True
 
-    def _send_for_real(self, to: str, username: str, purpose: MessagePurpose, code: str | None) -> None:
+    def _send_for_real(
+        self,
+        to: str,
+        username: str,
+        purpose: MessagePurpose,
+        code: str | None,
+        changed_at: float | None = None,
+    ) -> None:
         settings = self._settings
         content = render(
             purpose,
@@ -116,6 +123,7 @@ class CodeDelivery:
             username=username,
             code=code,
             lifetime_seconds=settings.code_lifetime,
+            changed_at=changed_at,
         )
         try:
             if self._smtp is not None and is_email(to):
@@ -134,6 +142,8 @@ class CodeDelivery:
                     "text": content.text,
                     "html": content.html,
                 }
+                if changed_at is not None:
+                    payload["changedAt"] = changed_at
                 self._hook.deliver(payload)
             else:
                 self._failed(purpose, to, "no channel for this kind of address (configure --code-delivery)")

@@ -60,11 +60,14 @@ class AuthError(Exception):
         retriable: bool = False,
         end_session: bool = False,
         end_bridge: bool = False,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(problem.value)
         self.problem = problem
         self.detail = detail
         self.retriable = retriable
+        # Seconds before another attempt is accepted (an exponential delay, backoff.py).
+        self.retry_after = retry_after
         # Cookie changes that stand even though the action failed (a stale cookie, a spent bridge).
         self.end_session = end_session
         self.end_bridge = end_bridge
@@ -112,7 +115,7 @@ _COGNITO: Final[dict[Problem, Wording]] = {
     ),
     # A sensitive action on a session whose last proof of identity is too old (stolen cookie).
     Problem.REAUTHENTICATION_REQUIRED: Wording(
-        "ReauthenticationRequiredException", "Please enter your password again to continue"
+        "ReauthenticationRequiredException", "Please confirm it is you to continue"
     ),
 }
 

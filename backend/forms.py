@@ -23,6 +23,7 @@ HIDDEN_LABELS: Final = {
     "credential": "Credential",
     "credentialId": "Credential ID",
     "email": "Email",
+    "method": "Method",
 }
 
 # Sign-up attributes with a meaning of their own: (label, input type).

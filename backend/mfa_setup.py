@@ -13,10 +13,10 @@ with the thin retriable reply so the form stays on screen.
 
 from __future__ import annotations
 
-import logging
-
 from .account import pending_of
 from .addresses import is_email
+from .audit import audit
+from .code_steps import spend_send_keeping_step
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -28,8 +28,6 @@ from .recent_auth import require_recent_auth, require_signed_in
 from .sessions import WebSession
 from .totp import matching_step, new_secret
 from .users import User
-
-_log = logging.getLogger(__name__)
 
 
 def _require_type(parts: Components, mfa_type: str) -> None:
@@ -83,7 +81,8 @@ def complete_totp_setup(parts: Components, request: Request, params: Params) -> 
     parts.limiter.refund(attempt)
     parts.web_sessions.set_pending(session, None)
     parts.users.enable_totp(user.id, secret, step)
-    _log.info("TOTP enrolled for %s", user.username)
+    audit("mfa.totp_enrolled", "success", user=user.username, address=request.address)
+    tell_owner(parts, user, "totp-enabled", request.now)
     return _signed_in(parts, user)
 
 
@@ -108,6 +107,27 @@ def start_email_mfa_setup(parts: Components, request: Request, params: Params) -
     return Outcome(parts.replies.email_setup_pending(user, email))
 
 
+def resend_email_mfa_setup_code(parts: Components, request: Request, params: Params) -> Outcome:
+    """``resendEmailMfaSetupCode`` (additive): the set-up code again, to the address being verified.
+
+    The send budget and its retriable refusal are those of ``resendSignInCode``;
+    the new code replaces the old one, and the ceremony lives as long as it.
+    """
+    session, user = require_signed_in(parts, request)
+    pending = pending_of(parts, request, session, "email")
+    if pending is None:
+        raise AuthError(Problem.INVALID_PARAMETER, "No email set-up in progress")
+    email = str(pending["email"])
+    spend_send_keeping_step(parts, parts.subject(user.username, request), request.now)
+    parts.send_code(
+        key=_setup_code_key(session), to=email, username=user.username, purpose="mfa-setup", now=request.now
+    )
+    parts.web_sessions.set_pending(
+        session, {**pending, "expires": request.now + parts.settings.code_lifetime}
+    )
+    return Outcome(parts.replies.email_setup_pending(user, email))
+
+
 def complete_email_mfa_setup(parts: Components, request: Request, params: Params) -> Outcome:
     session, user, pending, attempt = _ceremony(parts, request, "email", "No email set-up in progress")
     result = parts.codes.check(_setup_code_key(session), params.text("code"), request.now)
@@ -122,9 +142,12 @@ def complete_email_mfa_setup(parts: Components, request: Request, params: Params
     if parts.users.email_taken(email, except_user=user.id):
         raise AuthError(Problem.ALIAS_EXISTS)
     parts.users.enable_email_mfa(user.id, email)
-    _log.info("email MFA enrolled for %s", user.username)
+    audit("mfa.email_enrolled", "success", user=user.username, address=request.address)
     if user.email and user.email_verified and user.email != email:
-        tell_owner(parts, user, "email-changed", address=user.email)
+        audit("email.changed", "success", user=user.username, address=request.address)
+        tell_owner(parts, user, "email-changed", request.now, address=user.email)
+    else:  # the same address, now a second factor (and the preferred one)
+        tell_owner(parts, user, "email-mfa-enabled", request.now, address=email)
     return _signed_in(parts, user)
 
 
@@ -135,6 +158,9 @@ def set_preferred_mfa(parts: Components, request: Request, params: Params) -> Ou
     if choice not in enrolled:
         raise AuthError(Problem.INVALID_PARAMETER, f"Invalid MFA type. {pick_one_of(enrolled)}")
     parts.users.set_preferred_mfa(user.id, choice)
+    audit("mfa.preference", "success", user=user.username, address=request.address, mfa=choice)
+    if choice != user.preferred_mfa:
+        tell_owner(parts, user, "mfa-preference-changed", request.now)
     return _signed_in(parts, user)
 
 
@@ -143,8 +169,8 @@ def disable_mfa(parts: Components, request: Request, params: Params) -> Outcome:
     if parts.settings.mfa_mode == "required":
         raise AuthError(Problem.MFA_REQUIRED)
     parts.users.disable_mfa(user.id)
-    _log.info("MFA turned off for %s from %s", user.username, request.address)
-    tell_owner(parts, user, "mfa-disabled")
+    audit("mfa.disabled", "success", user=user.username, address=request.address)
+    tell_owner(parts, user, "mfa-disabled", request.now)
     return _signed_in(parts, user)
 
 

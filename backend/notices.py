@@ -16,9 +16,14 @@ from .users import User
 _log = logging.getLogger(__name__)
 
 
-def tell_owner(parts: Components, user: User, purpose: NoticePurpose, address: str | None = None) -> None:
-    """Send ``purpose``'s notice to ``address`` or to the account's verified email, if any."""
+def tell_owner(
+    parts: Components, user: User, purpose: NoticePurpose, now: float, address: str | None = None
+) -> None:
+    """Send ``purpose``'s notice (the change happened at ``now``) to ``address`` or the verified email.
+
+    ``user`` is the account as it was *before* the change, so its email is the old one.
+    """
     to = address if address is not None else (user.email if user.email_verified else None)
     _log.info("security change %s for %s", purpose, user.username)
     if to:
-        parts.delivery.notify(to, user.username, purpose)
+        parts.delivery.notify(to, user.username, purpose, changed_at=now)

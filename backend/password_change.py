@@ -12,8 +12,7 @@ change) is signed out.
 
 from __future__ import annotations
 
-import logging
-
+from .audit import audit
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
@@ -21,8 +20,6 @@ from .notices import tell_owner
 from .passwords import policy_message, policy_violations
 from .recent_auth import require_signed_in
 from .users import User
-
-_log = logging.getLogger(__name__)
 
 
 def change_password(parts: Components, request: Request, params: Params) -> Outcome:
@@ -35,9 +32,7 @@ def change_password(parts: Components, request: Request, params: Params) -> Outc
     parts.limiter.check_failures(subject, request.now)
     if not parts.hasher.verify(params.text("currentPassword"), user.password_hash):
         parts.limiter.record_failure(subject, request.now)
-        _log.info(
-            "password change refused for %s from %s: wrong current password", user.username, request.address
-        )
+        audit("password.changed", "failure", user=user.username, address=request.address)
         raise AuthError(Problem.BAD_CREDENTIALS, "Incorrect password", retriable=True)
     parts.users.set_password(user.id, parts.hasher.hash(new_password))
     parts.web_sessions.revoke_others(user.id, keep=session.token_hash)
@@ -49,5 +44,5 @@ def change_password(parts: Components, request: Request, params: Params) -> Outc
 
 def notify_password_changed(parts: Components, request: Request, user: User) -> None:
     """Tell the account's owner, at their verified address, that the password changed."""
-    _log.info("password of %s changed from %s; other sessions ended", user.username, request.address)
-    tell_owner(parts, user, "password-changed")
+    audit("password.changed", "success", user=user.username, address=request.address)
+    tell_owner(parts, user, "password-changed", request.now)

@@ -15,8 +15,8 @@ person who lost the confirm screen is not stuck (issue 12: no dead ends).
 
 from __future__ import annotations
 
-import logging
-
+from .addresses import is_email, is_phone, mask_email, mask_phone
+from .audit import audit
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
@@ -24,8 +24,6 @@ from .errors import AuthError, Problem
 from .notices import tell_owner
 from .passwords import policy_message, policy_violations
 from .rate_limit import Attempt
-
-_log = logging.getLogger(__name__)
 
 
 def reset_code_key(user_id: int) -> str:
@@ -58,6 +56,12 @@ def reset_password(parts: Components, request: Request, params: Params) -> Outco
     if not identifier:
         raise AuthError(Problem.INVALID_PARAMETER, "username is required")
     user = parts.users.find(identifier, parts.settings.identifiers)
+    audit(
+        "password_reset.requested",
+        "success",
+        user=None if user is None else user.username,
+        address=request.address,
+    )
     parts.send_code_within_budget(
         parts.subject(identifier, request),
         request.now,
@@ -65,7 +69,28 @@ def reset_password(parts: Components, request: Request, params: Params) -> Outco
         key_of=reset_code_key,
         purpose="password-reset",
     )
-    return Outcome(parts.replies.confirming_reset(identifier))
+    return Outcome(parts.replies.confirming_reset(identifier, typed_destination(identifier)))
+
+
+def resend_password_reset_code(parts: Components, request: Request, params: Params) -> Outcome:
+    """``resendPasswordResetCode`` (additive): ``resetPassword`` again, from the code screen.
+
+    The same send budget, the same answer for unknown accounts (a phantom code
+    nobody receives), and the same rule for the old code: issuing a new one
+    replaces it, so only the latest code resets the password.
+    """
+    return reset_password(parts, request, params)
+
+
+def typed_destination(identifier: str) -> str | None:
+    """Where a reset code goes, masked, when the person typed the address itself.
+
+    Only what was typed is shown: the account's own address would tell anyone
+    who types a username the address behind it (account enumeration).
+    """
+    if is_email(identifier):
+        return mask_email(identifier)
+    return mask_phone(identifier) if is_phone(identifier) else None
 
 
 def confirm_reset_password(parts: Components, request: Request, params: Params) -> Outcome:
@@ -86,6 +111,12 @@ def confirm_reset_password(parts: Components, request: Request, params: Params) 
     key = reset_code_key(user.id) if user is not None else parts.phantom_code_key("password-reset", subject)
     result = parts.codes.check(key, params.text("code"), request.now)
     if result is not CodeCheck.OK or user is None:
+        audit(
+            "password_reset.completed",
+            "failure",
+            user=None if user is None else user.username,
+            address=request.address,
+        )
         if attempt is None:
             raise over_budget
         raise AuthError(
@@ -96,12 +127,20 @@ def confirm_reset_password(parts: Components, request: Request, params: Params) 
     if user.status == "UNCONFIRMED":
         # The code reached the sign-up address: that confirms the account too.
         user = parts.users.confirm(user.id, enable_email_mfa=parts.settings.enrols_email_mfa_on_sign_up)
-        _log.info("sign-up of %s confirmed by a password reset", user.username)
+        audit(
+            "sign_up.confirmed", "success", user=user.username, address=request.address, by="password_reset"
+        )
     parts.users.set_password(user.id, parts.hasher.hash(new_password), clear_preferred_mfa=True)
     parts.web_sessions.revoke_all(user.id)
     removed = _remove_passkeys(parts, request, passkey_choice, user.id)
     parts.known_devices.forget_all(user.id)
     parts.limiter.clear_failures(subject)
-    _log.info("password of %s reset from %s (%d passkeys removed)", user.username, request.address, removed)
-    tell_owner(parts, user, "password-changed")
+    audit(
+        "password_reset.completed",
+        "success",
+        user=user.username,
+        address=request.address,
+        passkeys_removed=removed,
+    )
+    tell_owner(parts, user, "password-was-reset", request.now)
     return Outcome(parts.replies.signed_out, end_session=request.session_token is not None)

@@ -98,6 +98,11 @@ class PostgresStore(Store):
             max_size=max_size,
             timeout=POOL_TIMEOUT_SECONDS,
             kwargs={"row_factory": _rows},
+            # A connection is checked (one empty query) before it is lent: after PostgreSQL
+            # restarts, every pooled connection is dead, and without the check each of the
+            # next requests would take one and fail (tests/backend/test_backend_postgres_restart.py).
+            # The check argument arrived in psycopg-pool 3.2 (the declared floor).
+            check=ConnectionPool.check_connection,
             open=True,
             name="nicegui-authenticator",
         )

@@ -6,27 +6,20 @@ who they are (``authenticated_at``): at sign-in, and again at each
 a passkey, set up, change or turn off MFA) call :func:`require_recent_auth`,
 which refuses them when that proof is older than ``recent_auth_window``
 (5 minutes by default) with ``REAUTHENTICATION_REQUIRED``. The service answers
-that with a signed-in state offering only ``reauthenticate`` (and sign-out),
+that with the re-authentication state (``reauthentication.py``: a password,
+an authenticator or emailed code, or a passkey, whichever the account has),
 which clients render as a screen of its own. Whoever stole the cookie does
-not know the password or hold the second factor, so they stop there; the
-owner types the password (or a current authenticator code) and goes on.
-
-Wrong answers spend the same account budget as a wrong sign-in, so the
-re-authentication step is no side door for guessing the password.
+not know the password or hold a factor, so they stop there; the owner proves
+it is them and goes on.
 """
 
 from __future__ import annotations
 
-import logging
-
 from .components import Components
-from .context import Outcome, Params, Request
+from .context import Request
 from .errors import AuthError, Problem
 from .sessions import WebSession
-from .totp import matching_step
 from .users import User
-
-_log = logging.getLogger(__name__)
 
 
 def require_signed_in(parts: Components, request: Request) -> tuple[WebSession, User]:
@@ -45,24 +38,3 @@ def require_recent_auth(parts: Components, request: Request) -> tuple[WebSession
     if request.now - session.authenticated_at > parts.settings.recent_auth_window:
         raise AuthError(Problem.REAUTHENTICATION_REQUIRED)
     return session, user
-
-
-def reauthenticate(parts: Components, request: Request, params: Params) -> Outcome:
-    """``reauthenticate``: the password (or a current authenticator code) again, on this session."""
-    session, user = require_signed_in(parts, request)
-    attempt = parts.limiter.spend_attempt(parts.subject(user.username, request), request.now)
-    password, code = params.text("password"), params.stripped("code")
-    if password:
-        proven = parts.hasher.verify(password, user.password_hash)
-    elif code and user.totp_secret is not None:
-        step = matching_step(user.totp_secret, code, request.now, user.totp_last_step)
-        proven = step is not None and parts.users.use_totp_step(user.id, step)
-    else:
-        proven = False
-    if not proven:
-        _log.info("re-authentication of %s failed from %s", user.username, request.address)
-        raise AuthError(Problem.BAD_CREDENTIALS, retriable=True)
-    parts.limiter.refund(attempt)
-    parts.web_sessions.mark_authenticated(session, request.now)
-    _log.info("user %s re-authenticated from %s", user.username, request.address)
-    return Outcome(parts.replies.signed_in(user))

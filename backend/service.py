@@ -17,7 +17,17 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from . import account, challenges, mfa_setup, password_change, password_reset, recent_auth, sign_in, sign_up
+from . import (
+    account,
+    challenges,
+    code_steps,
+    mfa_setup,
+    password_change,
+    password_reset,
+    reauthentication,
+    sign_in,
+    sign_up,
+)
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem, wording
@@ -59,8 +69,15 @@ COGNITO_ACTIONS: Final[Mapping[str, Handler]] = MappingProxyType(
         "disableMfa": mfa_setup.disable_mfa,
         "cancelSetup": mfa_setup.cancel_setup,
         "changePassword": password_change.change_password,
-        "reauthenticate": recent_auth.reauthenticate,
+        "reauthenticate": reauthentication.reauthenticate,
+        "chooseReauthenticationMethod": reauthentication.choose_method,
+        "resendReauthenticationCode": reauthentication.resend_code,
         "signOutEverywhere": account.sign_out_everywhere,
+        # Additive code-screen actions (docs/protocol.md, "Code screens").
+        "resendPasswordResetCode": password_reset.resend_password_reset_code,
+        "resendSignInCode": code_steps.resend_sign_in_code,
+        "resendEmailMfaSetupCode": mfa_setup.resend_email_mfa_setup_code,
+        "useAnotherMfaMethod": code_steps.use_another_mfa_method,
     }
 )
 
@@ -114,11 +131,13 @@ class AuthService:
     def _error_outcome(self, request: Request, error: AuthError) -> Outcome:
         parts = self._parts
         words = wording(error, parts.settings.mode)
-        reauthenticating = self._current_user(request) if error.problem is REAUTH else None
+        reauthenticating = (
+            reauthentication.prompt_for_request(parts, request) if error.problem is REAUTH else None
+        )
         if error.retriable:
-            state = parts.replies.retriable(words)
+            state = parts.replies.retriable(words, retry_after=error.retry_after)
         elif reauthenticating is not None:
-            state = parts.replies.with_error(parts.replies.reauthentication(reauthenticating), words)
+            state = parts.replies.with_error(reauthenticating, words)
         else:
             user = None
             if parts.settings.mode == "basic" and not error.end_session:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Any, Final
 
+from .at_rest import Sealer
 from .store import Store
 
 WEB_TOKEN_BYTES: Final = 32
@@ -40,11 +40,6 @@ class Unsettled(enum.Enum):
 UNSETTLED: Final = Unsettled.UNSETTLED
 
 
-def _session(row: Any) -> WebSession:
-    pending = json.loads(row["pending"]) if row["pending"] else None
-    return WebSession(row["token_hash"], int(row["user_id"]), pending, float(row["authenticated_at"]))
-
-
 @dataclass(frozen=True)
 class WebSession:
     token_hash: str
@@ -56,8 +51,9 @@ class WebSession:
 class WebSessions:
     """Sessions end ``lifetime`` after sign-in (absolute) or ``idle`` after their last use."""
 
-    def __init__(self, store: Store, lifetime: float, idle: float | None = None) -> None:
+    def __init__(self, store: Store, sealer: Sealer, lifetime: float, idle: float | None = None) -> None:
         self._store = store
+        self._sealer = sealer  # pending ceremonies (a TOTP secret being set up) are sealed at rest
         self.lifetime = lifetime
         self.idle = lifetime if idle is None else idle
 
@@ -90,7 +86,7 @@ class WebSessions:
                 db.execute(
                     "UPDATE web_sessions SET last_seen_at = ? WHERE token_hash = ?", (now, row["token_hash"])
                 )
-        return _session(row)
+        return self._session(row)
 
     def lookup_without_writing(self, token: str, now: float) -> WebSession | Unsettled | None:
         """:meth:`lookup` when it needs no write; ``UNSETTLED`` when it would write (expiry, idle touch).
@@ -104,7 +100,11 @@ class WebSessions:
             return None
         if self._expired(row, now) or self._due_a_touch(row, now):
             return UNSETTLED
-        return _session(row)
+        return self._session(row)
+
+    def _session(self, row: Any) -> WebSession:
+        pending = self._sealer.open_record(row["pending"]) if row["pending"] else None
+        return WebSession(row["token_hash"], int(row["user_id"]), pending, float(row["authenticated_at"]))
 
     def _row(self, token: str) -> Any:
         with self._store.read() as db:
@@ -138,7 +138,7 @@ class WebSessions:
         with self._store.transaction() as db:
             db.execute(
                 "UPDATE web_sessions SET pending = ? WHERE token_hash = ?",
-                (None if pending is None else json.dumps(pending), session.token_hash),
+                (None if pending is None else self._sealer.seal_record(pending), session.token_hash),
             )
 
     def revoke(self, token: str) -> None:
@@ -169,8 +169,11 @@ class Challenge:
 
 
 class Challenges:
-    def __init__(self, store: Store, lifetime: float, max_attempts: int) -> None:
+    """Challenge rows; their data (a TOTP secret being set up, say) is sealed at rest."""
+
+    def __init__(self, store: Store, sealer: Sealer, lifetime: float, max_attempts: int) -> None:
         self._store = store
+        self._sealer = sealer
         self._lifetime = lifetime
         self._max_attempts = max_attempts
 
@@ -180,7 +183,7 @@ class Challenges:
             db.execute("DELETE FROM challenges WHERE expires_at <= ?", (now,))
             db.execute(
                 "INSERT INTO challenges (token_hash, data, attempts, expires_at) VALUES (?, ?, 0, ?)",
-                (token_hash(token), json.dumps(data), now + self._lifetime),
+                (token_hash(token), self._sealer.seal_record(data), now + self._lifetime),
             )
         return token
 
@@ -191,7 +194,7 @@ class Challenges:
             ).fetchone()
         if row is None or row["expires_at"] <= now:
             return None
-        return Challenge(token, json.loads(row["data"]), int(row["attempts"]))
+        return Challenge(token, self._sealer.open_record(row["data"]), int(row["attempts"]))
 
     def consume(self, challenge: Challenge) -> bool:
         """Delete the session; False when a concurrent request consumed it first."""

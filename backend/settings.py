@@ -19,7 +19,7 @@ Environment variables (all optional, ``NICEGUI_AUTHENTICATOR_`` prefix; lists
 are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
 
     MODE  DB  SELF_SIGN_UP  SIGN_IN_WITH  SIGN_UP_ATTRIBUTES  MFA  MFA_TYPES
-    FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  AUTO_SIGN_IN  SESSION_LIFETIME
+    FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  PUBLIC_URL  AUDIT_LOG  AUTO_SIGN_IN  SESSION_LIFETIME
     SESSION_IDLE_TIMEOUT  RECENT_AUTH_WINDOW  RESET_REMOVES_PASSKEYS_WITHIN
     CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  CORS_ORIGINS  CROSS_SITE_COOKIES
     HASHING_SLOTS  HASHING_NICENESS
@@ -82,7 +82,8 @@ class RateLimits:
 
     ``failures_per_username`` is per account *and* address (or per known device), so a
     stranger elsewhere cannot spend the owner's; ``failures_per_account`` caps guesses
-    spread over many addresses, and spares the account's known devices.
+    spread over many addresses, and spares the account's known devices. The same keys
+    (not the per-address one) also pace attempts with an exponential delay.
     """
 
     window_seconds: float = 15 * 60
@@ -91,6 +92,11 @@ class RateLimits:
     failures_per_address: int = 100
     sends_per_username: int = 10
     sends_per_address: int = 50
+    # Exponential delay (backoff.py): after this many failures on an account+address, an
+    # account or a known device, the next attempt waits 1 s, then 2 s, 4 s, ... up to the cap.
+    delay_after_failures: int = 3
+    delay_base_seconds: float = 1.0  # 0 turns the delay off
+    delay_cap_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,11 @@ class BackendSettings:
     dev: bool = False
     cors_origins: tuple[str, ...] = ()  # web apps that may call with the person's cookie (cors.py)
     cross_site_cookies: bool = False  # SameSite=None; Secure; Partitioned (cookies.py)
+    # Where people reach the site (https://auth.example.com): decides the cookies' Secure flag,
+    # whatever a request's Host or X-Forwarded-Proto claims (app.py, ``cookies_secure``).
+    public_url: str | None = None
+    # The audit channel (audit.py) also goes to this file, one JSON line per security event.
+    audit_log: str | None = None
     # Knobs for tests and operators; the defaults are the production choice.
     password_hash_cost: ScryptCost = field(default_factory=ScryptCost)
     # Concurrent password hashes (None: one per core) and how long a hash may wait for a slot.
@@ -163,6 +174,8 @@ class BackendSettings:
     known_device_lifetime: float = 180 * 24 * 3600
 
     def __post_init__(self) -> None:
+        if self.public_url is not None and not self.public_url.startswith(("https://", "http://")):
+            raise ValueError(f"public URL must start with https:// or http://, not {self.public_url!r}")
         basic = self.mode == "basic"
         self._default("sign_in_with", ("username",) if basic else ("username", "email"))
         self._default("password_policy", DEFAULT_POLICY)
@@ -357,6 +370,8 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "DEV": _as("dev", parse_bool),
     "CORS_ORIGINS": _as("cors_origins", parse_list),
     "CROSS_SITE_COOKIES": _as("cross_site_cookies", parse_bool),
+    "PUBLIC_URL": _as("public_url", str),
+    "AUDIT_LOG": _as("audit_log", str),
     "HASHING_SLOTS": _as("hashing_slots", int),
     "HASHING_NICENESS": _as("hashing_niceness", int),
     "PASSWORD_MIN_LENGTH": _as("policy.min_length", int),

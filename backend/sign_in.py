@@ -22,10 +22,10 @@ what was proven so far; the client only ever holds its random token.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Final
 
 from .addresses import mask_email, mask_phone
+from .audit import audit
 from .code_message import Purpose
 from .components import Components
 from .context import Outcome, Params, Request
@@ -34,9 +34,8 @@ from .sessions import token_hash
 from .totp import new_secret
 from .users import User
 
-_log = logging.getLogger(__name__)
-
 FIRST_FACTORS: Final = ("PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
+PASSKEY_METHOD: Final = "WEB_AUTHN"  # a passkey offered in place of a second factor (useAnotherMfaMethod)
 
 
 def sign_in(parts: Components, request: Request, params: Params) -> Outcome:
@@ -65,12 +64,12 @@ def sign_in_with_passkey(parts: Components, request: Request, params: Params) ->
 def verify_password(parts: Components, request: Request, identifier: str, password: str) -> User:
     """The account ``identifier`` names, if ``password`` is its password; else BAD_CREDENTIALS."""
     subject = parts.subject(identifier, request)
-    attempt = parts.limiter.spend_attempt(subject, request.now)
+    attempt = parts.limiter.spend_attempt(subject, request.now, paced=True)
     user = parts.users.find(identifier, parts.settings.identifiers)
     # verify() costs one hash even without an account, so timing tells nothing either.
     verified = parts.hasher.verify(password, None if user is None else user.password_hash)
     if user is None or not verified:
-        _log.info("sign-in failed from %s", request.address)
+        audit("sign_in", "failure", user=None if user is None else user.username, address=request.address)
         raise AuthError(Problem.BAD_CREDENTIALS)
     parts.limiter.refund(attempt)
     # Only someone who knows the password learns the account's status.
@@ -100,16 +99,16 @@ def mfa_step(parts: Components, request: Request, user: User) -> Outcome:
             return start_mfa_code(parts, request, user, enrolled[0])
         if user.preferred_mfa in enrolled:
             return start_mfa_code(parts, request, user, user.preferred_mfa)
-        return _mfa_choice(parts, request, user, enrolled, setup=False)
+        return mfa_choice(parts, request, user, enrolled, setup=False)
     if settings.mfa_mode == "required":
         options = tuple(t for t in types if t != "SMS" or user.phone)
         if len(options) == 1:
             return start_mfa_setup(parts, request, user, options[0])
-        return _mfa_choice(parts, request, user, options, setup=True)
+        return mfa_choice(parts, request, user, options, setup=True)
     return complete_sign_in(parts, request, user)
 
 
-def _mfa_choice(
+def mfa_choice(
     parts: Components, request: Request, user: User, options: tuple[str, ...], *, setup: bool
 ) -> Outcome:
     data = {"kind": "mfaType", "user_id": user.id, "options": list(options), "setup": setup}
@@ -118,13 +117,35 @@ def _mfa_choice(
 
 
 def start_mfa_code(parts: Components, request: Request, user: User, mfa_type: str) -> Outcome:
-    """A ``code`` challenge for an enrolled type; EMAIL and SMS codes are sent now."""
+    """A ``code`` challenge for an enrolled type; EMAIL and SMS codes are sent now.
+
+    The challenge is marked ``second_factor``: the account may switch to another
+    of its enrolled types (``useAnotherMfaMethod``, see ``code_steps``).
+    """
+    if mfa_type == PASSKEY_METHOD:
+        # A passkey instead of the second factor: with user verification it signs in on its
+        # own (as a passkey sign-in does); without, the account's preferred step comes back.
+        return begin_webauthn(parts, request, user.username, user)
+    switchable = bool(other_mfa_methods(parts, user, mfa_type))
     if mfa_type == "TOTP":
-        token = parts.challenges.create({"kind": "code", "user_id": user.id, "mfa": "TOTP"}, request.now)
-        return Outcome(parts.replies.code_challenge(token, "Enter Authenticator Code"))
+        data = {"kind": "code", "user_id": user.id, "mfa": "TOTP", "second_factor": True}
+        token = parts.challenges.create(data, request.now)
+        label = "Enter Authenticator Code"
+        return Outcome(parts.replies.code_challenge(token, label, other_methods=switchable))
     to = user.email if mfa_type == "EMAIL" else user.phone
     assert to is not None  # enrolled_mfa() only lists types with an address
-    return send_code_challenge(parts, request, user, mfa_type, to, {})
+    return send_code_challenge(
+        parts, request, user, mfa_type, to, {"second_factor": True}, other_methods=switchable
+    )
+
+
+def other_mfa_methods(parts: Components, user: User, mfa_type: str) -> tuple[str, ...]:
+    """What a second-factor step for ``mfa_type`` may switch to: the other enrolled types,
+    and the account's passkeys (``WEB_AUTHN``) when it has any."""
+    others = [t for t in user.enrolled_mfa(parts.settings.active_mfa_types) if t != mfa_type]
+    if mfa_type != PASSKEY_METHOD and parts.settings.passkeys_enabled and parts.passkeys.for_user(user.id):
+        others.append(PASSKEY_METHOD)
+    return tuple(others)
 
 
 def start_mfa_setup(parts: Components, request: Request, user: User, mfa_type: str) -> Outcome:
@@ -150,24 +171,44 @@ def send_code_challenge(
     extra: dict[str, Any],
     *,
     shown_to: str | None = None,
+    other_methods: bool = False,
 ) -> Outcome:
-    """A ``code`` challenge whose code goes by email or SMS to ``to`` (nothing is sent when None)."""
+    """A ``code`` challenge whose code goes by email or SMS to ``to`` (nothing is sent when None).
+
+    The challenge keeps the address and the label, so ``resendSignInCode`` sends
+    the next code to the same place and answers with the same step.
+    """
     username = user.username if user is not None else str(extra.get("username", ""))
     subject = parts.subject(username, request)
     parts.limiter.spend_send(subject, request.now)
-    data = {"kind": "code", "user_id": None if user is None else user.id, "mfa": mfa_type, **extra}
-    token = parts.challenges.create(data, request.now)
-    if to is not None and user is not None:
-        purpose: Purpose = "mfa-setup" if extra.get("setup") else "sign-in"
-        parts.send_code(
-            key=challenge_code_key(token), to=to, username=user.username, purpose=purpose, now=request.now
-        )
     destination = to if shown_to is None else shown_to
     channel = "Email" if mfa_type == "EMAIL" else "SMS"
     label = f"Enter {channel} Code"
     if destination:
         label += f" (sent to {mask_email(destination) if mfa_type == 'EMAIL' else mask_phone(destination)})"
-    return Outcome(parts.replies.code_challenge(token, label))
+    data = {
+        "kind": "code",
+        "user_id": None if user is None else user.id,
+        "mfa": mfa_type,
+        **extra,
+        "to": to if user is not None else None,
+        "label": label,
+    }
+    token = parts.challenges.create(data, request.now)
+    if to is not None and user is not None:
+        parts.send_code(
+            key=challenge_code_key(token),
+            to=to,
+            username=user.username,
+            purpose=code_purpose(data),
+            now=request.now,
+        )
+    return Outcome(parts.replies.code_challenge(token, label, resend=True, other_methods=other_methods))
+
+
+def code_purpose(data: dict[str, Any]) -> Purpose:
+    """What a challenge's emailed code is for (the message's wording follows it)."""
+    return "mfa-setup" if data.get("setup") else "sign-in"
 
 
 def challenge_code_key(token: str) -> str:
@@ -178,7 +219,7 @@ def complete_sign_in(parts: Components, request: Request, user: User) -> Outcome
     token = parts.web_sessions.create(user.id, request.now, replacing=request.session_token)
     parts.limiter.clear_failures(parts.subject(user.username, request))
     device = parts.known_devices.remember(user.id, request.known_device, request.now)
-    _log.info("user %s signed in from %s", user.username, request.address)
+    audit("sign_in", "success", user=user.username, address=request.address, new_device=device is not None)
     return Outcome(parts.replies.signed_in(user), session=token, known_device=device)
 
 

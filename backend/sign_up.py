@@ -19,19 +19,18 @@ screen again (issue 12: no dead ends).
 from __future__ import annotations
 
 import dataclasses
-import logging
 
 from .addresses import check_attribute, check_username, mask_email, mask_phone
+from .audit import audit
 from .codes import CodeCheck
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem
 from .forms import sign_up_attribute_names
 from .passwords import policy_message, policy_violations
+from .rate_limit import Subject
 from .sign_in import after_first_factor, complete_sign_in
 from .users import User, identifier_key
-
-_log = logging.getLogger(__name__)
 
 
 def sign_up_code_key(user_id: int) -> str:
@@ -58,34 +57,33 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     if missing:
         raise AuthError(Problem.WEAK_PASSWORD, policy_message(missing))
     subject = parts.subject(username, request)
-    # Spent and hashed before the name is looked up: probing names costs the same budget
-    # and the same work whether the name is taken or not (issue 11, finding 4). Spent
-    # outside the transaction below, so a refused probe cannot roll its spending back.
+    # Spent before the name is looked up: probing names costs the same budget whether the
+    # name is taken or not (issue 11, finding 4). Spent outside the transaction below, so a
+    # refused probe cannot roll its spending back.
     parts.limiter.spend_send(subject, request.now)
-    password_hash = parts.hasher.hash(password)  # before the transaction: it must stay short
     existing = parts.users.by_username(username)
-    if (
-        existing is not None
-        and existing.status == "UNCONFIRMED"
-        and parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
-        and parts.hasher.verify(password, existing.password_hash)
-    ):
-        # The same person signing up again before confirming: no dead end, a
-        # fresh code and the confirm screen (issue 12, item 1). Only the account's
-        # own password gets this answer, so it tells a stranger nothing new.
-        return _resend_to_unconfirmed(parts, request, existing, username)
+    live = _live_code(parts, request, existing, subject)  # asked for every name, so the lookups match
+    if existing is not None and existing.status == "UNCONFIRMED" and live:
+        # A pending sign-up: its own password gets a fresh code and the confirm screen (issue
+        # 12, item 1: no dead end); any other is told below that the name is taken.
+        if parts.hasher.verify(password, existing.password_hash):
+            return _resend_to_unconfirmed(parts, request, existing, username)
+        password_hash: str | None = None
+    else:
+        # Exactly one scrypt derivation on every path (the verify above or this hash), and
+        # the same lookups below, so timing does not tell new, taken and pending names apart
+        # (finding 4). Outside the transaction: it must stay short.
+        password_hash = parts.hasher.hash(password)
     email = username if settings.identifiers == ("email",) else attributes.pop("email", None)
     phone = username if settings.identifiers == ("phone",) else attributes.pop("phone_number", None)
     # One transaction decides "taken or abandoned", creates the account and issues its code:
     # a concurrent sign-up never sees the account without its code and takes it over.
     with parts.store.transaction():
         existing = parts.users.by_username(username)
-        abandoned = (
-            existing is not None
-            and existing.status == "UNCONFIRMED"
-            and not parts.codes.has_live_code(sign_up_code_key(existing.id), request.now)
-        )
-        if existing is not None and not abandoned:
+        live = _live_code(parts, request, existing, subject)
+        abandoned = existing is not None and existing.status == "UNCONFIRMED" and not live
+        if (existing is not None and not abandoned) or password_hash is None:
+            # (No hash: a pending name that was abandoned meanwhile; the retry takes it over.)
             raise AuthError(Problem.USER_EXISTS)
         user = parts.users.create(
             username=username,
@@ -110,11 +108,18 @@ def sign_up(parts: Components, request: Request, params: Params) -> Outcome:
     except AuthError:
         parts.users.delete_unconfirmed(user.id)  # nobody got a code: the name is free again
         raise
-    _log.info("sign-up of %s from %s", username, request.address)
+    audit("sign_up", "success", user=username, address=request.address)
     outcome = Outcome(parts.replies.confirming_sign_up(username, _masked(user)))
     if settings.mode == "cognito" and settings.auto_sign_in and not params.opts_out("autoSignIn"):
         outcome = dataclasses.replace(outcome, bridge=parts.bridges.create(user.id, request.now))
     return outcome
+
+
+def _live_code(parts: Components, request: Request, user: User | None, subject: Subject) -> bool:
+    """Whether the account's sign-up code is live; without an account, a phantom key is asked
+    (it never holds a code) so a new name costs the same lookup as a taken one."""
+    key = sign_up_code_key(user.id) if user is not None else parts.phantom_code_key("sign-up", subject)
+    return parts.codes.has_live_code(key, request.now)
 
 
 def _resend_to_unconfirmed(parts: Components, request: Request, user: User, username: str) -> Outcome:
@@ -152,7 +157,7 @@ def confirm_sign_up(parts: Components, request: Request, params: Params) -> Outc
         )
     parts.limiter.refund(attempt)
     user = parts.users.confirm(user.id, enable_email_mfa=settings.enrols_email_mfa_on_sign_up)
-    _log.info("sign-up of %s confirmed", user.username)
+    audit("sign_up.confirmed", "success", user=user.username, address=request.address)
     if settings.mode == "basic":
         # AuthBasic confirms, then signs in with the password sent alongside
         # (basic_signup_confirm_signin_signout.jsonl step 5: without it, an error).

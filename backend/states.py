@@ -17,8 +17,12 @@ from ..state_machine.protocol import (
     CONFIRMING_PASSWORD_RESET,
     CONFIRMING_SIGN_IN,
     CONFIRMING_SIGN_UP,
+    RESEND_EMAIL_MFA_SETUP_CODE,
+    RESEND_PASSWORD_RESET_CODE,
+    RESEND_SIGN_IN_CODE,
     SIGNED_IN,
     SIGNED_OUT,
+    USE_ANOTHER_MFA_METHOD,
     WEBAUTHN_CREATE,
     WEBAUTHN_GET,
     AuthAction,
@@ -26,6 +30,7 @@ from ..state_machine.protocol import (
     AuthState,
     AuthUser,
 )
+from .addresses import mask_email
 from .code_message import iso_timestamp
 from .errors import Wording
 from .forms import (
@@ -91,9 +96,18 @@ class Replies:
         return state.model_copy(update={"error": wording.message, "error_name": wording.name})
 
     @staticmethod
-    def retriable(wording: Wording) -> AuthState:
-        """The thin reply of a failed challenge step: keep the current form, show the error."""
-        return AuthState(state=SIGNED_OUT, error=wording.message, retriable=True, errorName=wording.name)
+    def retriable(wording: Wording, *, retry_after: int | None = None) -> AuthState:
+        """The thin reply of a failed challenge step: keep the current form, show the error.
+
+        ``retry_after``: the seconds to wait before the next attempt is accepted, when known.
+        """
+        return AuthState(
+            state=SIGNED_OUT,
+            error=wording.message,
+            retriable=True,
+            errorName=wording.name,
+            retryAfter=retry_after,
+        )
 
     # -- sign-up and reset ----------------------------------------------------------------
 
@@ -137,20 +151,21 @@ class Replies:
             actions=(action("autoSignIn", "Continue", hidden("username", username)),),
         )
 
-    def confirming_reset(self, username: str) -> AuthState:
+    def confirming_reset(self, username: str, destination: str | None = None) -> AuthState:
+        """``destination``: the masked address the person typed, never one read from the account."""
         user_field = hidden("username", username) if self._cognito else field("username", "Username")
-        return AuthState(
-            state=CONFIRMING_PASSWORD_RESET,
-            actions=(
-                action(
-                    "confirmResetPassword",
-                    "Reset Password",
-                    user_field,
-                    field("code", "Reset Code"),
-                    new_password_field("newPassword", "New Password", self._settings.policy),
-                ),
-            ),
+        confirm = action(
+            "confirmResetPassword",
+            "Reset Password",
+            user_field,
+            field("code", "Reset Code"),
+            new_password_field("newPassword", "New Password", self._settings.policy),
         )
+        if not self._cognito:
+            return AuthState(state=CONFIRMING_PASSWORD_RESET, actions=(confirm,))
+        # Additive (docs/protocol.md, "Code screens"): where the code went, and a resend.
+        resend = action(RESEND_PASSWORD_RESET_CODE, "Resend Code", hidden("username", username))
+        return AuthState(state=CONFIRMING_PASSWORD_RESET, actions=(_sent_to(confirm, destination), resend))
 
     # -- challenges -----------------------------------------------------------------------
 
@@ -164,8 +179,17 @@ class Replies:
             actions=(action("confirmSignIn", label, *head, *fields, capability=capability),),
         )
 
-    def code_challenge(self, session: str, label: str) -> AuthState:
-        return self.challenge("code", session, label, (field("code", "Code"),))
+    def code_challenge(
+        self, session: str, label: str, *, resend: bool = False, other_methods: bool = False
+    ) -> AuthState:
+        """A one-time code step; ``resend`` (a sent code) and ``other_methods`` add additive actions."""
+        state = self.challenge("code", session, label, (field("code", "Code"),))
+        extra = []
+        if resend:
+            extra.append(action(RESEND_SIGN_IN_CODE, "Resend Code", hidden("session", session)))
+        if other_methods:
+            extra.append(action(USE_ANOTHER_MFA_METHOD, "Use another method", hidden("session", session)))
+        return state.model_copy(update={"actions": (*state.actions, *extra)}) if extra else state
 
     def mfa_choice(self, session: str, options: tuple[str, ...], *, setup: bool) -> AuthState:
         label = "Choose MFA Setup" if setup else "Choose MFA Method"
@@ -279,13 +303,6 @@ class Replies:
         actions.append(action("signOutEverywhere", "Sign out everywhere"))
         return tuple(actions)
 
-    def reauthentication(self, user: User) -> AuthState:
-        """A sensitive action needs a fresh proof of identity: only ``reauthenticate`` is offered."""
-        proof = [field("password", "Password", "password")]
-        return self.signed_in(
-            user, [action("reauthenticate", "Confirm it's you", *proof), action("signOut", "Sign Out")]
-        )
-
     def passkey_list(self, user: User, passkeys: Sequence[Passkey]) -> AuthState:
         actions = [
             action(
@@ -322,4 +339,14 @@ class Replies:
         complete = action(
             "completeEmailMfaSetup", "Verify email code", hidden("email", email), field("code", "Code")
         )
-        return self.signed_in(user, [complete, action("cancelSetup", "Cancel")])
+        resend = action(RESEND_EMAIL_MFA_SETUP_CODE, "Resend Code")
+        return self.signed_in(
+            user, [_sent_to(complete, mask_email(email)), resend, action("cancelSetup", "Cancel")]
+        )
+
+
+def _sent_to(confirm: AuthAction, destination: str | None) -> AuthAction:
+    """``confirm`` with the additive ``codeDestination`` key (unchanged without a destination)."""
+    if not destination:
+        return confirm
+    return AuthAction.model_validate({**confirm.to_wire(), CODE_DESTINATION_KEY: destination})

@@ -24,6 +24,7 @@ from .protocol import (
     AUTO_SIGN_IN,
     CANCEL_SETUP,
     CHANGE_PASSWORD,
+    CHOOSE_REAUTHENTICATION_METHOD,
     COMPLETE_EMAIL_MFA_SETUP,
     COMPLETE_PASSKEY_REGISTRATION,
     COMPLETE_TOTP_SETUP,
@@ -33,6 +34,10 @@ from .protocol import (
     DELETE_PASSKEY,
     DISABLE_MFA,
     REAUTHENTICATE,
+    RESEND_EMAIL_MFA_SETUP_CODE,
+    RESEND_PASSWORD_RESET_CODE,
+    RESEND_REAUTHENTICATION_CODE,
+    RESEND_SIGN_IN_CODE,
     RESEND_SIGN_UP_CODE,
     RESET_PASSWORD,
     SET_PREFERRED_MFA,
@@ -43,6 +48,7 @@ from .protocol import (
     SIGN_UP,
     START_PASSKEY_REGISTRATION,
     START_TOTP_SETUP,
+    USE_ANOTHER_MFA_METHOD,
 )
 from .screen_names import ScreenName
 
@@ -56,6 +62,7 @@ class ActionRole(StrEnum):
     RESEND = "resend"  # asks the server to send the code again
     ITEM = "item"  # one form per item (a passkey), told apart by the server's label
     BACK = "back"  # the server's own way back (cancel a setup)
+    ALTERNATIVE = "alternative"  # answers the challenge shown another way: the server sends the next step
     ACCOUNT = "account"  # a form of its own among the signed-in card's account actions
 
 
@@ -98,6 +105,19 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         notice="notice.code_resent",
         resubmittable=True,
     ),
+    # Additive resends (docs/protocol.md, "Code screens"): the reset one is stateless like the sign-up one.
+    ActionRow(
+        RESEND_PASSWORD_RESET_CODE,
+        ActionRole.RESEND,
+        ScreenName.CONFIRM_RESET_PASSWORD,
+        notice="notice.code_resent",
+        resubmittable=True,
+    ),
+    ActionRow(RESEND_SIGN_IN_CODE, ActionRole.RESEND, ScreenName.CONFIRM_CODE, notice="notice.code_resent"),
+    ActionRow(
+        RESEND_EMAIL_MFA_SETUP_CODE, ActionRole.RESEND, ScreenName.CONFIRM_CODE, notice="notice.code_resent"
+    ),
+    ActionRow(USE_ANOTHER_MFA_METHOD, ActionRole.ALTERNATIVE, ScreenName.CONFIRM_CODE),
     ActionRow(AUTO_SIGN_IN, ActionRole.PRIMARY, ScreenName.AUTO_SIGN_IN, suggests_second_factor=True),
     ActionRow(CONFIRM_SIGN_IN, ActionRole.ANSWER),
     ActionRow(
@@ -116,9 +136,19 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         notice="notice.signed_out_everywhere",
         notice_when_signed_out=True,
         ends_visit=True,
+        confirm="confirm.sign_out_everywhere",  # it ends this visit too, and every other
     ),
-    # A sensitive action on an old sign-in: the password again, then the person retries it.
+    # A sensitive action on an old sign-in: a proof of identity (password, code or passkey);
+    # the machine then sends the refused change again (rules 15 and 16).
     ActionRow(REAUTHENTICATE, ActionRole.PRIMARY, ScreenName.CONFIRM_IDENTITY, resubmittable=True),
+    ActionRow(CHOOSE_REAUTHENTICATION_METHOD, ActionRole.ACCOUNT, ScreenName.CONFIRM_IDENTITY),
+    ActionRow(
+        RESEND_REAUTHENTICATION_CODE,
+        ActionRole.RESEND,
+        ScreenName.CONFIRM_IDENTITY,
+        notice="notice.code_resent",
+        resubmittable=True,
+    ),
     ActionRow(START_PASSKEY_REGISTRATION, ActionRole.PRIMARY, ScreenName.PASSKEY_MANAGE),
     ActionRow(
         COMPLETE_PASSKEY_REGISTRATION,
@@ -152,6 +182,11 @@ ACTIONS: Final[tuple[ActionRow, ...]] = (
         notice="notice.password_changed",
         resubmittable=True,
     ),
+)
+
+# The actions of the re-authentication screen itself: a reply to one of them is no new refusal.
+REAUTHENTICATION_STEPS: Final = frozenset(
+    {REAUTHENTICATE, CHOOSE_REAUTHENTICATION_METHOD, RESEND_REAUTHENTICATION_CODE}
 )
 
 # What the signed-in card suggests after a sign-in without a second factor, in this order.

@@ -71,3 +71,5 @@ class Context:
     user: AuthUser | None = None
     resume: AuthState | None = None  # a kept confirm screen, shown if the first read says signed out
     suggest_factor: bool = False  # signed in without a second factor just now: suggest one (once)
+    # The change a re-authentication interrupted: sent again once the person proved who they are.
+    reauth_resume: CallSetAuthState | None = None

@@ -64,6 +64,11 @@ The rules the recorded servers demand (``tests/fixtures/aws-blocks/``):
     is shown again when the first read says "signed out".
 14. Removing the last item (passkey) re-reads the state: the reply lists only
     what the item list offers, and the card would lose its other controls.
+15. A change refused because the sign-in is old answers a signed-in state
+    with an error that offers ``reauthenticate``: it is shown as it is (rule 5
+    would re-read it away), and the refused change is remembered.
+16. Once ``reauthenticate`` succeeds, the remembered change is sent again: the
+    person confirmed who they are to make it, not to start over.
 
 Every fact about an action these rules use (its screen, its notice, whether
 it is resubmittable, whether it ends the visit) is one row of the action table
@@ -75,6 +80,7 @@ this order; the first that decides wins, and ``follow_reply`` always does:
 * rule 12, ``offer_confirm_when_resend_refused``: the machine's own resend failed;
 * rule 2, ``keep_form_on_thin_retriable``: a submit got a thin retriable reply;
 * rule 8, ``fail_thin_retriable_without_form``: a thin retriable reply, no form;
+* rule 15, ``show_reauthentication``: a change needs a fresh proof of identity;
 * rule 5, ``resync_error_while_signed_in``: an error while (or on) signed in;
 * rule 6, ``keep_failed_confirm_form``: a resubmittable confirm failed;
 * rule 11, ``resend_code_to_unconfirmed_account``: sign-in met an unconfirmed account;
@@ -83,6 +89,7 @@ this order; the first that decides wins, and ``follow_reply`` always does:
 * rule 4, ``forget_person_on_sign_out``: sign-out succeeded;
 * rule 3, ``submit_lone_auto_sign_in``: the reply is a lone autoSignIn;
 * rule 14, ``reread_after_last_item_removed``: the last passkey was removed;
+* rule 16, ``resume_after_reauthentication``: the proof succeeded, the change goes again;
 * rule 10, ``follow_reply``: always.
 
 Events that cannot happen in the current phase (a reply with no call pending,
@@ -99,7 +106,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Final
 
-from .actions import SCREEN_OF_ENTRY, ActionRole, ActionRow, is_item, row_of
+from .actions import REAUTHENTICATION_STEPS, SCREEN_OF_ENTRY, ActionRole, ActionRow, is_item, row_of
 from .classify import classify_screen
 from .context import Context, MachineConfig, Pending, Phase
 from .effects import (
@@ -130,6 +137,7 @@ from .present import build_screen
 from .protocol import (
     AUTO_SIGN_IN,
     CONFIRMING_SIGN_UP,
+    REAUTHENTICATE,
     RESEND_SIGN_UP_CODE,
     SIGN_IN,
     SIGNED_IN,
@@ -445,7 +453,7 @@ class ReplyFacts:
         pending = machine.ctx.pending
         if pending is None:
             raise InvalidTransition("a reply arrived with no call pending")
-        error, error_field = error_text(reply.error, reply.error_name)
+        error, error_field = error_text(reply.error, reply.error_name, reply.retry_after)
         return cls(
             machine=machine,
             reply=reply,
@@ -532,6 +540,23 @@ def fail_thin_retriable_without_form(facts: ReplyFacts) -> Decision | None:
     return facts.idle._with(
         error=failure, error_name=facts.reply.error_name, error_field=None, failed=facts.pending.call
     ), ()
+
+
+def show_reauthentication(facts: ReplyFacts) -> Decision | None:
+    """Rule 15: a change refused for an old sign-in shows the re-authentication screen, error and all.
+
+    The reply is ``signedIn`` with an error, which rule 5 would re-read into the
+    ordinary account card; but it offers ``reauthenticate``, and the person
+    must prove who they are right here. The refused call is kept for rule 16
+    (the screen's own steps, choosing a method or resending a code, keep it).
+    """
+    reply = facts.reply
+    if not facts.was_set or reply.state != SIGNED_IN or reply.action(REAUTHENTICATE) is None:
+        return None
+    own_step = facts.action in REAUTHENTICATION_STEPS
+    refused = facts.pending.call if isinstance(facts.pending.call, CallSetAuthState) else None
+    changed, effects = _adopt(facts, None, {}, _username_after(facts))
+    return changed._with(reauth_resume=facts.machine.ctx.reauth_resume if own_step else refused), effects
 
 
 def resync_error_while_signed_in(facts: ReplyFacts) -> Decision | None:
@@ -651,6 +676,17 @@ def reread_after_last_item_removed(facts: ReplyFacts) -> Decision | None:
     return changed._call(call, None, keep_message=True), (*effects, call)
 
 
+def resume_after_reauthentication(facts: ReplyFacts) -> Decision | None:
+    """Rule 16: the person proved who they are: the change that asked for it is sent again."""
+    resume = facts.machine.ctx.reauth_resume
+    if resume is None or facts.action != REAUTHENTICATE or facts.error is not None:
+        return None
+    if facts.reply.state != SIGNED_IN or facts.reply.action(REAUTHENTICATE) is not None:
+        return None
+    changed, effects = follow_reply(facts)
+    return changed._call(resume, resume.action), (*effects, resume)
+
+
 def follow_reply(facts: ReplyFacts) -> Decision:
     """Rule 10: otherwise show what the server says, keeping only the username (rule 4)."""
     ctx = facts.machine.ctx
@@ -688,6 +724,7 @@ def _adopt(
         suggest_factor=suggest,
         sign_up_password=facts.machine.ctx.sign_up_password if keep_password else None,
         field_errors={},
+        reauth_resume=None,
         **facts.messages(),
     )
     return changed, facts.user_effects
@@ -700,6 +737,7 @@ REPLY_RULES: Final[tuple[ReplyRule, ...]] = (
     offer_confirm_when_resend_refused,  # rule 12
     keep_form_on_thin_retriable,  # rule 2
     fail_thin_retriable_without_form,  # rule 8
+    show_reauthentication,  # rule 15
     resync_error_while_signed_in,  # rule 5
     keep_failed_confirm_form,  # rule 6
     resend_code_to_unconfirmed_account,  # rule 11
@@ -708,6 +746,7 @@ REPLY_RULES: Final[tuple[ReplyRule, ...]] = (
     forget_person_on_sign_out,  # rule 4
     submit_lone_auto_sign_in,  # rule 3
     reread_after_last_item_removed,  # rule 14
+    resume_after_reauthentication,  # rule 16
     follow_reply,  # rule 10
 )
 

@@ -172,6 +172,10 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "action.signInWithPasskey": "Continue with passkey",
         "action.confirmSignUp": "Confirm",
         "action.resendSignUpCode": "Resend Code",
+        "action.resendPasswordResetCode": "Resend Code",
+        "action.resendSignInCode": "Resend Code",
+        "action.resendEmailMfaSetupCode": "Resend Code",
+        "action.useAnotherMfaMethod": "Use another method",
         "action.autoSignIn": "Continue",
         "action.confirmSignIn": "Confirm",
         "action.confirmSignIn.select": "Continue",
@@ -190,6 +194,8 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "action.disableMfa": "Turn off multi-factor authentication",
         "action.cancelSetup": "Cancel",
         "action.reauthenticate": "Continue",
+        "action.chooseReauthenticationMethod": "Use another method",
+        "action.resendReauthenticationCode": "Resend Code",
         "action.signOutEverywhere": "Sign out everywhere",
         "action.retry": "Try again",
         "action.federated": "Sign in with {provider}",
@@ -224,12 +230,16 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "hint.code": "Enter the 6-digit code.",
         "hint.code.sent_to": "We sent a code to {destination}.",
         "hint.code.sent": "We sent you a code.",
+        "hint.reset_code": "If that account exists, we sent a code to its email address or phone number.",
+        "hint.reset_code.sent_to": "If {destination} belongs to an account, we sent a code there.",
         "hint.totp_setup": (
             "Scan the QR code with an authenticator app, or enter the secret key by hand, "
             "then enter the 6-digit code it shows."
         ),
         "hint.email_setup": "Enter the email address where we should send your sign-in codes.",
         "hint.passkey_assert": "Your browser will ask you to use your passkey.",
+        "hint.confirm_identity.password": "Enter your password to continue.",
+        "hint.confirm_identity.totp": "Enter the code from your authenticator app to continue.",
         "hint.passkey_register": "Your browser will ask you to create a passkey for this account.",
         "hint.confirm_sign_up": "Enter the code we sent you to confirm your account.",
         "hint.forgot_password": "Enter your username and we'll send you a code to reset your password.",
@@ -289,6 +299,7 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "confirm.disable_mfa": (
             "Turn off multi-factor authentication? Signing in will then need only your password."
         ),
+        "confirm.sign_out_everywhere": "Sign out on every device, this one included?",
         "confirm.yes": "Yes, continue",
         "confirm.no": "Cancel",
         "notice.signed_out_everywhere": "You were signed out on every device.",
@@ -305,9 +316,10 @@ ENGLISH: Final[Mapping[str, Template]] = MappingProxyType(
         "error.code_expired": "The code has expired. Start again.",
         "error.session_expired": "Your session has expired. Start again.",
         "error.too_many_attempts": "Too many attempts. Wait a moment and try again.",
+        "error.retry_in": "Too many attempts. Try again in {count} s.",
         "error.server_busy": "The server is busy. Please try again in a moment.",
         "error.code_delivery": "We could not send the code. Try again in a moment.",
-        "error.reauthentication_required": "For your security, enter your password again to continue.",
+        "error.reauthentication_required": "For your security, confirm it's you to continue.",
         "error.not_authenticated": "You need to sign in again.",
         "error.invalid_password": "The password does not meet the requirements.",
         "error.passkey_unknown": "This passkey is not registered for your account.",
@@ -379,7 +391,7 @@ ERROR_KEYS: Final[Mapping[str, tuple[str, str | None]]] = MappingProxyType(
         "NotAuthenticatedException": ("error.not_authenticated", None),
         "WebAuthnCredentialNotSupportedException": ("error.passkey_unknown", None),
         "CodeDeliveryFailureException": ("error.code_delivery", None),
-        "ReauthenticationRequiredException": ("error.reauthentication_required", "password"),
+        "ReauthenticationRequiredException": ("error.reauthentication_required", None),
     }
 )
 
@@ -455,7 +467,9 @@ def webauthn_error_text(detail: str) -> Msg | None:
     return Msg(key) if key is not None else None
 
 
-def error_text(error: str | None, error_name: str | None) -> tuple[Text | None, str | None]:
+def error_text(
+    error: str | None, error_name: str | None, retry_after: int | None = None
+) -> tuple[Text | None, str | None]:
     """The screen message for a server error, and the field it concerns.
 
     Known names become catalog keys; unknown ones keep the server's text. An
@@ -468,6 +482,9 @@ def error_text(error: str | None, error_name: str | None) -> tuple[Text | None, 
         return Raw(error), SERVER_TEXT_ERRORS[error_name] or None
     if error_name is not None and error_name in ERROR_KEYS:
         key, field_name = ERROR_KEYS[error_name]
+        if key == "error.too_many_attempts" and retry_after is not None:
+            # The server said how long: "try again in 8 s" is something a person can act on.
+            return msg("error.retry_in", count=str(retry_after)), None
         return Msg(key), field_name
     if error:
         return Raw(error), None

@@ -18,7 +18,15 @@ from .forms import CONFIRM_PASSWORD_FIELD, FieldKind, Form, FormRole, Known, bui
 from .labels import CodeVariant, code_variant, parse_destination
 from .messages import Msg, Raw, Text, msg
 from .otpauth import totp_uri
-from .protocol import CODE_DESTINATION_KEY, SIGN_IN, SIGN_UP, SIGNED_IN, AuthAction, AuthState
+from .protocol import (
+    CODE_DESTINATION_KEY,
+    SIGN_IN,
+    SIGN_UP,
+    SIGNED_IN,
+    WEBAUTHN_GET,
+    AuthAction,
+    AuthState,
+)
 from .screens import CHALLENGE_SCREENS, LOCAL_SCREENS, Link, LinkKind, Screen, ScreenName
 from .sign_up_fields import with_sign_up_fields
 
@@ -140,14 +148,36 @@ def _signed_in_forms(
             action,
             known,
             role=FormRole.PRIMARY if action is primary else FormRole.SECONDARY,
-            # One deletePasskey per passkey: only the server's label ("Delete passkey
-            # cred-2e3…") tells the buttons apart.
-            label=Raw(action.label) if is_item(action.name) and action.label else None,
+            label=_signed_in_label(action),
             new_password=False,
             policy=config.password_policy,
         )
         for action in state.actions
     ]
+
+
+def _signed_in_label(action: AuthAction) -> Text | None:
+    """Our button text where the action's name does not say enough (else the table's)."""
+    if is_item(action.name) and action.label:
+        # One deletePasskey per passkey: only the server's label ("Delete passkey
+        # cred-2e3…") tells the buttons apart.
+        return Raw(action.label)
+    if action.capability == WEBAUTHN_GET:  # re-authentication by passkey
+        return msg("action.confirmSignIn.passkey")
+    return None
+
+
+def _identity_hint(primary: Form | None, destination: str | None) -> Text | None:
+    """What the re-authentication form asks for: a password, a code (sent where), or a passkey."""
+    if primary is None:
+        return None
+    if primary.capability == WEBAUTHN_GET:
+        return msg("hint.passkey_assert")
+    if primary.first_of(FieldKind.ONE_TIME_CODE) is None:
+        return msg("hint.confirm_identity.password")
+    if destination:
+        return msg("hint.code.sent_to", destination=destination)
+    return msg("hint.confirm_identity.totp")
 
 
 def _title(screen: ScreenName, variant: str | None) -> Msg:
@@ -226,11 +256,18 @@ def _sent_to(state: AuthState, primary: Form) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _hint(name: ScreenName, destination: str | None) -> Text | None:
+def _hint(name: ScreenName, destination: str | None, primary: Form | None) -> Text | None:
+    if name is ScreenName.CONFIRM_IDENTITY:
+        return _identity_hint(primary, destination)
     if name is ScreenName.CONFIRM_SIGN_UP and destination:
         return msg("hint.code.sent_to", destination=destination)
     if name is ScreenName.CONFIRM_CODE:
         return msg("hint.code.sent_to", destination=destination) if destination else msg("hint.code")
+    if name is ScreenName.CONFIRM_RESET_PASSWORD:
+        # Servers answer alike for unknown accounts: the hint says "if", never that a code went out.
+        return (
+            msg("hint.reset_code.sent_to", destination=destination) if destination else msg("hint.reset_code")
+        )
     return msg(_HINTS[name]) if name in _HINTS else None
 
 
@@ -242,6 +279,7 @@ def build_screen(ctx: Context, config: MachineConfig) -> Screen:
     forms: list[Form] = []
     links: list[Link] = []
     details = _Details()
+    primary: Form | None = None
     if state is not None:
         forms, links = _forms_and_links(state, classified, ctx, config)
         primary = next((f for f in forms if f.role is FormRole.PRIMARY), None)
@@ -251,7 +289,7 @@ def build_screen(ctx: Context, config: MachineConfig) -> Screen:
         title=_title(name, details.variant),
         forms=tuple(forms),
         links=tuple(links),
-        hint=_hint(name, details.destination),
+        hint=_hint(name, details.destination, primary),
         error=ctx.error,
         error_name=ctx.error_name,
         field_errors=_field_errors(ctx, forms),

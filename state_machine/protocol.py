@@ -23,6 +23,7 @@ This module imports pydantic and the standard library only.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
@@ -61,8 +62,15 @@ CANCEL_SETUP: Final = "cancelSetup"
 CHANGE_PASSWORD: Final = "changePassword"  # additive (docs/protocol.md): current + new password
 SET_PREFERRED_MFA: Final = "setPreferredMfa"
 DISABLE_MFA: Final = "disableMfa"
-REAUTHENTICATE: Final = "reauthenticate"
+REAUTHENTICATE: Final = "reauthenticate"  # additive: proof of identity before a sensitive change
+CHOOSE_REAUTHENTICATION_METHOD: Final = "chooseReauthenticationMethod"  # additive
+RESEND_REAUTHENTICATION_CODE: Final = "resendReauthenticationCode"  # additive
 SIGN_OUT_EVERYWHERE: Final = "signOutEverywhere"
+# Additive code-screen actions of the reference backend (docs/protocol.md, "Code screens").
+RESEND_PASSWORD_RESET_CODE: Final = "resendPasswordResetCode"
+RESEND_SIGN_IN_CODE: Final = "resendSignInCode"
+RESEND_EMAIL_MFA_SETUP_CODE: Final = "resendEmailMfaSetupCode"
+USE_ANOTHER_MFA_METHOD: Final = "useAnotherMfaMethod"
 
 WEBAUTHN_GET: Final = "webauthn-get"
 WEBAUTHN_CREATE: Final = "webauthn-create"
@@ -260,6 +268,9 @@ class AuthState(_WireModel):
     # Declared in the order the AWS Blocks servers emit them (error, retriable, errorName).
     retriable: bool | None = None
     error_name: str | None = Field(default=None, alias="errorName")
+    # Our reference backend's addition: seconds until another attempt is accepted (a delay
+    # after failed attempts). Other servers omit it; the error then reads as before.
+    retry_after: int | None = Field(default=None, alias="retryAfter")
 
     @field_validator("state", mode="before")
     @classmethod
@@ -270,6 +281,14 @@ class AuthState(_WireModel):
     @classmethod
     def _coerce_optional_text(cls, value: object) -> str | None:
         return _loose_optional_text(value)
+
+    @field_validator("retry_after", mode="before")
+    @classmethod
+    def _seconds_or_none(cls, value: object) -> int | None:
+        # Lenient: a wait that is not a positive number of seconds is no wait we could show.
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 10**9:
+            return None
+        return math.ceil(value)
 
     @field_validator("user", mode="before")
     @classmethod

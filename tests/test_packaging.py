@@ -18,6 +18,10 @@ import tarfile
 import venv
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each test starts processes or builds packages
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 _BLOCK = re.compile(r"<!-- readme-example: (?P<name>[\w-]+) -->\s*```python\n(?P<code>.*?)```", re.S)
 
@@ -52,12 +54,14 @@ def _run_example(tmp_path: Path, name: str, *plugins: str) -> subprocess.Complet
     )
 
 
+@pytest.mark.slow
 def test_headless_example_passes(tmp_path: Path) -> None:
     result = _run_example(tmp_path, "headless")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
 
 
+@pytest.mark.slow
 def test_plugin_example_passes_with_the_plugin_enabled(tmp_path: Path) -> None:
     result = _run_example(tmp_path, "plugin", "nicegui_authenticator.testing", "nicegui.testing.user_plugin")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -134,6 +134,10 @@ EXTRA_SIGNED_IN_ACTIONS = frozenset(
         "signOutEverywhere",
     }
 )
+# Code-screen actions appended after the recorded ones (docs/protocol.md, "Code screens").
+EXTRA_CODE_ACTIONS = frozenset(
+    {"resendPasswordResetCode", "resendSignInCode", "resendEmailMfaSetupCode", "useAnotherMfaMethod"}
+)
 
 
 # -- structural comparison -----------------------------------------------------------------------
@@ -149,7 +153,10 @@ def compare_state(recorded: dict[str, Any], ours: dict[str, Any]) -> list[str]:
     our_names = [a["name"] for a in ours.get("actions", [])]
     if rec_names != our_names:
         extra = our_names[len(rec_names) :]
-        if our_names[: len(rec_names)] == rec_names and set(extra) <= EXTRA_SIGNED_IN_ACTIONS:
+        if (
+            our_names[: len(rec_names)] == rec_names
+            and set(extra) <= EXTRA_SIGNED_IN_ACTIONS | EXTRA_CODE_ACTIONS
+        ):
             diffs.append(f"actions+: ours adds {extra}")
         else:
             diffs.append(f"actions: recorded {rec_names}, ours {our_names}")

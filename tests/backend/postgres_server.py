@@ -20,7 +20,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +49,19 @@ class PostgresServer:
 
     port: int
     user: str
+    _pg_ctl: Callable[..., object] = lambda *args: None
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def stop(self) -> None:
+        """Stop the server as an operator would (``-m fast``: sessions are ended, not waited for)."""
+        self._pg_ctl("stop", "-m", "fast")
+
+    def start(self) -> None:
+        self._pg_ctl("start")
+
+    def restart(self) -> None:
+        """``pg_ctl restart``: every connection a client held is gone afterwards."""
+        self._pg_ctl("restart", "-m", "fast")
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
@@ -87,10 +99,16 @@ def running_postgres() -> Iterator[PostgresServer]:
     try:
         run(binaries / "initdb", "-D", data, "-A", "trust", "-U", user, "--no-sync", "-E", "UTF8")
         options = f"-h 127.0.0.1 -p {port} -k {sockets} -c fsync=off -c max_connections=200"
-        run(binaries / "pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "-t", "60", "start")
+
+        def pg_ctl(command: str, *extra: str) -> None:
+            run(binaries / "pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "-t", "60", command, *extra)
+
+        pg_ctl("start")
         try:
-            yield PostgresServer(port, user)
+            yield PostgresServer(port, user, pg_ctl)
         finally:
-            run(binaries / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+            # Not checked: a test may have left the server stopped.
+            stop = [str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
+            subprocess.run(_as_server_user(stop)[0], check=False, capture_output=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -170,6 +170,13 @@ DIVERGENCES: tuple[Divergence, ...] = (
         '"Username or email" (the recorded label stays "Username").',
     ),
     Divergence(
+        "D18",
+        r"actions\+: ours adds \[('(resendPasswordResetCode|resendSignInCode|useAnotherMfaMethod)'(, )?)+\]",
+        ANY,
+        "Additive: code screens offer a resend (reset, email or SMS sign-in codes) and a second-factor step "
+        "offers the account's other enrolled methods (issue 12, item 7).",
+    ),
+    Divergence(
         "D12",
         r"field signIn\.password\.required: recorded True, ours False",
         (
@@ -196,7 +203,7 @@ def _settings(server: str, tmp_path: Path, clock: FakeClock) -> BackendSettings:
 
 
 ADDITIVE = frozenset(
-    {"D1", "D2", "D13"}
+    {"D1", "D2", "D13", "D18"}
 )  # extra keys or actions only: an AWS Blocks client sees the recorded reply
 
 

@@ -226,7 +226,7 @@ async def test_email_mfa_self_service_preference_and_disable(
     async with RpcClient(backend) as client:
         await _signed_in(backend, client, "emma")
         state = await client.set("startEmailMfaSetup", email="emma@example.com")
-        assert action_names(state) == ["completeEmailMfaSetup", "cancelSetup"]
+        assert action_names(state) == ["completeEmailMfaSetup", "resendEmailMfaSetupCode", "cancelSetup"]
         assert default(state, "completeEmailMfaSetup", "email") == "emma@example.com"
         state = await client.set(
             "completeEmailMfaSetup", email="emma@example.com", code=backend.latest_code("emma")

@@ -345,6 +345,7 @@ def fuzz_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BlockingCl
         failures_per_address=10**6,
         sends_per_username=10**6,
         sends_per_address=10**6,
+        delay_base_seconds=0,  # no exponential delay either: the fuzzer's wrong passwords are many
     )
     backend = ReferenceBackend(settings(tmp_path_factory.mktemp("fuzz"), dev=True, rate_limits=limits))
     backend.add_user("ann", STRONG, temporary=False, email="ann@example.com")

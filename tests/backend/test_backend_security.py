@@ -766,6 +766,7 @@ async def test_answers_do_not_reveal_accounts(make_backend: MakeBackend) -> None
         ("confirmResetPassword", {"code": "123456", "newPassword": STRONGER}),
         ("confirmSignUp", {"code": "123456"}),
         ("resendSignUpCode", {}),
+        ("resendPasswordResetCode", {}),
     ]
     async with RpcClient(backend, address="10.0.0.1") as a, RpcClient(backend, address="10.0.0.2") as b:
         for name, fields in await_pairs:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from backend_support import CHEAP_COST, STRONG, RpcClient, settings, sign_up_confirmed
+from backend_support import CHEAP_COST, STRONG, FakeClock, RpcClient, settings, sign_up_confirmed
 from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.at_rest import Sealer
 from nicegui_authenticator.backend.engines import open_store
@@ -294,7 +294,8 @@ async def test_attempt_budget_cannot_be_raced_by_parallel_wrong_passwords(
             db_path=database,
             mfa="off",
             sign_in_with=("username",),
-            rate_limits=RateLimits(failures_per_username=limit),
+            # The budget alone (the delay has its own test below).
+            rate_limits=RateLimits(failures_per_username=limit, delay_base_seconds=0),
             # Slow enough that all 20 requests are in flight while the first hashes run.
             password_hash_cost=ScryptCost(n=2**12),
         )
@@ -315,6 +316,39 @@ async def test_attempt_budget_cannot_be_raced_by_parallel_wrong_passwords(
     print(f"{backend._parts.store.engine}: {verifier.calls} of {parallel} parallel wrong passwords checked")
     assert verifier.calls == limit
     assert names == ["LimitExceededException"] * (parallel - limit) + ["NotAuthorizedException"] * limit
+
+
+async def test_the_delay_after_failures_cannot_be_raced_either(tmp_path: Path, database: str) -> None:
+    """Finding 2: the exponential delay is checked with the budget, in one locked transaction."""
+    parallel = 12
+    limits = RateLimits(delay_after_failures=3)
+    clock = FakeClock()
+    backend = ReferenceBackend(
+        settings(
+            tmp_path,
+            db_path=database,
+            mfa="off",
+            sign_in_with=("username",),
+            rate_limits=limits,
+            clock=clock,
+            password_hash_cost=ScryptCost(n=2**12),  # all requests in flight while the first hash
+        )
+    )
+    try:
+        async with RpcClient(backend) as client:
+            await sign_up_confirmed(client, "victim")
+        verifier = CountingVerifier(backend)
+
+        async def wrong_password() -> dict[str, Any]:
+            async with RpcClient(backend) as client:
+                return await client.set("signIn", username="victim", password="Wr0ng-guess!")
+
+        answers = await asyncio.gather(*(wrong_password() for _ in range(parallel)))
+    finally:
+        backend.close()
+    waits = sorted(answer.get("retryAfter", 0) for answer in answers)
+    assert verifier.calls == limits.delay_after_failures
+    assert waits == [0] * limits.delay_after_failures + [1] * (parallel - limits.delay_after_failures)
 
 
 async def test_a_right_password_does_not_spend_the_budget(tmp_path: Path, database: str) -> None:

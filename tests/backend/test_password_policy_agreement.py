@@ -176,6 +176,7 @@ def policy_and_password(draw: st.DrawFn) -> tuple[Policy, str]:
     return policy, (head + draw(CHARACTERS) * size)[:size]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1000,
     deadline=None,

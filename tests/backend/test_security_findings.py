@@ -12,9 +12,12 @@ import hashlib
 import json
 import sqlite3
 import stat
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from backend_support import (
     STRONG,
     STRONGER,
@@ -29,8 +32,12 @@ from backend_support import (
     totp_now,
 )
 from backend_webauthn_device import SoftAuthenticator
+from nicegui_authenticator.backend.codes import CodeBook
 from nicegui_authenticator.backend.delivery import OUTBOX_RETENTION_SECONDS
+from nicegui_authenticator.backend.known_devices import KnownDevices
+from nicegui_authenticator.backend.passwords import PasswordHasher
 from nicegui_authenticator.backend.settings import RateLimits
+from nicegui_authenticator.backend.users import Users
 from nicegui_authenticator.state_machine.classify import classify
 from nicegui_authenticator.state_machine.protocol import parse_auth_state
 from nicegui_authenticator.state_machine.screen_names import ScreenName
@@ -361,7 +368,7 @@ async def test_finding_2_known_device_and_reset_code_work_under_a_distributed_at
 async def test_finding_2_parallel_wrong_passwords_stay_within_the_pair_budget(
     make_backend: MakeBackend,
 ) -> None:
-    backend = make_backend(mfa="off")
+    backend = make_backend(mfa="off", rate_limits=RateLimits(delay_base_seconds=0))  # the budget alone
     backend.add_user("pat", STRONG, temporary=False)
     async with RpcClient(backend, address=ATTACKER) as stranger:
         answers = await asyncio.gather(
@@ -371,11 +378,94 @@ async def test_finding_2_parallel_wrong_passwords_stay_within_the_pair_budget(
     assert checked == 10, [a.get("errorName") for a in answers]
 
 
+async def test_finding_2_parallel_wrong_passwords_from_one_address_see_increasing_waits(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="off")  # a delay after 3 failures: 1 s, doubling
+    backend.add_user("pia", STRONG, temporary=False)
+    waits: list[int] = []
+    async with RpcClient(backend, address=ATTACKER) as stranger:
+        for burst in range(4):
+            answers = await asyncio.gather(
+                *(stranger.set("signIn", username="pia", password=f"b{burst}-{i}") for i in range(6))
+            )
+            checked = [a for a in answers if a.get("errorName") == "NotAuthorizedException"]
+            early = [a for a in answers if a.get("retryAfter")]
+            # The delay is checked with the budget, atomically: parallel guesses cannot slip past it.
+            assert len(checked) == (3 if burst == 0 else 1), answers
+            assert len(early) == len(answers) - len(checked)
+            assert all(a["retriable"] is True and a["errorName"] == "LimitExceededException" for a in early)
+            assert len({a["retryAfter"] for a in early}) == 1
+            waits.append(early[0]["retryAfter"])
+            clock.advance(waits[-1])  # waiting exactly as told is enough
+    assert waits == [1, 2, 4, 8]
+
+
+async def test_finding_2_the_owners_known_device_is_not_delayed_by_strangers(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="off")
+    backend.add_user("ola", STRONG, temporary=False)
+    # The owner's laptop sits behind the same address as the stranger (a shared NAT).
+    async with RpcClient(backend, address=ATTACKER) as laptop:
+        await laptop.set("signIn", username="ola", password=STRONG)  # the laptop becomes known
+        await laptop.set("signOut")
+        async with RpcClient(backend, address=ATTACKER) as stranger:
+            for i in range(3):
+                await stranger.set("signIn", username="ola", password=f"s{i}")
+            assert (await stranger.set("signIn", username="ola", password="s3")).get("retryAfter") == 1
+        # Guessers spread over more addresses than one may fail from: the account is delayed too.
+        for i in range(12):
+            async with RpcClient(backend, address=f"192.0.2.{i}") as bot:
+                await bot.set("signIn", username="ola", password=f"bot{i}")
+        async with RpcClient(backend, address=VICTIM) as new_browser:
+            refused = await new_browser.set("signIn", username="ola", password=STRONG)
+            assert refused["errorName"] == "LimitExceededException" and refused["retryAfter"] >= 1, refused
+        state = await laptop.set("signIn", username="ola", password=STRONG)
+        assert state["state"] == "signedIn", state  # its own budget, its own delay
+
+
+async def test_finding_2_a_cookie_thief_guessing_at_reauthentication_is_delayed_too(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="optional")
+    backend.add_user("ros", STRONG, temporary=False, email="ros@example.com")
+    async with RpcClient(backend, address=VICTIM) as victim:
+        await victim.set("signIn", username="ros", password=STRONG)
+        clock.advance(10 * 60)
+        async with _steal(backend, victim) as thief:
+            for guess in ("g1", "g2", "g3"):
+                assert (await thief.set("reauthenticate", password=guess)).get("retryAfter") is None
+            early = await thief.set("reauthenticate", password="g4")
+            assert early["retryAfter"] == 1 and early["retriable"] is True, early
+        # The owner, elsewhere, is not slowed by the thief's guesses.
+        state = await victim.set("reauthenticate", password=STRONG)
+        assert "error" not in state, state
+
+
+async def test_finding_2_the_delay_ends_with_a_successful_sign_in(
+    make_backend: MakeBackend, clock: FakeClock
+) -> None:
+    backend = make_backend(mfa="off")
+    backend.add_user("eve", STRONG, temporary=False)
+    async with RpcClient(backend, address=VICTIM) as owner:
+        for i in range(3):
+            await owner.set("signIn", username="eve", password=f"typo{i}")
+        early = await owner.set("signIn", username="eve", password=STRONG)
+        assert early["retryAfter"] == 1, early  # even the right password waits its turn
+        clock.advance(1)
+        assert (await owner.set("signIn", username="eve", password=STRONG))["state"] == "signedIn"
+        await owner.set("signOut")
+        for i in range(3):  # the count starts again: three free mistakes, no wait
+            answer = await owner.set("signIn", username="eve", password=f"again{i}")
+            assert answer["errorName"] == "NotAuthorizedException", answer
+
+
 # -- finding 11: smaller ones --------------------------------------------------------------------
 
 
 async def test_finding_11_username_and_email_alias_share_one_budget(make_backend: MakeBackend) -> None:
-    backend = make_backend(mfa="off")
+    backend = make_backend(mfa="off", rate_limits=RateLimits(delay_base_seconds=0))  # the budget alone
     backend.add_user("ann", STRONG, temporary=False, email="ann@example.com")
     async with RpcClient(backend, address=ATTACKER) as stranger:
         answers = [
@@ -385,6 +475,42 @@ async def test_finding_11_username_and_email_alias_share_one_budget(make_backend
         ]
     checked = sum(1 for a in answers if a.get("errorName") == "NotAuthorizedException")
     assert checked == 10, checked
+
+
+async def _cookies_for(backend: Any, peer: str, headers: dict[str, str]) -> list[str]:
+    """The Set-Cookie lines of a sign-in sent from ``peer`` with ``headers`` (Host included)."""
+    transport = httpx.ASGITransport(app=backend.asgi_app, client=(peer, 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+        body = {"jsonrpc": "2.0", "method": "authApi.setAuthState", "id": 1}
+        body["params"] = [{"action": "signIn", "username": "sam", "password": STRONG}]
+        reply = await http.post(backend.settings.path, json=body, headers=headers)
+        assert result_of(reply)["state"] == "signedIn"
+        return reply.headers.get_list("set-cookie")
+
+
+async def test_finding_11_secure_flag_comes_from_the_public_url_not_from_request_headers(
+    make_backend: MakeBackend,
+) -> None:
+    def secure(lines: list[str]) -> set[bool]:
+        return {"secure" in [a.strip().lower() for a in line.split(";")[1:]] for line in lines}
+
+    public = make_backend(
+        mfa="off", public_url="https://auth.example.com", forwarded_allow_ips=("127.0.0.1",)
+    )
+    local = make_backend(mfa="off", public_url="http://localhost:8080")
+    unset = make_backend(mfa="off", forwarded_allow_ips=("127.0.0.1",))
+    for backend in (public, local, unset):
+        backend.add_user("sam", STRONG, temporary=False)
+    downgrade = {"host": "127.0.0.1", "x-forwarded-proto": "http"}
+    upgrade = {"host": "auth.example.com", "x-forwarded-proto": "https"}
+    # A configured public URL decides, whoever sends which Host or X-Forwarded-Proto.
+    assert secure(await _cookies_for(public, ATTACKER, downgrade)) == {True}
+    assert secure(await _cookies_for(public, "127.0.0.1", downgrade)) == {True}  # even a trusted proxy
+    assert secure(await _cookies_for(local, ATTACKER, upgrade)) == {False}
+    # Without one, X-Forwarded-Proto counts from a trusted proxy only.
+    assert secure(await _cookies_for(unset, "127.0.0.1", {"x-forwarded-proto": "https"})) == {True}
+    assert secure(await _cookies_for(unset, ATTACKER, {"x-forwarded-proto": "https"})) == {False}
+    assert secure(await _cookies_for(unset, "127.0.0.1", upgrade | {"x-forwarded-proto": "http"})) == {False}
 
 
 # -- finding 4: no enumeration through answers or budgets ---------------------------------------
@@ -424,6 +550,59 @@ async def test_finding_4_sign_up_probes_of_taken_names_are_rate_limited(make_bac
         ]
     assert answers.count("UsernameExistsException") == 10
     assert answers[-1] == "LimitExceededException"
+
+
+class WorkCounter:
+    """Counts scrypt derivations and account lookups, wherever in the backend they happen."""
+
+    COUNTED = (
+        (PasswordHasher, "_derive"),
+        (Users, "by_username"),
+        (Users, "find"),
+        (CodeBook, "has_live_code"),
+        (KnownDevices, "holder"),
+    )
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: Counter[str] = Counter()
+        for owner, name in self.COUNTED:
+            original = getattr(owner, name)
+            monkeypatch.setattr(owner, name, self._counting(name, original))
+
+    def _counting(self, name: str, original: Any) -> Any:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls[name] += 1
+            return original(*args, **kwargs)
+
+        return staticmethod(counted) if name == "_derive" else counted
+
+    def take(self) -> dict[str, int]:
+        taken, self.calls = dict(self.calls), Counter()
+        return taken
+
+
+async def test_finding_4_sign_up_does_the_same_work_for_new_taken_and_pending_names(
+    make_backend: MakeBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = make_backend(mfa="off", sign_in_with=("username",))
+    backend.add_user("taken", STRONG, temporary=False)
+    async with RpcClient(backend, address=VICTIM) as owner:
+        await owner.set("signUp", username="pending", password=STRONG, email="p@example.com")
+    counter = WorkCounter(monkeypatch)
+    work: dict[str, dict[str, int]] = {}
+    answers: dict[str, str | None] = {}
+    async with RpcClient(backend, address=ATTACKER) as prober:
+        prober.http.cookies.set(backend.settings.known_device_cookie_name, "a-device-of-my-own")
+        for name in ("newcomer", "taken", "pending"):
+            state = await prober.set("signUp", username=name, password=STRONGER, email="x@example.com")
+            answers[name], work[name] = state.get("errorName"), counter.take()
+    assert answers == {
+        "newcomer": None,
+        "taken": "UsernameExistsException",
+        "pending": "UsernameExistsException",
+    }
+    assert work["newcomer"]["_derive"] == 1, work
+    assert work["newcomer"] == work["taken"] == work["pending"], work
 
 
 async def test_finding_11_email_check_refuses_nul_and_control_characters(make_backend: MakeBackend) -> None:

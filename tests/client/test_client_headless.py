@@ -20,6 +20,7 @@ from nicegui_authenticator.backend.settings import BackendSettings
 from nicegui_authenticator.client import AuthClient, InProcessApi, TransportError
 from nicegui_authenticator.client.headless import AuthFlowError, HeadlessAuthenticator
 from nicegui_authenticator.state_machine import AuthUser, ScreenName
+from nicegui_authenticator.state_machine.messages import msg
 
 PASSWORD = "Tangerine-Kite-7"  # the reference backend refuses common passwords
 
@@ -206,3 +207,23 @@ async def test_choice_flow_picks_a_first_factor(make_backend, client_for) -> Non
     await auth.sign_out()
     user = await auth.sign_in("ann@example.com", PASSWORD, mfa_type="PASSWORD")
     assert user.username == "ann@example.com"
+
+
+async def test_a_delay_after_wrong_passwords_reaches_the_screen_with_its_wait(
+    make_backend, client_for
+) -> None:
+    """Finding 2, end to end: the backend's ``retryAfter`` becomes "Try again in 1 s" on the
+    sign-in screen, which stays filled in; after the wait (a fixed clock here, so none passes)
+    nothing else is needed but trying again."""
+    backend = make_backend(mfa="off", clock=lambda: 1_800_000_000.0)
+    backend.add_user("dee", PASSWORD, temporary=False)
+    auth = HeadlessAuthenticator(client_for(backend))
+    for typo in ("typo-one", "typo-two", "typo-three"):
+        with pytest.raises(AuthFlowError) as wrong:
+            await auth.sign_in("dee", typo)
+        assert wrong.value.screen.error == msg("error.invalid_credentials")
+    with pytest.raises(AuthFlowError) as early:
+        await auth.sign_in("dee", PASSWORD)
+    assert early.value.screen.name is ScreenName.SIGN_IN
+    assert early.value.screen.error == msg("error.retry_in", count="1")
+    assert "1 s" in str(early.value)

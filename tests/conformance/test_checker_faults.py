@@ -19,6 +19,8 @@ from nicegui_authenticator.backend.app import ReferenceBackend
 from nicegui_authenticator.backend.settings import BackendSettings, ScryptCost
 from nicegui_authenticator.conformance import CheckOptions, CodesFile, Report, check
 
+pytestmark = pytest.mark.slow  # each test starts processes or builds packages
+
 ENDPOINT = "http://127.0.0.1/aws-blocks/api"
 Edit = Callable[[int, dict[str, Any]], tuple[int, dict[str, Any]]]
 

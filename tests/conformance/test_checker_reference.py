@@ -21,6 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+pytestmark = pytest.mark.slow  # each test starts processes or builds packages
+
 CLI = Path(sys.executable).with_name("nicegui-authenticator")
 
 MODES = {

@@ -320,6 +320,7 @@ state_with_forms = st.fixed_dictionaries(
 state_with_forms = _named(state_with_forms, "state_with_forms")
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(state_with_forms)
 def test_submitting_the_primary_form_echoes_every_hidden_default(raw: Any) -> None:
@@ -455,6 +456,7 @@ def _world_event(data: st.DataObject, machine: AuthMachine) -> Event:
     return data.draw(CEREMONY_OUTCOMES)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )

@@ -25,6 +25,7 @@ from nicegui_authenticator.state_machine import (
     Submit,
 )
 from nicegui_authenticator.state_machine import machine as machine_module
+from nicegui_authenticator.state_machine.catalogs import MESSAGES_BY_LANGUAGE
 from nicegui_authenticator.state_machine.machine import (
     REPLY_RULES,
     ReplyFacts,
@@ -37,6 +38,7 @@ from nicegui_authenticator.state_machine.machine import (
     stay_on_failed_entry_screen,
     submit_lone_auto_sign_in,
 )
+from nicegui_authenticator.state_machine.messages import msg, translate
 from sm_support import action, challenge, field, hidden, started, state
 
 CAROL = {"userId": "carol-1", "username": "carol"}
@@ -252,3 +254,35 @@ def test_every_other_rule_passes_on_a_plain_successful_reply(rule: object) -> No
     machine = submitting(SIGNED_OUT, username="carol", password="Secret-1")
     assert callable(rule)
     assert rule(facts(machine, CODE)) is None
+
+
+# ------------------------------------------------------------------ a delay after failed attempts
+
+
+def test_a_delay_after_failed_sign_ins_keeps_the_form_and_says_how_long_in_every_language() -> None:
+    """Finding 2: the backend refuses an early attempt at once with ``retryAfter``; the person
+    sees the sign-in form again, still filled in, and how many seconds to wait."""
+    too_early = state(
+        "signedOut",
+        error="Too many failed attempts, please try again in 8 seconds",
+        retriable=True,
+        errorName="LimitExceededException",
+        retryAfter=8,
+    )
+    decision = keep_form_on_thin_retriable(
+        facts(submitting(SIGNED_OUT, "signIn", username="carol", password="nope-nope"), too_early)
+    )
+    assert decision is not None
+    machine, effects = decision
+    assert effects == () and machine.screen.name is ScreenName.SIGN_IN
+    assert machine.ctx.values["username"] == "carol"
+    assert machine.screen.error == msg("error.retry_in", count="8")
+    for tag, catalog in MESSAGES_BY_LANGUAGE.items():
+        assert "error.retry_in" in catalog, tag  # translated, not English by fallback
+        assert "8" in translate(machine.screen.error, catalog), tag
+    # A server that sends no wait (or nonsense) gets the general sentence.
+    for retry_after in (None, "soon", -3, True):
+        vague = state(
+            "signedOut", error="x", retriable=True, errorName="LimitExceededException", retryAfter=retry_after
+        )
+        assert vague.retry_after is None

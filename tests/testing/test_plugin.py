@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each test starts processes or builds packages
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

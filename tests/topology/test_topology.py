@@ -1,112 +1,60 @@
 """The production topology of docs/deploy.md, on one machine, driven by Chromium through nginx.
 
-nginx (the shipped site, TLS) -> two ``serve --production`` processes sharing
-NiceGUI's storage in Redis -> one ``backend`` with two workers on PostgreSQL,
-mail through an SMTP server. Every service is a Debian package or this
-project, started here on loopback ports and stopped at the end.
+The services (``topology_services``) are started once for this module: nginx
+with the shipped site in front of two ``serve --production`` processes on
+Redis, a backend with two workers on PostgreSQL, mail through SMTP.
 
 A person signs up (the code read from the mail), is signed in, and stays
 signed in while either ``serve`` process is killed and the page reloaded.
 Sign-in times through nginx and straight to one ``serve`` are printed (not
-asserted): the price of the proxy hop.
+asserted): the price of the proxy hop. One visitor's failed sign-ins and
+resets do not lock out another visitor at another address.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-import shutil
 import statistics
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from auth_driver import AuthUI
-from browser_harness import CHROMIUM, LAUNCH_ARGS, PASSWORD, Process
-from nginx_site import SITE, free_port, running_site
+from browser_harness import CHROMIUM, LAUNCH_ARGS, PASSWORD
+from nginx_site import SITE
+from nicegui_authenticator.backend.settings import RateLimits
 from playwright.sync_api import Browser, sync_playwright
-from postgres_server import running_postgres
-from smtp_server import SmtpServer, code_in, running_smtp
+from smtp_server import code_in
+from source_forwarder import forwarding
+from topology_services import Running, running_topology
+from visitor_flows import ATTACKER, VICTIM, interleaved, refused_sign_ins, requested_resets, run, visitor
 
-pytestmark = [pytest.mark.topology, pytest.mark.browser]
+pytestmark = [pytest.mark.topology, pytest.mark.browser, pytest.mark.slow]
 
-HOP_SECRET = "topology-visitor-hop-secret-0123456789abcdef"
-STORAGE_SECRET = "topology-storage-secret-0123456789abcdefgh"
 SIGN_INS = 5
+# The issue measured 100 wrong passwords in a row locking every visitor out. Only the first
+# `failures_per_username` of them count: from then on every attempt from that address at that
+# account is refused before anything is counted or hashed (rate_limit's spend rolls back), so
+# guesses 12..100 could change no budget and would only add ~0.7 s each of page round trips
+# (measured on the loaded 2-core machine). One guess past the budget and then the right
+# password (refused too) show that the attacker's budgets really are spent.
+WRONG_SIGN_INS = RateLimits().failures_per_username + 1
+# The issue saw 47 resets block everyone because the page's one address had spent earlier sends
+# too; from an address of its own the attacker needs the whole budget to be refused at all.
+RESETS = RateLimits().sends_per_address
+# Browsers the attacker spreads the attempts over, so their round trips overlap.
+ATTACKER_BROWSERS = 3
 
 
-class Topology:
-    def __init__(self, workdir: Path, smtp: SmtpServer, database: str, redis_url: str) -> None:
-        self.workdir = workdir
-        backend_port = free_port()
-        self.backend = Process(
-            "backend",
-            ["backend", "--host", "127.0.0.1", "--port", str(backend_port), "--workers", "2", "--mfa", "off"],
-            backend_port,
-            workdir,
-            ready_path="/healthz",
-            env={
-                "NICEGUI_AUTHENTICATOR_DB": database,
-                "NICEGUI_AUTHENTICATOR_SMTP_URL": smtp.url(),
-                "NICEGUI_AUTHENTICATOR_MAIL_FROM": "Topology <no-reply@example.com>",
-                "NICEGUI_AUTHENTICATOR_VISITOR_HOP_SECRET": HOP_SECRET,
-                # The key sealing secrets at rest: a database server needs one (issue 11, finding 9).
-                "NICEGUI_AUTHENTICATOR_SECRET_KEY": "5e" * 32,
-                "NICEGUI_AUTHENTICATOR_RP_ID": "localhost",
-            },
-        )
-        endpoint = f"http://127.0.0.1:{backend_port}/aws-blocks/api"
-        self.serves = []
-        for _ in range(2):
-            port = free_port()
-            args = ["serve", "--production", "--host", "127.0.0.1", "--port", str(port)]
-            args += ["--forwarded-allow-ips", "127.0.0.1", "--endpoint", endpoint]
-            args += ["--data-dir", str(workdir / f"serve-{port}")]
-            env = {
-                "NICEGUI_AUTHENTICATOR_STORAGE_SECRET": STORAGE_SECRET,
-                "NICEGUI_AUTHENTICATOR_VISITOR_HOP_SECRET": HOP_SECRET,
-                "NICEGUI_REDIS_URL": redis_url,
-                "NICEGUI_REDIS_KEY_PREFIX": "topology:",
-            }
-            self.serves.append(Process(f"serve-{port}", args, port, workdir, env=env))
-
-    def stop(self) -> None:
-        for process in (*self.serves, self.backend):
-            process.stop()
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """One topology for the module: starting it costs ~15 s, so the tests share it."""
+    with running_topology(tmp_path_factory.mktemp("topology")) as running:
+        yield running
 
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    server = shutil.which("redis-server") or "/usr/bin/redis-server"
-    port = free_port()
-    workdir = Path(tempfile.mkdtemp(prefix="nicegui-auth-redis-"))
-    argv = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    process = subprocess.Popen([*argv, "--dir", str(workdir)], stdout=subprocess.DEVNULL)
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture
-def topology(tmp_path: Path, redis_url: str) -> Iterator[tuple[Topology, SmtpServer, str]]:
-    with running_postgres() as postgres, running_smtp() as smtp:
-        topology = Topology(tmp_path, smtp, postgres.new_database(), redis_url)
-        try:
-            topology.backend.start()
-            for serve in topology.serves:
-                serve.start()
-            with running_site((topology.serves[0].port, topology.serves[1].port)) as base:
-                yield topology, smtp, base
-        finally:
-            topology.stop()
-
-
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
@@ -162,9 +110,9 @@ def _redis_values(url: str) -> list[bytes]:
 
 
 def test_sign_up_and_stay_signed_in_while_either_page_process_dies(
-    topology: tuple[Topology, SmtpServer, str], browser: Browser, redis_url: str
+    running: Running, browser: Browser
 ) -> None:
-    processes, smtp, base = topology
+    processes, smtp, base = running.processes, running.smtp, running.base
     context = browser.new_context(base_url=base, ignore_https_errors=True, locale="en-US")
     try:
         page = context.new_page()
@@ -175,7 +123,7 @@ def test_sign_up_and_stay_signed_in_while_either_page_process_dies(
         ui.fill("confirmSignUp", code=code_in(mail))
         ui.submit("confirmSignUp")
         ui.expect_signed_in("topo")
-        stored = _redis_values(redis_url)
+        stored = _redis_values(running.redis_url)
         assert stored, "the page processes keep browser storage in Redis"
         assert not any(b"auth_session" in value for value in stored), "cookie jars are sealed"
         # Whichever process held the page, one of these two kills hit it.
@@ -198,3 +146,67 @@ def test_sign_up_and_stay_signed_in_while_either_page_process_dies(
         f"\nsign-in through nginx p50 {_p(through_nginx, 50):.0f} ms p95 {_p(through_nginx, 95):.0f} ms; "
         f"direct p50 {_p(direct, 50):.0f} ms p95 {_p(direct, 95):.0f} ms ({SIGN_INS} each)"
     )
+
+
+def test_one_visitors_failed_sign_ins_and_resets_do_not_lock_out_another(
+    running: Running, browser: Browser
+) -> None:
+    """Each visitor reaches nginx from an address of their own (``source_forwarder``).
+
+    Through nginx -> serve -> backend, the attacker's wrong passwords spend the
+    budgets of the attacker's address only; if the page told the backend one
+    address for everybody (no hop, or a hop the backend did not believe), the
+    victim would be refused. The attacker also claims the victim's address in
+    every header a proxy might believe; nginx writes the address it saw, and
+    only the page's signed hop reaches the backend, so that changes nothing.
+    """
+    with (
+        forwarding(running.nginx, ATTACKER) as attacker_door,
+        forwarding(running.nginx, VICTIM) as victim_door,
+    ):
+        attacker_base = f"https://localhost:{attacker_door.port}"
+        victim_base = f"https://localhost:{victim_door.port}"
+        with visitor(browser, victim_base) as ui:
+            ui.sign_up("victim", email="victim@example.com")
+            (mail,) = running.smtp.mailbox.wait_for("victim@example.com")
+            ui.fill("confirmSignUp", code=code_in(mail))
+            ui.submit("confirmSignUp")
+            ui.expect_signed_in("victim")
+
+        forged = {
+            "X-Forwarded-For": VICTIM,
+            "X-Real-IP": VICTIM,
+            "X-Visitor-Address": f"{VICTIM};{int(time.time())};forged",
+        }
+        with contextlib.ExitStack() as stack:
+            attackers = [
+                stack.enter_context(visitor(browser, attacker_base, headers=forged))
+                for _ in range(ATTACKER_BROWSERS)
+            ]
+            guesses = [f"Wr0ng-guess-{n}!" for n in range(WRONG_SIGN_INS)]
+            interleaved(
+                refused_sign_ins(ui, "victim", guesses[i::ATTACKER_BROWSERS])
+                for i, ui in enumerate(attackers)
+            )
+            # The budgets did bite: from the attacker's address even the right password is refused.
+            run(refused_sign_ins(attackers[0], "victim", [PASSWORD]))
+            strangers = [f"stranger-{n}" for n in range(RESETS)]
+            answers: list[bool] = []
+            interleaved(
+                requested_resets(ui, strangers[i::ATTACKER_BROWSERS], answers)
+                for i, ui in enumerate(attackers)
+            )
+            assert len(answers) == RESETS
+            refused: list[bool] = []
+            run(requested_resets(attackers[0], ["victim"], refused))
+            assert refused == [False], "the attacker's address has no sends left"
+
+        # A fresh browser: no known-device cookie, so only the address tells the victim apart.
+        with visitor(browser, victim_base) as victim:
+            victim.sign_in("victim")
+            victim.expect_signed_in("victim")
+            victim.sign_out()
+            reset: list[bool] = []
+            run(requested_resets(victim, ["victim"], reset))
+            assert reset == [True], "the victim's reset was refused"
+            running.smtp.mailbox.wait_for("victim@example.com", count=2)

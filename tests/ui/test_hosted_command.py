@@ -188,6 +188,7 @@ def _serve(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_serve_comes_up_with_no_arguments_and_keeps_its_secret(tmp_path: Path) -> None:
     """What ``make run`` does on a fresh machine (only the port differs, 8080 may be taken)."""
     port = _free_port()
@@ -251,6 +252,7 @@ def test_a_readable_brand_colour_is_used_as_given(tmp_path: Path) -> None:
     assert "warning" not in banner(plan)
 
 
+@pytest.mark.slow
 def test_serve_in_production_mails_codes_and_has_no_outbox(tmp_path: Path) -> None:
     """``serve --production``: the embedded backend sends the sign-up code by SMTP; nothing shows it."""
     import email

@@ -18,10 +18,13 @@ import urllib.request
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from nicegui_authenticator.ui.hosted.cli import build_parser
 from nicegui_authenticator.ui.hosted.command import UsageError, plan_from_args
+from nicegui_authenticator.ui.hosted.security_headers import SecurityHeadersMiddleware, SecurityPolicy
 
 EMBEDDER = "https://app.example.com"
 
@@ -169,3 +172,35 @@ def test_https_origins_make_the_page_https_whatever_the_request_says(tmp_path: P
     assert not plan_from_args(
         build_parser().parse_args(["serve", "--data-dir", str(tmp_path)])
     ).security.always_https
+
+
+async def _through_middleware(policy: SecurityPolicy, scheme: str) -> httpx.Response:
+    """One response of a cookie-setting app behind the page's middleware, as uvicorn's ``scheme``."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"set-cookie", b"id=1; Path=/")]}
+        )
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    transport = httpx.ASGITransport(app=SecurityHeadersMiddleware(app, policy), client=("203.0.113.66", 5000))
+    async with httpx.AsyncClient(transport=transport, base_url=f"{scheme}://login.example.com") as http:
+        return await http.get("/", headers={"x-forwarded-proto": "http", "host": "127.0.0.1"})
+
+
+async def test_finding_7_the_public_url_decides_https_whatever_the_request_says(tmp_path: Path) -> None:
+    def plan(url: str) -> Any:
+        args = ["serve", "--data-dir", str(tmp_path), "--public-url", url]
+        return plan_from_args(build_parser().parse_args(args))
+
+    https, http = plan("https://login.example.com"), plan("http://localhost:8080")
+    assert https.settings.public_url == "https://login.example.com"  # the embedded backend's cookies too
+    assert https.public_url == "https://login.example.com"
+    spoofed = await _through_middleware(https.security, "http")  # a plain request with a downgrade header
+    assert spoofed.headers["strict-transport-security"].startswith("max-age=")
+    assert "; Secure" in spoofed.headers["set-cookie"]
+    claimed = await _through_middleware(http.security, "https")
+    assert "strict-transport-security" not in claimed.headers
+    assert "Secure" not in claimed.headers["set-cookie"]
+    with pytest.raises(UsageError, match="public"):
+        plan("ftp://login.example.com")

@@ -407,7 +407,10 @@ class Authenticator(ui.element):
         if before is not None and not relabel and _layout(before) == _layout(screen):
             self._show_pending(screen.pending)
             return
-        if not relabel and (before is None or before.name is not screen.name):
+        # Another code step (authenticator app -> email) is a new screen too, with a new code sent.
+        if not relabel and (
+            before is None or (before.name, before.code_variant) != (screen.name, screen.code_variant)
+        ):
             self._drafts.clear()
             if any(is_resend(f.action) for f in screen.forms):
                 self._cooldown.start()  # the screen appears because a code was just sent

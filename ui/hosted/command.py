@@ -63,6 +63,7 @@ _EMBEDDED_ONLY: Final = {
     "outbox_file": "--outbox-file",
     "cors_origin": "--cors-origin",
     "cross_site_cookies": "--cross-site-cookies",
+    "audit_log": "--audit-log",
 }
 
 DESCRIPTION: Final = """\
@@ -152,6 +153,12 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         help="the screen / opens on (default sign-in); each also has its URL, /?screen=NAME",
     )
     page.add_argument(
+        "--resend-cooldown",
+        metavar="SECONDS",
+        type=float,
+        help="how long a Resend button waits after a code was sent, counting down (default 30)",
+    )
+    page.add_argument(
         "--session",
         choices=["server", "browser"],
         default="server",
@@ -218,6 +225,8 @@ class ServePlan:
 
     @property
     def public_url(self) -> str:
+        if self.settings is not None and self.settings.public_url:
+            return self.settings.public_url
         host = "localhost" if is_loopback(self.host) else self.host
         return f"http://{host}:{self.port}/"
 
@@ -307,7 +316,8 @@ def plan_from_args(ns: argparse.Namespace) -> ServePlan:
         language=language,
         languages=languages,
         theme=theme,
-        authenticator_options=_session_options(getattr(ns, "session", "server"), settings),
+        authenticator_options=_session_options(getattr(ns, "session", "server"), settings)
+        | _cooldown_option(getattr(ns, "resend_cooldown", None)),
         initial_screen=screen_of(getattr(ns, "initial_screen", None)),
     )
     return ServePlan(
@@ -331,8 +341,9 @@ def _security_policy(
 ) -> SecurityPolicy:
     """The page's security headers: who may frame it, what else it may reach, whether it is https.
 
-    The embedded backend's WebAuthn origins are the page's public origins; when
-    every one is https the page is, whatever a request's own scheme says.
+    A configured public URL (``--public-url``) says whether the page is https. Without one,
+    the embedded backend's WebAuthn origins are the page's public origins; when every one
+    is https the page is, whatever a request's own scheme says.
     """
     try:
         ancestors = tuple(check_frame_ancestor(value) for value in getattr(ns, "frame_ancestors", []))
@@ -342,12 +353,28 @@ def _security_policy(
     endpoint_origin = origin_of(ns.endpoint) if browser_calls else None
     logo_origin = origin_of(config.logo)
     origins = settings.origins if settings is not None else ()
+    https_origins = bool(origins) and all(origin.startswith("https://") for origin in origins)
+    # The configured public URL decides (finding 7): no request header can turn https off or on.
+    public_url = settings.public_url if settings is not None else getattr(ns, "public_url", None)
+    if public_url and not public_url.startswith(("https://", "http://")):
+        raise UsageError(f"--public-url must start with https:// or http://, not {public_url!r}")
+    configured = None if not public_url else public_url.startswith("https://")
     return SecurityPolicy(
         frame_ancestors=ancestors,
         connect_origins=(endpoint_origin,) if endpoint_origin else (),
         image_origins=(logo_origin,) if logo_origin else (),
-        always_https=bool(origins) and all(origin.startswith("https://") for origin in origins),
+        always_https=https_origins if configured is None else configured,
+        never_https=configured is False,
     )
+
+
+def _cooldown_option(seconds: float | None) -> dict[str, float]:
+    """``--resend-cooldown``, when given (the Authenticator's own default is 30 s)."""
+    if seconds is None:
+        return {}
+    if not seconds >= 0:  # also refuses nan
+        raise UsageError("--resend-cooldown must be zero or more seconds")
+    return {"resend_cooldown": seconds}
 
 
 def _session_options(session: str, settings: BackendSettings | None) -> dict[str, str]:

@@ -31,7 +31,8 @@ What each header is for:
 * ``X-Content-Type-Options: nosniff``.
 * Over https only: ``Strict-Transport-Security`` and the ``Secure`` flag on
   every cookie set (NiceGUI's storage cookie included). Https is known from
-  the configured public URL, or from the request's scheme, which uvicorn
+  the configured public URL (``--public-url``; then nothing in a request
+  changes it, not even a trusted proxy's header), or from the request's scheme, which uvicorn
   takes from ``X-Forwarded-Proto`` only when the peer is one of
   ``--forwarded-allow-ips``; a header from anyone else changes nothing.
 """
@@ -81,6 +82,7 @@ class SecurityPolicy:
     connect_origins: Sequence[str] = ()
     image_origins: Sequence[str] = ()
     always_https: bool = False
+    never_https: bool = False  # a public URL of http://: a request's scheme changes nothing
 
     def content_security_policy(self, nonce: str | None) -> str:
         script = ["'self'", *([f"'nonce-{nonce}'"] if nonce else []), "'unsafe-eval'"]
@@ -136,7 +138,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        https = self.policy.always_https or scope.get("scheme") == "https"
+        https = self.policy.always_https or (not self.policy.never_https and scope.get("scheme") == "https")
         start: Message | None = None
         body: list[bytes] = []
         nonce = secrets.token_urlsafe(18)
