@@ -70,7 +70,8 @@ class Components:
             known_devices=KnownDevices(store, settings.known_device_lifetime),
             limiter=RateLimiter(store, settings.rate_limits),
             hasher=PasswordHasher(
-                settings.password_hash_cost, HashingGate(settings.hashing_slots, settings.hashing_deadline)
+                settings.password_hash_cost,
+                HashingGate(settings.hashing_slots, settings.hashing_deadline, settings.hashing_niceness),
             ),
             replies=Replies(settings),
         )

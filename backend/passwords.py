@@ -9,7 +9,8 @@ Hashing is deliberately slow (tens of milliseconds at the default cost), so
 callers run it in a worker thread, never on the event loop: the backend is
 mounted inside NiceGUI's process and a blocked loop freezes every page. Every
 scrypt goes through a :class:`~.hashing.HashingGate` (at most one per core at
-once), so a burst of sign-ins queues instead of taking 32 MiB and a thread each.
+once, on threads of lower priority than the event loop), so a burst of sign-ins
+queues instead of taking 32 MiB and a thread each, and never holds up a page.
 
 Unknown users are verified against a dummy hash of the same cost, so a
 sign-in for an account that does not exist takes as long as one that does.
@@ -76,6 +77,10 @@ class PasswordHasher:
         except ValueError:
             return False
         return hmac.compare_digest(actual, expected)
+
+    def close(self) -> None:
+        """Let the hashing threads end (a hash in progress finishes first)."""
+        self._gate.close()
 
     def needs_rehash(self, encoded: str) -> bool:
         """True when ``encoded`` was made with other parameters than the current cost."""

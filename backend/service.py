@@ -34,6 +34,7 @@ from . import (
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem, wording
+from .sessions import UNSETTLED
 from .users import User
 
 REAUTH: Final = Problem.REAUTHENTICATION_REQUIRED
@@ -121,6 +122,30 @@ class AuthService:
         user = self._current_user(request)
         if user is None:
             # A stale or forged cookie is cleared (cognito_opt_signup_autosignin_email_mfa.jsonl step 14).
+            return Outcome(parts.replies.signed_out, end_session=True)
+        return Outcome(parts.replies.signed_in(user))
+
+    def get_auth_state_without_writing(self, request: Request) -> Outcome | None:
+        """:meth:`get_auth_state` when it can be answered by reads alone; None when it must write.
+
+        For the event loop (``ReferenceBackend`` calls it there when the store's reads
+        never wait): handing the request to a worker thread cost more CPU than the
+        two indexed reads themselves (issue 15 profile). The session checks are the
+        same as ``get_auth_state``'s; an expired session (deleted) or one due its
+        idle-deadline touch (updated) is left to ``get_auth_state`` in a thread.
+        """
+        outcome = self._read_auth_state(request)
+        return None if outcome is None else self._offer_discoverable_passkey(outcome, request)
+
+    def _read_auth_state(self, request: Request) -> Outcome | None:
+        parts = self._parts
+        if not request.session_token:
+            return Outcome(parts.replies.signed_out)
+        session = parts.web_sessions.lookup_without_writing(request.session_token, request.now)
+        if session is UNSETTLED:
+            return None
+        user = None if session is None else parts.users.by_id(session.user_id)
+        if user is None:
             return Outcome(parts.replies.signed_out, end_session=True)
         return Outcome(parts.replies.signed_in(user))
 

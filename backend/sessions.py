@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -28,6 +29,15 @@ CHALLENGE_TOKEN_BYTES: Final = 16
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Unsettled(enum.Enum):
+    """A read-only lookup's "cannot say without writing" (see ``lookup_without_writing``)."""
+
+    UNSETTLED = "unsettled"
+
+
+UNSETTLED: Final = Unsettled.UNSETTLED
 
 
 @dataclass(frozen=True)
@@ -64,27 +74,57 @@ class WebSessions:
 
     def lookup(self, token: str, now: float) -> WebSession | None:
         """The live session behind ``token``; using it pushes its idle deadline back."""
-        with self._store.read() as db:
-            row = db.execute(
-                """SELECT token_hash, user_id, expires_at, pending, authenticated_at, last_seen_at
-                   FROM web_sessions WHERE token_hash = ?""",
-                (token_hash(token),),
-            ).fetchone()
+        row = self._row(token)
         if row is None:
             return None
-        # A session from before the idle timeout existed counts from its last proof of identity.
-        last_seen = max(float(row["last_seen_at"]), float(row["authenticated_at"]))
-        if row["expires_at"] <= now or (last_seen and last_seen + self.idle <= now):
+        if self._expired(row, now):
             with self._store.transaction() as db:
                 db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (row["token_hash"],))
             return None
-        if now - last_seen > 60:  # at most one write a minute per session
+        if self._due_a_touch(row, now):  # at most one write a minute per session
             with self._store.transaction() as db:
                 db.execute(
                     "UPDATE web_sessions SET last_seen_at = ? WHERE token_hash = ?", (now, row["token_hash"])
                 )
+        return self._session(row)
+
+    def lookup_without_writing(self, token: str, now: float) -> WebSession | Unsettled | None:
+        """:meth:`lookup` when it needs no write; ``UNSETTLED`` when it would write (expiry, idle touch).
+
+        For callers on the event loop: a read of a WAL database never waits,
+        a write may, so anything that must write is left to :meth:`lookup` in a worker thread.
+        The checks are the very ones :meth:`lookup` makes.
+        """
+        row = self._row(token)
+        if row is None:
+            return None
+        if self._expired(row, now) or self._due_a_touch(row, now):
+            return UNSETTLED
+        return self._session(row)
+
+    def _session(self, row: Any) -> WebSession:
         pending = self._sealer.open_record(row["pending"]) if row["pending"] else None
         return WebSession(row["token_hash"], int(row["user_id"]), pending, float(row["authenticated_at"]))
+
+    def _row(self, token: str) -> Any:
+        with self._store.read() as db:
+            return db.execute(
+                """SELECT token_hash, user_id, expires_at, pending, authenticated_at, last_seen_at
+                   FROM web_sessions WHERE token_hash = ?""",
+                (token_hash(token),),
+            ).fetchone()
+
+    @staticmethod
+    def _last_seen(row: Any) -> float:
+        # A session from before the idle timeout existed counts from its last proof of identity.
+        return max(float(row["last_seen_at"]), float(row["authenticated_at"]))
+
+    def _expired(self, row: Any, now: float) -> bool:
+        last_seen = self._last_seen(row)
+        return bool(row["expires_at"] <= now or (last_seen and last_seen + self.idle <= now))
+
+    def _due_a_touch(self, row: Any, now: float) -> bool:
+        return now - self._last_seen(row) > 60
 
     def mark_authenticated(self, session: WebSession, now: float) -> None:
         """The person just proved who they are again (password or second factor) on this session."""

@@ -22,7 +22,7 @@ are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
     FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  PUBLIC_URL  AUDIT_LOG  AUTO_SIGN_IN  SESSION_LIFETIME
     SESSION_IDLE_TIMEOUT  RECENT_AUTH_WINDOW  RESET_REMOVES_PASSKEYS_WITHIN
     CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  CORS_ORIGINS  CROSS_SITE_COOKIES
-    HASHING_SLOTS
+    HASHING_SLOTS  HASHING_NICENESS
     SMTP_URL  MAIL_FROM  APP_TITLE  FORWARDED_ALLOW_IPS  VISITOR_HOP_SECRET
     SECRET_KEY  KEY_PATH
     PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
@@ -154,6 +154,8 @@ class BackendSettings:
     # Concurrent password hashes (None: one per core) and how long a hash may wait for a slot.
     hashing_slots: int | None = None
     hashing_deadline: float = 10.0
+    # How much lower than the event loop the hashing threads run (0-19; Linux; see hashing.py).
+    hashing_niceness: int = 10
     rate_limits: RateLimits = field(default_factory=RateLimits)
     clock: Callable[[], float] = time.time
     code_lifetime: float = 10 * 60
@@ -371,6 +373,7 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "PUBLIC_URL": _as("public_url", str),
     "AUDIT_LOG": _as("audit_log", str),
     "HASHING_SLOTS": _as("hashing_slots", int),
+    "HASHING_NICENESS": _as("hashing_niceness", int),
     "PASSWORD_MIN_LENGTH": _as("policy.min_length", int),
     "PASSWORD_REQUIRE_LOWERCASE": _as("policy.require_lowercase", parse_bool),
     "PASSWORD_REQUIRE_UPPERCASE": _as("policy.require_uppercase", parse_bool),

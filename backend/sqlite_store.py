@@ -19,6 +19,13 @@ and closed with it. ``close()`` closes those still open.
 
 ``:memory:`` (a database per connection in SQLite) keeps one connection that
 all threads share, one transaction at a time: it is for experiments only.
+
+``reads_never_wait``: in WAL mode a reader takes no lock a writer holds, so a
+read by primary key is a few microseconds of the calling thread's CPU and the
+event loop may make it itself (``ReferenceBackend`` then answers a signed-in
+getAuthState without a worker thread, which cost more than the reads). Only a
+file database whose journal really is WAL qualifies; ``:memory:`` (one shared
+connection behind a lock) and URIs (shared caches lock tables) do not.
 """
 
 from __future__ import annotations
@@ -61,6 +68,9 @@ class SqliteStore(Store):
         self._one_at_a_time = threading.RLock() if path == ":memory:" else None
         self._closed = False
         self.migrate()
+        if self._one_at_a_time is None and not self._uri:
+            with self.read() as db:
+                self.reads_never_wait = db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
     def _connect(self) -> _Connection:
         conn = sqlite3.connect(

@@ -9,7 +9,8 @@ module decides *what it looks like*.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import Any
 
 from ..state_machine.protocol import (
     CODE_DESTINATION_KEY,
@@ -57,8 +58,22 @@ class Replies:
     def __init__(self, settings: BackendSettings) -> None:
         self._settings = settings
         self._cognito = settings.mode == "cognito"
+        # Every getAuthState of a signed-in person builds these actions, and building
+        # them (pydantic validation of ~7 actions and their fields) was a third of the
+        # request (issue 15 profile). They depend only on the settings, the methods the
+        # account enrolled and its email, and the models are frozen, so one built tuple
+        # serves every request with the same inputs.
+        self._actions_for = lru_cache(maxsize=1024)(self._build_signed_in_actions)
 
     # -- signed out ---------------------------------------------------------------------
+
+    @cached_property
+    def signed_out_wire(self) -> dict[str, Any]:
+        """``signed_out`` as sent, serialised once (the state never changes for a configuration).
+
+        Shared by every reply: read it, never change it.
+        """
+        return self.signed_out.to_wire()
 
     @cached_property
     def signed_out(self) -> AuthState:
@@ -265,15 +280,22 @@ class Replies:
 
     def signed_in_actions(self, user: User) -> list[AuthAction]:
         """signOut, passkey actions (as recorded), then the MFA self-service extras."""
+        types = self._settings.active_mfa_types
+        enrolled = user.enrolled_mfa(types)
+        offers_email_setup = self._cognito and "EMAIL" in types and "EMAIL" not in enrolled
+        return list(self._actions_for(enrolled, user.email if offers_email_setup else None))
+
+    def _build_signed_in_actions(
+        self, enrolled: tuple[str, ...], email: str | None
+    ) -> tuple[AuthAction, ...]:
         actions = [action("signOut", "Sign Out")]
         if not self._cognito:
-            return actions
+            return tuple(actions)
         s = self._settings
         if s.passkeys_enabled:
             actions.append(action("startPasskeyRegistration", "Add a passkey to this device"))
             actions.append(action("listPasskeys", "Manage passkeys"))
         types = s.active_mfa_types
-        enrolled = user.enrolled_mfa(types)
         if "TOTP" in types and "TOTP" not in enrolled:
             actions.append(action("startTotpSetup", "Set up authenticator app"))
         if "EMAIL" in types and "EMAIL" not in enrolled:
@@ -281,7 +303,7 @@ class Replies:
                 action(
                     "startEmailMfaSetup",
                     "Set up email codes",
-                    field("email", "Email", "email", defaultValue=user.email),
+                    field("email", "Email", "email", defaultValue=email),
                 )
             )
         if len(enrolled) > 1:  # a choice of one is no choice (issue 12, item 8)
@@ -299,7 +321,7 @@ class Replies:
             )
         )
         actions.append(action("signOutEverywhere", "Sign out everywhere"))
-        return actions
+        return tuple(actions)
 
     def passkey_list(self, user: User, passkeys: Sequence[Passkey]) -> AuthState:
         """As recorded (one deletePasskey each, add, sign out), then one renamePasskey each.

@@ -56,6 +56,8 @@ class Store(abc.ABC):
     engine: str
     integrity_errors: tuple[type[Exception], ...] = ()
     """Raised by a statement that broke a unique key (a concurrent writer got there first)."""
+    reads_never_wait: bool = False
+    """A ``read()`` never waits for a lock or the network, so the event loop may make one itself."""
 
     @abc.abstractmethod
     def transaction(self) -> AbstractContextManager[Database]:

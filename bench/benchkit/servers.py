@@ -53,10 +53,11 @@ class Server:
 
     def rss_mib(self) -> float:
         """Resident memory of the server process, from /proc (Linux)."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS")
+        return _rss_mib(self.process.pid)
+
+    def tree_rss_mib(self) -> float:
+        """Resident memory of the server and every process it started (a worker pool would count)."""
+        return sum(_rss_mib(pid) for pid in _process_tree(self.process.pid))
 
     def peak_rss_mib(self) -> float:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -72,6 +73,31 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=5)
+
+
+def _rss_mib(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:  # a child that just ended
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0  # a zombie has no VmRSS
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, from each thread's ``children`` list in /proc."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo += [int(child) for child in (task / "children").read_text().split()]
+            except FileNotFoundError:
+                continue
+    return found
 
 
 def _start(name: str, args: list[str], port: int, workdir: Path, env: dict[str, str] | None) -> Server:

@@ -50,10 +50,23 @@ class Row:
     ours: list[float] = field(default_factory=list)
     baseline: list[float] = field(default_factory=list)
     target: str = ""
+    absolute: bool = False
+    """The target bounds our own value (``<= 256`` MiB), not the ratio to the baseline."""
 
     def ratio(self) -> float:
         pairs = [o / b for o, b in zip(self.ours, self.baseline, strict=False) if b]
         return median(pairs)
+
+    def met(self) -> str:
+        """``yes``/``no`` against a ``<= x`` or ``>= x`` target; empty when there is none."""
+        bound, _, number = self.target.partition(" ")
+        if bound not in ("<=", ">=") or not number:
+            return ""
+        value = median(self.ours) if self.absolute else self.ratio()
+        if value != value:  # NaN: nothing measured
+            return "not measured"
+        limit = float(number.split()[0].replace(",", ""))
+        return "yes" if (value <= limit if bound == "<=" else value >= limit) else "no"
 
 
 def print_table(title: str, rows: Sequence[Row]) -> None:
@@ -66,4 +79,18 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
             f"{row.name + ' (' + row.unit + ')':44} {_num(median(row.ours)):>10} {spread(row.ours):>17} "
             f"{_num(median(row.baseline)):>10} {spread(row.baseline):>17} {_num(row.ratio()):>6}  "
             f"{row.target} vs {row.baseline_name}"
+        )
+    print_markdown(rows)
+
+
+def print_markdown(rows: Sequence[Row]) -> None:
+    """The same rows as a Markdown table, ready to paste into the README's Performance section."""
+    print("\n| measure | ours | baseline | ratio | target | met? |\n|---|---|---|---|---|---|")
+    for row in rows:
+        target = f"{row.target} {row.unit}" if row.absolute else f"{row.target} x"
+        ratio = "" if row.absolute and not row.baseline else _num(row.ratio())
+        print(
+            f"| {row.name} ({row.unit}) | {_num(median(row.ours))} ({spread(row.ours)}) | "
+            f"{_num(median(row.baseline))} ({row.baseline_name}) | {ratio} | "
+            f"{target if row.target else ''} | {row.met()} |"
         )

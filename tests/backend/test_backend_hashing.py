@@ -7,6 +7,8 @@ run at once and holds each one until the test lets it go.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -81,8 +83,6 @@ def test_a_hash_past_the_deadline_is_a_retriable_error(held: HeldScrypt) -> None
 
 
 def test_the_slots_default_to_the_cores() -> None:
-    import os
-
     assert HashingGate().slots == len(os.sched_getaffinity(0))
     with pytest.raises(ValueError):
         HashingGate(slots=0)
@@ -113,3 +113,20 @@ async def test_a_sign_in_that_waits_past_the_deadline_answers_busy_and_retriable
         assert "busy" in state["error"]
         state = await client.set("signIn", username="alice", password=STRONG)
         assert state["state"] == "signedIn", state
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_hashes_run_nicer_than_the_caller_and_leave_the_caller_alone() -> None:
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    caller = niceness()
+    gate = HashingGate(slots=1, niceness=5)
+    try:
+        assert gate.run(niceness) == min(19, caller + 5)
+        assert niceness() == caller
+        assert os.getpriority(os.PRIO_PROCESS, 0) == caller  # the process (its main thread) too
+    finally:
+        gate.close()
+    with pytest.raises(ValueError):
+        HashingGate(niceness=20)
