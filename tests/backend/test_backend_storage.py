@@ -18,6 +18,7 @@ import pytest
 from backend_support import (
     CHEAP_COST,
     STRONG,
+    STRONGER,
     FakeClock,
     MakeBackend,
     RpcClient,
@@ -325,6 +326,40 @@ async def test_attempt_budget_cannot_be_raced_by_parallel_wrong_passwords(
         backend.close()
     names = sorted(answer.get("errorName", "") for answer in answers)
     print(f"{backend._parts.store.engine}: {verifier.calls} of {parallel} parallel wrong passwords checked")
+    assert verifier.calls == limit
+    assert names == ["LimitExceededException"] * (parallel - limit) + ["NotAuthorizedException"] * limit
+
+
+async def test_change_password_budget_cannot_be_raced_from_one_stolen_session(
+    tmp_path: Path, database: str
+) -> None:
+    """A cookie thief sends 20 wrong current passwords at once: the budget checks exactly its limit."""
+    limit, parallel = 3, 20
+    backend = ReferenceBackend(
+        settings(
+            tmp_path,
+            db_path=database,
+            mfa="off",
+            sign_in_with=("username",),
+            rate_limits=RateLimits(failures_per_username=limit, delay_base_seconds=0),
+            password_hash_cost=ScryptCost(n=2**12),
+        )
+    )
+    try:
+        async with RpcClient(backend) as thief:
+            await sign_up_confirmed(thief, "victim")
+            signed_in = await thief.set("signIn", username="victim", password=STRONG)
+            assert signed_in["state"] == "signedIn", signed_in
+            verifier = CountingVerifier(backend)
+            answers = await asyncio.gather(
+                *(
+                    thief.set("changePassword", currentPassword="Wr0ng-guess!", newPassword=STRONGER)
+                    for _ in range(parallel)
+                )
+            )
+    finally:
+        backend.close()
+    names = sorted(answer.get("errorName", "") for answer in answers)
     assert verifier.calls == limit
     assert names == ["LimitExceededException"] * (parallel - limit) + ["NotAuthorizedException"] * limit
 
