@@ -138,6 +138,18 @@ def confirm_code_email(w: Walk) -> None:
     w.expect_screen("confirm_code")
 
 
+def confirm_code_another_method(w: Walk) -> None:
+    """Email codes, then an authenticator app (preferred from then on): its step offers the other."""
+    name = w.new_name()
+    w.signed_in(name)
+    w.set_up_email_codes(email_of(name))
+    w.set_up_totp()
+    w.sign_out()
+    w.sign_in(name)
+    w.expect_screen("confirm_code")
+    expect(w.action("useAnotherMfaMethod")).to_be_visible()
+
+
 def select_mfa(w: Walk) -> None:
     """Both factors enrolled, then a password reset (it forgets the preferred one): the choice."""
     name = _with_totp(w)
@@ -198,6 +210,7 @@ def passkey_assert(w: Walk) -> None:
     w.add_passkey()
     w.link("backToAccount")
     w.expect_screen("signed_in")
+    w.presence(touched=False)  # else the sign-in page's autofill signs straight back in
     w.sign_out()
     w.link("passkeySignIn")
     w.expect_screen("passkey_sign_in")
@@ -217,6 +230,12 @@ def passkey_manage(w: Walk) -> None:
     w.virtual_authenticator()
     w.signed_in(w.new_name())
     w.add_passkey()
+
+
+def passkey_rename(w: Walk) -> None:
+    passkey_manage(w)
+    w.hook("authenticator-passkey-rename").click()
+    w.fill("renamePasskey", name="Work laptop")
 
 
 def passkey_register_again(w: Walk) -> None:
@@ -317,6 +336,12 @@ SHOTS: Final = (
     Shot("confirm_code_totp", "Authenticator app code", "Second factor", confirm_code_totp),
     Shot("confirm_code_error", "Wrong code", "Second factor", confirm_code_error),
     Shot("confirm_code_email", "Email code", "Second factor", confirm_code_email),
+    Shot(
+        "confirm_code_another_method",
+        "Authenticator code, another method offered",
+        "Second factor",
+        confirm_code_another_method,
+    ),
     Shot("select_mfa", "Choose a method", "Second factor", select_mfa),
     Shot("setup_totp", "Authenticator app setup", "Second factor", setup_totp),
     Shot("setup_email_code", "Email codes setup", "Second factor", setup_email_code),
@@ -326,6 +351,7 @@ SHOTS: Final = (
     Shot("passkey_assert", "Use your passkey", "Passkeys", passkey_assert),
     Shot("passkey_register", "Add a passkey", "Passkeys", passkey_register),
     Shot("passkey_manage", "Your passkeys", "Passkeys", passkey_manage),
+    Shot("passkey_rename", "Rename a passkey", "Passkeys", passkey_rename),
     Shot("passkey_register_again", "Passkey already on this device", "Passkeys", passkey_register_again),
     Shot("confirm_delete_passkey", "Remove a passkey?", "Passkeys", confirm_delete_passkey),
     Shot("signed_in_suggestion", "First sign-in: add a second factor", "Account", signed_in_suggestion),

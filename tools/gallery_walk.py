@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Final
 
 import pyotp
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, CDPSession, Locator, Page, expect
 
 TIMEOUT: Final = 30_000  # ms, for one screen to appear (generous: the tool often runs beside a test suite)
 PASSWORD: Final = "Analytical-Engine1"
@@ -136,6 +136,8 @@ class Walk:
     page: Page
     otp: pyotp.TOTP | None = None
     used_codes: list[str] = field(default_factory=list)
+    # The virtual authenticator's DevTools session and id, once a row adds one.
+    _authenticator: tuple[CDPSession, str] | None = None
 
     # ------------------------------------------------------------------ lookups
 
@@ -279,4 +281,15 @@ class Walk:
             "isUserVerified": True,
             "automaticPresenceSimulation": True,
         }
-        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+        added = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+        self._authenticator = (cdp, str(added["authenticatorId"]))
+
+    def presence(self, *, touched: bool) -> None:
+        """Whether the virtual authenticator answers by itself. While it does, it also answers
+        the sign-in page's passkey autofill at once: a row that stays signed out turns it off."""
+        assert self._authenticator is not None, "virtual_authenticator() first"
+        cdp, authenticator_id = self._authenticator
+        cdp.send(
+            "WebAuthn.setAutomaticPresenceSimulation",
+            {"authenticatorId": authenticator_id, "enabled": touched},
+        )
