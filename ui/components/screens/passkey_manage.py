@@ -82,17 +82,19 @@ def _row(ctx: ScreenContext, form: Form, rename: Form | None) -> None:
                 if dates:
                     ui.label(dates).classes("na-passkey-dates")
             opener: ui.button | None = None
-            if rename is not None:
-                opener = ui.button(ctx.t(Msg("passkey.rename")), icon="edit")
-                opener.props("flat dense no-caps color=primary").classes("na-passkey-rename")
-                opener.props["aria-label"] = ctx.t(msg("passkey.rename_named", name=name))
-                opener.props["type"] = "button"
-                hook(opener, "authenticator-passkey-rename")
-            view = ctx.form_view(
-                form, ButtonStyle.DANGER, icon="delete", button_label=ctx.t(Msg("action.deletePasskey"))
-            )
-            view.button.classes("na-passkey-delete")
-            view.button.props["aria-label"] = ctx.t(msg("passkey.delete_named", name=name))
+            # One group, so that where the row is too narrow the two buttons wrap below together.
+            with ui.element("div").classes("na-passkey-actions"):
+                if rename is not None:
+                    opener = ui.button(ctx.t(Msg("passkey.rename")), icon="edit")
+                    opener.props("flat dense no-caps color=primary").classes("na-passkey-rename")
+                    opener.props["aria-label"] = ctx.t(msg("passkey.rename_named", name=name))
+                    opener.props["type"] = "button"
+                    hook(opener, "authenticator-passkey-rename")
+                view = ctx.form_view(
+                    form, ButtonStyle.DANGER, icon="delete", button_label=ctx.t(Msg("action.deletePasskey"))
+                )
+                view.button.classes("na-passkey-delete")
+                view.button.props["aria-label"] = ctx.t(msg("passkey.delete_named", name=name))
         if rename is not None and opener is not None:
             with ui.element("div").classes("na-passkey-editor") as editor:
                 # The server's label ("Rename passkey cred-2e3…") tells the forms apart; the button saves.
