@@ -97,6 +97,17 @@ export async function stopAutofill() {
   return true;
 }
 
+// The server's options (bare or wrapped in {publicKey}), or the answer to give when unreadable.
+function readOptions(optionsJson) {
+  let json;
+  try {
+    json = JSON.parse(optionsJson);
+  } catch (e) {
+    return { unreadable: { status: "failed", detail: "the server sent unreadable passkey options" } };
+  }
+  return { json: json && json.publicKey ? json.publicKey : json };
+}
+
 export async function autofillCeremony(optionsJson) {
   // Resolves when the person picks a passkey from the username field's suggestions (or the
   // request ends): never blocks the page, and stopAutofill() ends it at once.
@@ -108,13 +119,8 @@ export async function autofillCeremony(optionsJson) {
   ) {
     return { status: "unavailable", detail: "this browser offers no passkey autofill" };
   }
-  let json;
-  try {
-    json = JSON.parse(optionsJson);
-  } catch (e) {
-    return { status: "failed", detail: "the server sent unreadable passkey options" };
-  }
-  if (json && json.publicKey) json = json.publicKey;
+  const { json, unreadable } = readOptions(optionsJson);
+  if (unreadable) return unreadable;
   const controller = new AbortController();
   let finish;
   const mine = { controller, ended: new Promise((resolve) => (finish = resolve)) };
@@ -140,13 +146,8 @@ export async function ceremony(kind, optionsJson) {
   if (!window.PublicKeyCredential || !navigator.credentials) {
     return { status: "unavailable", detail: "this browser has no WebAuthn support" };
   }
-  let json;
-  try {
-    json = JSON.parse(optionsJson);
-  } catch (e) {
-    return { status: "failed", detail: "the server sent unreadable passkey options" };
-  }
-  if (json && json.publicKey) json = json.publicKey;
+  const { json, unreadable } = readOptions(optionsJson);
+  if (unreadable) return unreadable;
   await stopAutofill();
   try {
     const credential =

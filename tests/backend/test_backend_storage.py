@@ -296,21 +296,29 @@ class CountingVerifier:
         return result
 
 
-async def test_attempt_budget_cannot_be_raced_by_parallel_wrong_passwords(
-    tmp_path: Path, database: str
-) -> None:
-    limit, parallel = 10, 20
-    backend = ReferenceBackend(
+def _racing_backend(tmp_path: Path, database: str, limits: RateLimits, **extra: Any) -> ReferenceBackend:
+    """A backend whose hashes are slow enough that every parallel request is in flight while
+    the first one hashes: the window a check-then-record budget would leave open."""
+    return ReferenceBackend(
         settings(
             tmp_path,
             db_path=database,
             mfa="off",
             sign_in_with=("username",),
-            # The budget alone (the delay has its own test below).
-            rate_limits=RateLimits(failures_per_username=limit, delay_base_seconds=0),
-            # Slow enough that all 20 requests are in flight while the first hashes run.
+            rate_limits=limits,
             password_hash_cost=ScryptCost(n=2**12),
+            **extra,
         )
+    )
+
+
+async def test_attempt_budget_cannot_be_raced_by_parallel_wrong_passwords(
+    tmp_path: Path, database: str
+) -> None:
+    limit, parallel = 10, 20
+    # The budget alone (the delay has its own test below).
+    backend = _racing_backend(
+        tmp_path, database, RateLimits(failures_per_username=limit, delay_base_seconds=0)
     )
     try:
         async with RpcClient(backend) as client:
@@ -335,15 +343,8 @@ async def test_change_password_budget_cannot_be_raced_from_one_stolen_session(
 ) -> None:
     """A cookie thief sends 20 wrong current passwords at once: the budget checks exactly its limit."""
     limit, parallel = 3, 20
-    backend = ReferenceBackend(
-        settings(
-            tmp_path,
-            db_path=database,
-            mfa="off",
-            sign_in_with=("username",),
-            rate_limits=RateLimits(failures_per_username=limit, delay_base_seconds=0),
-            password_hash_cost=ScryptCost(n=2**12),
-        )
+    backend = _racing_backend(
+        tmp_path, database, RateLimits(failures_per_username=limit, delay_base_seconds=0)
     )
     try:
         async with RpcClient(backend) as thief:
@@ -368,18 +369,7 @@ async def test_the_delay_after_failures_cannot_be_raced_either(tmp_path: Path, d
     """Finding 2: the exponential delay is checked with the budget, in one locked transaction."""
     parallel = 12
     limits = RateLimits(delay_after_failures=3)
-    clock = FakeClock()
-    backend = ReferenceBackend(
-        settings(
-            tmp_path,
-            db_path=database,
-            mfa="off",
-            sign_in_with=("username",),
-            rate_limits=limits,
-            clock=clock,
-            password_hash_cost=ScryptCost(n=2**12),  # all requests in flight while the first hash
-        )
-    )
+    backend = _racing_backend(tmp_path, database, limits, clock=FakeClock())
     try:
         async with RpcClient(backend) as client:
             await sign_up_confirmed(client, "victim")
