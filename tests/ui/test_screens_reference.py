@@ -77,6 +77,12 @@ async def test_wrong_password_keeps_values_then_signs_in(user: User, serve: Setu
     assert password.props["aria-invalid"] == "true"
     assert "error-message" not in password.props
     assert password.props["aria-describedby"].startswith("na-error-")
+    # ... and printed once: the banner shows the words, the field turns red and keeps them for
+    # screen readers only.
+    (under,) = [
+        e for e in user.client.elements.values() if e.props.get("id") == password.props["aria-describedby"]
+    ]
+    assert under.text == "Incorrect username or password." and "na-sr-only" in under.classes
     password.value = STRONG
     assert "aria-invalid" not in password.props
     await submit(user, "signIn")

@@ -46,7 +46,7 @@ class FieldHandle:
     def value(self) -> str:
         return self.read()
 
-    def set_error(self, message: str | None) -> None:
+    def set_error(self, message: str | None, *, in_banner: bool = False) -> None:
         """Show ``message`` under the field and tie it to the input (or clear both).
 
         The text goes in our own element in Quasar's ``error`` slot, not in
@@ -54,11 +54,19 @@ class FieldHandle:
         announcement of what the screen's one live region (the error banner)
         already says. ``aria-invalid`` and ``aria-describedby`` let a screen
         reader read the error when the person returns to the field.
+
+        ``in_banner``: the error banner above already shows these very words (a
+        server error that belongs to this field). The field turns red and keeps
+        the text for screen readers, but does not print it a second time.
         """
         if isinstance(self.element, ui.input) and message and self.error_label is None:
             self.error_label = _error_label(self.element)  # built with the first error, not per field
         if self.error_label is not None:
             self.error_label.text = message or ""
+            if in_banner and message:
+                self.error_label.classes(add="na-sr-only")
+            else:
+                self.error_label.classes(remove="na-sr-only")
         if isinstance(self.element, ui.input):
             self.element.error = message
             self.element.props.pop("error-message", None)

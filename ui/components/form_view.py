@@ -58,6 +58,7 @@ class FormView:
         on_submit: SubmitHandler,
         style: ButtonStyle = ButtonStyle.PRIMARY,
         field_errors: Mapping[str, Text] | None = None,
+        banner_error: Text | None = None,
         drafts: MutableMapping[str, str] | None = None,
         autofocus: bool = False,
         button_label: str | None = None,
@@ -92,7 +93,8 @@ class FormView:
                 if shown and spec.kind is not FieldKind.CHOICE:
                     focus_pending = False
                 if spec.name in errors:
-                    handle.set_error(translate(errors[spec.name], catalog))
+                    error = errors[spec.name]
+                    handle.set_error(translate(error, catalog), in_banner=error == banner_error)
                 if change is not None and change.placeholder is not None:
                     handle.element.props["placeholder"] = change.placeholder
                 if change is not None and change.hidden:

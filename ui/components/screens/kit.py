@@ -87,6 +87,7 @@ class ScreenContext:
             on_submit=self.on_submit,
             style=style,
             field_errors=self.screen.field_errors if primary else self._errors_of_secondary(form),
+            banner_error=self.screen.error,
             drafts=self.drafts if primary else None,
             autofocus=autofocus,
             button_label=button_label,
