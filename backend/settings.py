@@ -22,7 +22,7 @@ are comma separated, booleans are ``1/0``, ``true/false``, ``yes/no``)::
     FLOW  PASSKEYS  RP_ID  RP_NAME  ORIGINS  PUBLIC_URL  AUDIT_LOG  AUTO_SIGN_IN  SESSION_LIFETIME
     SESSION_IDLE_TIMEOUT  RECENT_AUTH_WINDOW  RESET_REMOVES_PASSKEYS_WITHIN
     CODE_DELIVERY  OUTBOX_FILE  PATH  NAMESPACE  DEV  CORS_ORIGINS  CROSS_SITE_COOKIES
-    HASHING_SLOTS  HASHING_NICENESS
+    HASHING_SLOTS  HASHING_NICENESS  FAILURE_DELAY
     SMTP_URL  MAIL_FROM  APP_TITLE  FORWARDED_ALLOW_IPS  VISITOR_HOP_SECRET
     SECRET_KEY  KEY_PATH
     PASSWORD_MIN_LENGTH  PASSWORD_REQUIRE_LOWERCASE  PASSWORD_REQUIRE_UPPERCASE
@@ -306,6 +306,9 @@ class BackendSettings:
             values["password_policy"] = replace(
                 DEFAULT_POLICY, **{k[7:]: v for k, v in policy_values.items()}
             )
+        limit_values = {k: values.pop(k) for k in list(values) if k.startswith("limits.")}
+        if limit_values:
+            values["rate_limits"] = replace(RateLimits(), **{k[7:]: v for k, v in limit_values.items()})
         values.update(overrides)
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
@@ -374,6 +377,8 @@ _ENV_PARSERS: Final[dict[str, Callable[[str], tuple[str, object]]]] = {
     "AUDIT_LOG": _as("audit_log", str),
     "HASHING_SLOTS": _as("hashing_slots", int),
     "HASHING_NICENESS": _as("hashing_niceness", int),
+    # The first wait after failed sign-ins, in seconds (backoff.py); 0 turns the delay off.
+    "FAILURE_DELAY": _as("limits.delay_base_seconds", float),
     "PASSWORD_MIN_LENGTH": _as("policy.min_length", int),
     "PASSWORD_REQUIRE_LOWERCASE": _as("policy.require_lowercase", parse_bool),
     "PASSWORD_REQUIRE_UPPERCASE": _as("policy.require_uppercase", parse_bool),

@@ -75,6 +75,7 @@ def test_environment_variables() -> None:
         "NICEGUI_AUTHENTICATOR_PASSWORD_REQUIRE_DIGITS": "yes",
         "NICEGUI_AUTHENTICATOR_PASSWORD_REJECT_COMMON": "no",
         "NICEGUI_AUTHENTICATOR_SESSION_LIFETIME": "3600",
+        "NICEGUI_AUTHENTICATOR_FAILURE_DELAY": "0",
     }
     s = BackendSettings.from_env(env, db_path=":memory:")
     assert (s.mfa_mode, s.mfa_types, s.identifiers, s.self_sign_up, s.passkeys_enabled) == (
@@ -87,6 +88,8 @@ def test_environment_variables() -> None:
     assert s.origins == ("https://a.example", "https://b.example") and s.session_lifetime == 3600
     assert (s.policy.min_length, s.policy.require_symbols, s.policy.require_digits) == (12, False, True)
     assert not s.policy.reject_common
+    assert s.rate_limits.delay_base_seconds == 0  # the delay off, every other limit as default
+    assert s.rate_limits.failures_per_username == BackendSettings().rate_limits.failures_per_username
     with pytest.raises(ValueError):
         BackendSettings.from_env({"NICEGUI_AUTHENTICATOR_DEV": "maybe"})
 
