@@ -116,14 +116,16 @@ class AuthService:
         return replace(outcome, state=parts.replies.with_discoverable_passkey(state, options))
 
     def _get_auth_state(self, request: Request) -> Outcome:
-        parts = self._parts
         if not request.session_token:
-            return Outcome(parts.replies.signed_out)
-        user = self._current_user(request)
+            return Outcome(self._parts.replies.signed_out)
+        return self._state_of(self._current_user(request))
+
+    def _state_of(self, user: User | None) -> Outcome:
+        """The reply to a request that carried a session cookie naming ``user`` (None: no live session)."""
         if user is None:
             # A stale or forged cookie is cleared (cognito_opt_signup_autosignin_email_mfa.jsonl step 14).
-            return Outcome(parts.replies.signed_out, end_session=True)
-        return Outcome(parts.replies.signed_in(user))
+            return Outcome(self._parts.replies.signed_out, end_session=True)
+        return Outcome(self._parts.replies.signed_in(user))
 
     def get_auth_state_without_writing(self, request: Request) -> Outcome | None:
         """:meth:`get_auth_state` when it can be answered by reads alone; None when it must write.
@@ -144,10 +146,7 @@ class AuthService:
         session = parts.web_sessions.lookup_without_writing(request.session_token, request.now)
         if session is UNSETTLED:
             return None
-        user = None if session is None else parts.users.by_id(session.user_id)
-        if user is None:
-            return Outcome(parts.replies.signed_out, end_session=True)
-        return Outcome(parts.replies.signed_in(user))
+        return self._state_of(None if session is None else parts.users.by_id(session.user_id))
 
     def _set_auth_state(self, request: Request, action: str, fields: Mapping[str, object]) -> Outcome:
         handler = self._actions.get(action)

@@ -312,14 +312,11 @@ def _racing_backend(tmp_path: Path, database: str, limits: RateLimits, **extra: 
     )
 
 
-async def test_attempt_budget_cannot_be_raced_by_parallel_wrong_passwords(
-    tmp_path: Path, database: str
-) -> None:
-    limit, parallel = 10, 20
-    # The budget alone (the delay has its own test below).
-    backend = _racing_backend(
-        tmp_path, database, RateLimits(failures_per_username=limit, delay_base_seconds=0)
-    )
+async def _parallel_wrong_sign_ins(
+    backend: ReferenceBackend, parallel: int
+) -> tuple[list[dict[str, Any]], CountingVerifier]:
+    """Sign "victim" up, then send ``parallel`` wrong passwords at once, each from a client of
+    its own; the answers and the count of passwords checked. Closes ``backend``."""
     try:
         async with RpcClient(backend) as client:
             await sign_up_confirmed(client, "victim")
@@ -329,9 +326,20 @@ async def test_attempt_budget_cannot_be_raced_by_parallel_wrong_passwords(
             async with RpcClient(backend) as client:
                 return await client.set("signIn", username="victim", password="Wr0ng-guess!")
 
-        answers = await asyncio.gather(*(wrong_password() for _ in range(parallel)))
+        return list(await asyncio.gather(*(wrong_password() for _ in range(parallel)))), verifier
     finally:
         backend.close()
+
+
+async def test_attempt_budget_cannot_be_raced_by_parallel_wrong_passwords(
+    tmp_path: Path, database: str
+) -> None:
+    limit, parallel = 10, 20
+    # The budget alone (the delay has its own test below).
+    backend = _racing_backend(
+        tmp_path, database, RateLimits(failures_per_username=limit, delay_base_seconds=0)
+    )
+    answers, verifier = await _parallel_wrong_sign_ins(backend, parallel)
     names = sorted(answer.get("errorName", "") for answer in answers)
     print(f"{backend._parts.store.engine}: {verifier.calls} of {parallel} parallel wrong passwords checked")
     assert verifier.calls == limit
@@ -370,18 +378,7 @@ async def test_the_delay_after_failures_cannot_be_raced_either(tmp_path: Path, d
     parallel = 12
     limits = RateLimits(delay_after_failures=3)
     backend = _racing_backend(tmp_path, database, limits, clock=FakeClock())
-    try:
-        async with RpcClient(backend) as client:
-            await sign_up_confirmed(client, "victim")
-        verifier = CountingVerifier(backend)
-
-        async def wrong_password() -> dict[str, Any]:
-            async with RpcClient(backend) as client:
-                return await client.set("signIn", username="victim", password="Wr0ng-guess!")
-
-        answers = await asyncio.gather(*(wrong_password() for _ in range(parallel)))
-    finally:
-        backend.close()
+    answers, verifier = await _parallel_wrong_sign_ins(backend, parallel)
     waits = sorted(answer.get("retryAfter", 0) for answer in answers)
     assert verifier.calls == limits.delay_after_failures
     assert waits == [0] * limits.delay_after_failures + [1] * (parallel - limits.delay_after_failures)
