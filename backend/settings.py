@@ -301,14 +301,14 @@ class BackendSettings:
             if raw is not None and raw.strip() != "":
                 target, value = parse(raw.strip())
                 values[target] = value
-        policy_values = {k: values.pop(k) for k in list(values) if k.startswith("policy.")}
-        if policy_values:
-            values["password_policy"] = replace(
-                DEFAULT_POLICY, **{k[7:]: v for k, v in policy_values.items()}
-            )
-        limit_values = {k: values.pop(k) for k in list(values) if k.startswith("limits.")}
-        if limit_values:
-            values["rate_limits"] = replace(RateLimits(), **{k[7:]: v for k, v in limit_values.items()})
+        # "policy.min_length" and the like set one part of a nested setting, the rest default.
+        for prefix, target, default in (
+            ("policy.", "password_policy", DEFAULT_POLICY),
+            ("limits.", "rate_limits", RateLimits()),
+        ):
+            parts = {k.removeprefix(prefix): values.pop(k) for k in list(values) if k.startswith(prefix)}
+            if parts:
+                values[target] = replace(default, **parts)
         values.update(overrides)
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
