@@ -23,7 +23,6 @@ The same endpoint serves the app's own methods (:meth:`ReferenceBackend.method`,
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -52,6 +51,7 @@ from .settings import BackendSettings
 from .transport_security import HttpsDecision
 from .visitor_hop import HEADER as VISITOR_HEADER
 from .visitor_hop import verified_visitor
+from .wire_json import encode, result_body
 
 ALL_METHODS: Final = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 HEALTH_PATH: Final = "/healthz"
@@ -184,9 +184,8 @@ class ReferenceBackend(Admin):
         except Exception as exc:
             log_internal_error(exc, call.method)
             return _json(rpc.internal_error(call.call_id))
-        replies = self._parts.replies
-        wire = replies.signed_out_wire if outcome.state is replies.signed_out else outcome.state.to_wire()
-        response = _json(rpc.result_envelope(wire, call.call_id))
+        result = outcome.encoded if outcome.encoded is not None else encode(outcome.state.to_wire())
+        response = _json_bytes(result_body(result, call.call_id))
         if (
             outcome.session
             or outcome.end_session
@@ -273,10 +272,10 @@ class ReferenceBackend(Admin):
 
 
 def _json(payload: Any, status_code: int = 200) -> Response:
+    return _json_bytes(encode(payload), status_code)
+
+
+def _json_bytes(body: bytes, status_code: int = 200) -> Response:
     return Response(
-        # ASCII escapes keep the body valid UTF-8 even when a request smuggled in a lone surrogate.
-        json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("ascii"),
-        media_type="application/json",
-        status_code=status_code,
-        headers={"Cache-Control": "no-store"},
+        body, media_type="application/json", status_code=status_code, headers={"Cache-Control": "no-store"}
     )

@@ -98,9 +98,13 @@ class WebSessions:
         row = self._row(token)
         if row is None:
             return None
-        if self._expired(row, now) or self._due_a_touch(row, now):
+        if self.needs_write(row, now):
             return UNSETTLED
         return self._session(row)
+
+    def needs_write(self, row: Any, now: float) -> bool:
+        """Whether :meth:`lookup` would write for this session ``row`` (expired, or due a touch)."""
+        return self._expired(row, now) or self._due_a_touch(row, now)
 
     def _session(self, row: Any) -> WebSession:
         pending = self._sealer.open_record(row["pending"]) if row["pending"] else None
