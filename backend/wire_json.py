@@ -35,4 +35,6 @@ def result_body(result: bytes, call_id: str | int | float | None) -> bytes:
 
     The same bytes as ``encode(rpc.result_envelope(result_object, call_id))``.
     """
-    return _RESULT_HEAD + result + b',"id":' + encode(call_id) + b"}"
+    # An integer id (what clients send) is its own JSON; anything else goes through the encoder.
+    id_json = str(call_id).encode("ascii") if type(call_id) is int else encode(call_id)
+    return _RESULT_HEAD + result + b',"id":' + id_json + b"}"
