@@ -46,7 +46,7 @@ from .context import Request as CallRequest
 from .cookies import clear_cookie, set_cookie
 from .cors import CorsGate
 from .dev_outbox import outbox_routes
-from .http_exchange import Exchange
+from .http_exchange import Exchange, RpcFirstStarlette
 from .request_forgery import ForgeryGuard
 from .service import AuthService
 from .settings import BackendSettings
@@ -82,7 +82,9 @@ class ReferenceBackend(Admin):
         if self.settings.dev:
             routes.extend(outbox_routes(self.list_outbox))
         self.routes: list[BaseRoute] = routes
-        self.asgi_app = Starlette(routes=list(routes))
+        self.asgi_app: Starlette = RpcFirstStarlette(
+            list(routes), rpc_path=self.settings.path, rpc_endpoint=endpoint
+        )
 
     def close(self) -> None:
         self._parts.store.close()

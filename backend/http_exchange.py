@@ -5,7 +5,8 @@ handful of headers and three cookies and answers JSON, and Starlette's objects
 (a request wrapper and an exception wrapper per call, header lookups that scan
 and decode the whole header list on each ``get``, a response object) were a
 fifth of a signed-in ``getAuthState`` once the reply itself was cheap (issue 15
-profile). The rest of the app (routing, CORS, the health check) stays Starlette.
+profile). The rest of the app (routing, CORS, the health check) stays Starlette,
+but a POST to the endpoint skips Starlette's middleware (``RpcFirstStarlette``).
 
 What is read is read as Starlette reads it: the first header of a name (ASGI
 names arrive in lower case), cookies by Starlette's own ``cookie_parser``. The
@@ -14,13 +15,15 @@ answer carries the headers a Starlette ``Response`` would, in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import Final
 
+from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, cookie_parser
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 _JSON_HEADERS: Final = ((b"cache-control", b"no-store"),)
 
@@ -83,3 +86,33 @@ class Exchange:
         ]
         await self._send({"type": "http.response.start", "status": status, "headers": headers})
         await self._send({"type": "http.response.body", "body": body})
+
+
+class RpcFirstStarlette(Starlette):
+    """A Starlette app that hands a POST to the JSON-RPC path straight to its endpoint.
+
+    Why: for that one request Starlette's error and exception middleware and its
+    router have nothing to do (the endpoint answers every failure itself, as
+    JSON-RPC), yet they were a twentieth of a signed-in ``getAuthState`` (issue 15
+    profile). Every other request (other paths and methods, a ``root_path``,
+    lifespan) takes Starlette's way, and so does every request once the app has
+    middleware of its own (``add_middleware``), which must see them all.
+    """
+
+    def __init__(self, routes: Sequence[BaseRoute], *, rpc_path: str, rpc_endpoint: ASGIApp) -> None:
+        super().__init__(routes=routes)
+        self._rpc_path = rpc_path
+        self._rpc_endpoint = rpc_endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] == self._rpc_path
+            and not scope.get("root_path")
+            and not self.user_middleware
+        ):
+            scope["app"] = self
+            await self._rpc_endpoint(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
