@@ -100,6 +100,9 @@ def _serve(kind: str, port: int, db_dir: str) -> None:
         backend = ReferenceBackend(settings)
         backend.add_user("bench", PASSWORD, temporary=False, email="bench@example.com")
         backend.add_user("plain", PASSWORD, temporary=False)
+        if kind == "cheap-hash":  # an account per connection: concurrent sign-ins to one would be paced
+            for n in range(CONNECTIONS):
+                backend.add_user(f"plain{n}", PASSWORD, temporary=False)
         with backend._parts.store.transaction() as db:  # enrol email MFA for "bench"
             db.execute("UPDATE users SET email_mfa = 1 WHERE username = 'bench'")
         app = backend.asgi_app
@@ -158,13 +161,17 @@ class Sample:
     per_cpu_second: float  # requests per second of the server's CPU: what neighbours cannot take away
 
 
-async def _rate(port: int, pid: int, body: bytes, cookie: str = "", check: str = "") -> Sample:
-    """Requests completed per second over DURATION, after WARMUP, on CONNECTIONS connections."""
+async def _rate(port: int, pid: int, body: bytes | list[bytes], cookie: str = "", check: str = "") -> Sample:
+    """Requests completed per second over DURATION, after WARMUP, on CONNECTIONS connections.
+
+    ``body``: one for all connections, or one per connection. An unexpected reply fails the run.
+    """
+    bodies = body if isinstance(body, list) else [body] * CONNECTIONS
     connections = [await Connection.open(port) for _ in range(CONNECTIONS)]
     counting = False
     done = 0
 
-    async def worker(connection: Connection) -> None:
+    async def worker(connection: Connection, body: bytes) -> None:
         nonlocal done
         while True:
             reply, _ = await connection.post(body, cookie)
@@ -173,16 +180,19 @@ async def _rate(port: int, pid: int, body: bytes, cookie: str = "", check: str =
             if counting:
                 done += 1
 
-    tasks = [asyncio.create_task(worker(c)) for c in connections]
+    tasks = [asyncio.create_task(worker(c, b)) for c, b in zip(connections, bodies, strict=True)]
     await asyncio.sleep(WARMUP)
     counting = True
     start, cpu_start = time.perf_counter(), _cpu_seconds(pid)
     await asyncio.sleep(DURATION)
     counting = False
     elapsed, cpu = time.perf_counter() - start, _cpu_seconds(pid) - cpu_start
+    failed = [error for task in tasks if task.done() and (error := task.exception()) is not None]
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+    if failed:
+        raise failed[0]
     for c in connections:
         c.close()
     return Sample(done / elapsed, done / cpu if cpu else float("nan"))
@@ -246,7 +256,10 @@ def _hash_cpu(n: int | None = None, count: int = 1) -> float:
 
 async def _sign_in_pair(port: int, pid: int, cheap_hash: float, hash_first: bool) -> tuple[float, float]:
     """(signIn's CPU besides its hash, one default-cost hash's CPU), in ms, measured back to back."""
-    body = _call("setAuthState", [{"action": "signIn", "username": "plain", "password": PASSWORD}])
+    body = [
+        _call("setAuthState", [{"action": "signIn", "username": f"plain{n}", "password": PASSWORD}])
+        for n in range(CONNECTIONS)
+    ]
     hash_ms = _hash_cpu(count=2) * 1000 if hash_first else 0.0
     sample = await _rate(port, pid, body, check='"signedIn"')
     if not hash_first:
