@@ -81,7 +81,10 @@ def _serve(kind: str, port: int, db_dir: str) -> None:
 
         app: Any = Starlette(routes=[Route(PATH, endpoint, methods=["POST"])])
     else:
+        import logging
+
         from nicegui_authenticator.backend.app import ReferenceBackend
+        from nicegui_authenticator.backend.audit import AUDIT_LOGGER
         from nicegui_authenticator.backend.settings import BackendSettings, RateLimits, ScryptCost
 
         limits = RateLimits(
@@ -106,6 +109,8 @@ def _serve(kind: str, port: int, db_dir: str) -> None:
         with backend._parts.store.transaction() as db:  # enrol email MFA for "bench"
             db.execute("UPDATE users SET email_mfa = 1 WHERE username = 'bench'")
         app = backend.asgi_app
+        # Audit lines are still made, but not printed: a run makes thousands (every wrong code).
+        logging.getLogger(AUDIT_LOGGER).addHandler(logging.NullHandler())
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
