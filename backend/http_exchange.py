@@ -16,7 +16,6 @@ answer carries the headers a Starlette ``Response`` would, in the same order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cached_property
 from typing import Final
 
 from starlette.applications import Starlette
@@ -46,8 +45,9 @@ class Exchange:
         self.peer: str | None = client[0] if client else None
         self.scheme: str = scope.get("scheme", "http")
 
-    @cached_property
+    @property
     def cookies(self) -> dict[str, str]:
+        """Parsed on each read (the endpoint reads them once: a cached property's lock cost more)."""
         return cookie_parser(self.headers.get("cookie", ""))
 
     async def body(self, limit: int) -> bytes | None:
