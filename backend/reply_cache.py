@@ -65,7 +65,10 @@ class SignedOutReplies:
 
     def with_passkey(self, challenge: bytes) -> Encoded:
         """The base plus ``signInWithDiscoverablePasskey``, its options carrying ``challenge``."""
-        options_head, options_tail, json_head, json_tail, state, action = self._passkey_parts
+        parts = self._passkey_parts
+        if parts is None:  # the stand-in is not where it should be: build the reply in full
+            return self._built(challenge)
+        options_head, options_tail, json_head, json_tail, state, action = parts
         text = b64url(challenge)
         options, credential = action.fields
         options = options.model_copy(update={"default_value": options_head + text + options_tail})
@@ -73,17 +76,28 @@ class SignedOutReplies:
         state = state.model_copy(update={"actions": (*state.actions[:-1], fresh)})
         return Encoded(state, json_head + text.encode("ascii") + json_tail)
 
-    @cached_property
-    def _passkey_parts(self) -> tuple[str, str, bytes, bytes, AuthState, AuthAction]:
-        """The options text and the reply's JSON split around the stand-in challenge, and the models."""
-        stand_in = b64url(_STAND_IN)
+    def _built(self, challenge: bytes) -> Encoded:
+        """The reply built field by field and serialised whole (what the parts put together)."""
         options = self._passkeys.discoverable_options(
-            _STAND_IN, require_user_verification=self._require_user_verification
+            challenge, require_user_verification=self._require_user_verification
         )
         state = self._replies.with_discoverable_passkey(self._replies.signed_out, options)
-        reply = encode(state.to_wire()).decode("ascii")
+        return Encoded(state, encode(state.to_wire()))
+
+    @cached_property
+    def _passkey_parts(self) -> tuple[str, str, bytes, bytes, AuthState, AuthAction] | None:
+        """The options text and the reply's JSON split around the stand-in challenge, and the models.
+
+        None when the stand-in does not appear exactly once in each (say, a relying party
+        id that happened to hold its text): the replies are then built in full.
+        """
+        stand_in = b64url(_STAND_IN)
+        built = self._built(_STAND_IN)
+        state = built.state
+        options = str(state.actions[-1].fields[0].default_value)
+        reply = built.json.decode("ascii")
         if options.count(stand_in) != 1 or reply.count(stand_in) != 1:
-            raise RuntimeError("the passkey options must hold the challenge exactly once")
+            return None
         options_head, _, options_tail = options.partition(stand_in)
         json_head, _, json_tail = reply.partition(stand_in)
         return (

@@ -121,3 +121,20 @@ async def test_signed_out_replies_carry_a_fresh_challenge_each(make_backend: Mak
             options = json.loads(passkey["fields"][0]["defaultValue"])
             seen.add(options["challenge"])
         assert len(seen) == 3
+
+
+def test_a_relying_party_id_holding_the_stand_in_gets_replies_built_in_full(tmp_path: Path) -> None:
+    """The parts are split around a stand-in challenge; should other text hold it, nothing is split."""
+    stand_in = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJw"  # base64url of bytes 0..39
+    host = f"{stand_in}.example"
+    parts = Components.build(settings(tmp_path, passkeys=True, rp_id=host, origins=(f"https://{host}",)))
+    try:
+        composed = SignedOutReplies(parts.replies, parts.passkeys, require_user_verification=False)
+        challenge = parts.passkey_challenges.issue(parts.settings.clock())
+        options = parts.passkeys.discoverable_options(challenge, require_user_verification=False)
+        built = parts.replies.with_discoverable_passkey(parts.replies.signed_out, options)
+        reply = composed.with_passkey(challenge)
+        assert reply.state == built
+        assert reply.json == encode(built.to_wire())
+    finally:
+        parts.store.close()
