@@ -23,17 +23,17 @@ The same endpoint serves the app's own methods (:meth:`ReferenceBackend.method`,
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any, Final
+from typing import Final
 
 import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route, request_response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from . import rpc
 from .admin import Admin
@@ -46,15 +46,18 @@ from .context import Request as CallRequest
 from .cookies import clear_cookie, set_cookie
 from .cors import CorsGate
 from .dev_outbox import outbox_routes
+from .http_exchange import Exchange, RpcFirstStarlette
 from .request_forgery import ForgeryGuard
 from .service import AuthService
 from .settings import BackendSettings
 from .transport_security import HttpsDecision
 from .visitor_hop import HEADER as VISITOR_HEADER
 from .visitor_hop import verified_visitor
+from .wire_json import encode, result_body
 
 ALL_METHODS: Final = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 HEALTH_PATH: Final = "/healthz"
+VISITOR_HEADER_KEY: Final = VISITOR_HEADER.lower()  # ASGI header names arrive in lower case
 _log = logging.getLogger(__name__)
 
 
@@ -71,7 +74,7 @@ class ReferenceBackend(Admin):
         self._audit_file = log_audit_to_file(self.settings.audit_log) if self.settings.audit_log else None
         self._forgery = ForgeryGuard(self.settings.trusted_origins)
         self._app_methods = AppMethods(self.settings.namespace, self.settings.mode)
-        endpoint = CorsGate(request_response(self._endpoint), self.settings.cors_origins)
+        endpoint = CorsGate(self._endpoint, self.settings.cors_origins)
         routes: list[BaseRoute] = [
             Route(self.settings.path, endpoint, methods=ALL_METHODS),
             Route(HEALTH_PATH, self._health, methods=["GET", "HEAD"]),
@@ -79,7 +82,9 @@ class ReferenceBackend(Admin):
         if self.settings.dev:
             routes.extend(outbox_routes(self.list_outbox))
         self.routes: list[BaseRoute] = routes
-        self.asgi_app = Starlette(routes=list(routes))
+        self.asgi_app: Starlette = RpcFirstStarlette(
+            list(routes), rpc_path=self.settings.path, rpc_endpoint=endpoint
+        )
 
     def close(self) -> None:
         self._parts.store.close()
@@ -120,12 +125,12 @@ class ReferenceBackend(Admin):
             )
         return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
-    def client_address(self, request: Request) -> str:
+    def client_address(self, exchange: Exchange) -> str:
         """The visitor's address: a signed page's word for it, else the peer (or a trusted proxy's)."""
+        headers = exchange.headers
         secret = self.settings.visitor_hop_secret
-        told = request.headers.get(VISITOR_HEADER)
-        peer = request.client.host if request.client else "unknown"
-        address = self._proxies.client_address(peer, request.headers.get("x-forwarded-for"))
+        told = headers.get(VISITOR_HEADER_KEY)
+        address = self._proxies.client_address(exchange.peer or "unknown", headers.get("x-forwarded-for"))
         if secret and told:
             visitor = verified_visitor(secret, told, self.settings.clock())
             if visitor is not None:
@@ -133,44 +138,52 @@ class ReferenceBackend(Admin):
             audit("visitor_hop.signature", "refused", address=address)
         return address
 
-    async def _endpoint(self, request: Request) -> Response:
+    async def _endpoint(self, scope: Scope, receive: Receive, send: Send) -> None:
+        exchange = Exchange(scope, receive, send)
         try:
-            return await self._answer(request)
+            await self._answer(exchange)
         except Exception as exc:  # the last line of "never a 500": envelope handling itself failed
             log_internal_error(exc, "request")
-            return _json(rpc.internal_error(None))
+            await exchange.send_json(encode(rpc.internal_error(None)))
 
-    async def _answer(self, request: Request) -> Response:
-        if request.method != "POST":
+    async def _answer(self, exchange: Exchange) -> None:
+        if exchange.method != "POST":
             # As recorded (basic_errors_and_protocol_edges.jsonl step 13).
             body = {
-                "error": f"The AWS Blocks JSON-RPC API expects POST, not {request.method}.",
+                "error": f"The AWS Blocks JSON-RPC API expects POST, not {exchange.method}.",
                 "expected": {"method": "POST", "path": self.settings.path},
             }
-            return JSONResponse(body, status_code=404)
-        refusal = self._forgery.refusal(request.headers)
+            await exchange.send_response(JSONResponse(body, status_code=404))
+            return
+        refusal = self._forgery.refusal(exchange.headers)
         if refusal is not None:
-            audit("request.forgery", "refused", address=self.client_address(request), reason=refusal)
-            return _json(rpc.forbidden(refusal), status_code=403)
+            audit("request.forgery", "refused", address=self.client_address(exchange), reason=refusal)
+            await exchange.send_json(encode(rpc.forbidden(refusal)), status=403)
+            return
         try:
-            body_bytes = await self._read_body(request)
+            body_bytes = await exchange.body(self.settings.max_body_bytes)
         except ClientDisconnect:
-            return Response(status_code=400)
+            await exchange.send_response(Response(status_code=400))
+            return
         if body_bytes is None:
-            return _json(rpc.too_large())
+            await exchange.send_json(encode(rpc.too_large()))
+            return
         try:
             call = rpc.parse_call(body_bytes, self.settings.namespace, self._app_methods.names)
         except rpc.RpcFailure as failure:
-            return _json(failure.envelope())
+            await exchange.send_json(encode(failure.envelope()))
+            return
+        cookies = exchange.cookies
         context = CallRequest(
-            session_token=request.cookies.get(self.settings.cookie_name),
-            bridge_token=request.cookies.get(self.settings.auto_sign_in_cookie_name),
-            address=self.client_address(request),
+            session_token=cookies.get(self.settings.cookie_name),
+            bridge_token=cookies.get(self.settings.auto_sign_in_cookie_name),
+            address=self.client_address(exchange),
             now=self.settings.clock(),
-            known_device=request.cookies.get(self.settings.known_device_cookie_name),
+            known_device=cookies.get(self.settings.known_device_cookie_name),
         )
         if call.method in self._app_methods:
-            return await self._answer_app_call(call, context, request)
+            await self._answer_app_call(call, context, exchange)
+            return
         try:
             if call.method == rpc.GET_AUTH_STATE:
                 outcome = await self._get_auth_state(context)
@@ -180,13 +193,14 @@ class ReferenceBackend(Admin):
                     self._service.set_auth_state, context, action, fields
                 )
         except rpc.RpcFailure as failure:
-            return _json(failure.envelope())
+            await exchange.send_json(encode(failure.envelope()))
+            return
         except Exception as exc:
             log_internal_error(exc, call.method)
-            return _json(rpc.internal_error(call.call_id))
-        replies = self._parts.replies
-        wire = replies.signed_out_wire if outcome.state is replies.signed_out else outcome.state.to_wire()
-        response = _json(rpc.result_envelope(wire, call.call_id))
+            await exchange.send_json(encode(rpc.internal_error(call.call_id)))
+            return
+        result = outcome.encoded if outcome.encoded is not None else encode(outcome.state.to_wire())
+        set_cookies: list[str] = []
         if (
             outcome.session
             or outcome.end_session
@@ -194,14 +208,14 @@ class ReferenceBackend(Admin):
             or outcome.end_bridge
             or outcome.known_device
         ):
-            self._apply_cookies(response, outcome, self._https.cookies_secure(request))
-        return response
+            set_cookies = self._cookies(outcome, self._https.cookies_secure(exchange))
+        await exchange.send_json(result_body(result, call.call_id), cookies=set_cookies)
 
     async def _get_auth_state(self, context: CallRequest) -> Outcome:
         """On the loop when reads alone answer it (no cookie; a WAL database), else in a worker thread.
 
-        A worker thread costs ~100 us of CPU per request, more than the two indexed
-        reads a signed-in getAuthState makes (issue 15 profile); see
+        A worker thread costs ~100 us of CPU per request, more than the one indexed
+        read a signed-in getAuthState makes (issue 15 profile); see
         ``AuthService.get_auth_state_without_writing`` for what stays in the thread.
         """
         if not context.session_token or self._parts.store.reads_never_wait:
@@ -210,56 +224,37 @@ class ReferenceBackend(Admin):
                 return outcome
         return await anyio.to_thread.run_sync(self._service.get_auth_state, context)
 
-    async def _answer_app_call(self, call: rpc.Call, context: CallRequest, request: Request) -> Response:
+    async def _answer_app_call(self, call: rpc.Call, context: CallRequest, exchange: Exchange) -> None:
         user = None
         if context.session_token:
             found = await anyio.to_thread.run_sync(self._service.current_user, context)
             user = None if found is None else self._parts.replies.user(found)
         answer = await self._app_methods.answer(call, caller_of(context, user))
-        response = _json(answer.envelope)
+        cookies = []
         if answer.end_session:  # a stale cookie, cleared as getAuthState clears it
+            secure = self._https.cookies_secure(exchange)
             cross_site = self.settings.cross_site_cookies
-            cleared = clear_cookie(
-                self.settings.cookie_name, secure=self._https.cookies_secure(request), cross_site=cross_site
-            )
-            response.headers.append("set-cookie", cleared)
-        return response
+            cookies.append(clear_cookie(self.settings.cookie_name, secure=secure, cross_site=cross_site))
+        await exchange.send_json(encode(answer.envelope), cookies=cookies)
 
-    async def _read_body(self, request: Request) -> bytes | None:
-        """The body, or None when it exceeds ``max_body_bytes`` (declared or actually sent)."""
-        limit = self.settings.max_body_bytes
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
-            return None
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                return None
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def _apply_cookies(self, response: Response, outcome: Outcome, secure: bool) -> None:
+    def _cookies(self, outcome: Outcome, secure: bool) -> list[str]:
+        """The ``Set-Cookie`` values ``outcome`` asks for."""
         s = self.settings
-        headers = response.headers
+        cookies = []
         cross_site = s.cross_site_cookies
         if outcome.session is not None:
             lifetime = int(s.session_lifetime)
-            headers.append(
-                "set-cookie",
-                set_cookie(s.cookie_name, outcome.session, lifetime, secure=secure, cross_site=cross_site),
+            cookies.append(
+                set_cookie(s.cookie_name, outcome.session, lifetime, secure=secure, cross_site=cross_site)
             )
         elif outcome.end_session:
-            headers.append("set-cookie", clear_cookie(s.cookie_name, secure=secure, cross_site=cross_site))
+            cookies.append(clear_cookie(s.cookie_name, secure=secure, cross_site=cross_site))
         name = s.auto_sign_in_cookie_name
         if outcome.bridge is not None:
             lifetime = int(s.auto_sign_in_lifetime)
-            headers.append(
-                "set-cookie", set_cookie(name, outcome.bridge, lifetime, secure=secure, cross_site=cross_site)
-            )
+            cookies.append(set_cookie(name, outcome.bridge, lifetime, secure=secure, cross_site=cross_site))
         elif outcome.end_bridge:
-            headers.append("set-cookie", clear_cookie(name, secure=secure, cross_site=cross_site))
+            cookies.append(clear_cookie(name, secure=secure, cross_site=cross_site))
         if outcome.known_device is not None:
             lifetime = int(s.known_device_lifetime)
             cookie = set_cookie(
@@ -269,14 +264,5 @@ class ReferenceBackend(Admin):
                 secure=secure,
                 cross_site=cross_site,
             )
-            headers.append("set-cookie", cookie)
-
-
-def _json(payload: Any, status_code: int = 200) -> Response:
-    return Response(
-        # ASCII escapes keep the body valid UTF-8 even when a request smuggled in a lone surrogate.
-        json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("ascii"),
-        media_type="application/json",
-        status_code=status_code,
-        headers={"Cache-Control": "no-store"},
-    )
+            cookies.append(cookie)
+        return cookies

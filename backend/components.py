@@ -130,6 +130,10 @@ class Components:
         the same for both.
         """
         user = self.users.find(identifier, self.settings.identifiers) if identifier else None
+        return self.subject_of(identifier, user, request)
+
+    def subject_of(self, identifier: str, user: User | None, request: Request) -> Subject:
+        """:meth:`subject` for an account the caller already looked up (``user``: whom ``identifier`` names)."""
         device = None
         if request.known_device:
             # Asked with or without an account (id 0 matches no device), so a stranger holding a

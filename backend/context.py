@@ -34,6 +34,7 @@ class Outcome:
     bridge: str | None = None  # set the auto sign-in cookie
     end_bridge: bool = False  # clear the auto sign-in cookie
     known_device: str | None = None  # set the known-device cookie to this new token
+    encoded: bytes | None = None  # ``state`` already serialised (reply_cache.py): sent as it is
 
 
 class Params:

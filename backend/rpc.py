@@ -64,13 +64,20 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")  # NaN and Infinity, which JavaScript's JSON.parse refuses
 
 
+# Made once: ``json.loads`` with any option builds a new decoder on every call.
+_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def parse_call(body: bytes, namespace: str, app_methods: Sequence[str] = ()) -> Call:
     """The one call ``body`` holds; ``app_methods`` are the app's own full names (``api.getProfile``).
 
     An auth call's ``method`` is the bare verb (``getAuthState``); an app call's is its full name.
     """
     try:
-        envelope = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        text = body.decode("utf-8")
+        if text.startswith("\ufeff"):  # as ``json.loads`` refuses a byte order mark
+            raise ValueError("a byte order mark is not JSON")
+        envelope = _DECODER.decode(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise RpcFailure(PARSE_ERROR, "Parse error") from None
     if not isinstance(envelope, dict):
@@ -94,15 +101,15 @@ def parse_call(body: bytes, namespace: str, app_methods: Sequence[str] = ()) -> 
     args = list(params.values()) if isinstance(params, dict) else params
     if method in app_methods:
         return Call(method, args, call_id)
+    if api == namespace and name in METHODS:
+        return Call(name, args, call_id)
     apis = list(dict.fromkeys([namespace, *(m.partition(".")[0] for m in app_methods)]))
     if api not in apis:
         available = ", ".join(apis)
         raise RpcFailure(
             METHOD_NOT_FOUND, f"Method not found: API '{api}' not found. Available: {available}", call_id
         )
-    if api != namespace or name not in METHODS:
-        raise RpcFailure(METHOD_NOT_FOUND, f"Method not found: '{name}' on API '{api}'", call_id)
-    return Call(name, args, call_id)
+    raise RpcFailure(METHOD_NOT_FOUND, f"Method not found: '{name}' on API '{api}'", call_id)
 
 
 def action_of(call: Call) -> tuple[str, dict[str, Any]]:

@@ -31,9 +31,11 @@ from . import (
     sign_in,
     sign_up,
 )
+from .auth_state_reads import SignedInReads
 from .components import Components
 from .context import Outcome, Params, Request
 from .errors import AuthError, Problem, wording
+from .reply_cache import SignedInReplies, SignedOutReplies
 from .sessions import UNSETTLED
 from .users import User
 
@@ -94,9 +96,18 @@ class AuthService:
     def __init__(self, parts: Components) -> None:
         self._parts = parts
         self._actions = BASIC_ACTIONS if parts.settings.mode == "basic" else COGNITO_ACTIONS
+        replies = parts.replies
+        required = parts.settings.mfa_mode == "required"
+        self._signed_out = SignedOutReplies(replies, parts.passkeys, require_user_verification=required)
+        self._signed_in = SignedInReads(
+            parts.store, parts.web_sessions, parts.users, SignedInReplies(replies)
+        )
 
     def get_auth_state(self, request: Request) -> Outcome:
-        return self._offer_discoverable_passkey(self._get_auth_state(request), request)
+        outcome = self._read_auth_state(request)
+        if outcome is None:  # the session must be deleted (expired) or touched (idle deadline)
+            outcome = self._get_auth_state(request)
+        return self._offer_discoverable_passkey(outcome, request)
 
     def set_auth_state(self, request: Request, action: str, fields: Mapping[str, object]) -> Outcome:
         return self._offer_discoverable_passkey(self._set_auth_state(request, action, fields), request)
@@ -105,9 +116,16 @@ class AuthService:
         """A signedOut reply with its forms gets the username-less passkey sign-in, fresh options and all."""
         parts = self._parts
         state = outcome.state
-        if state.state != SIGNED_OUT or not state.actions or self._actions is BASIC_ACTIONS:
-            return outcome
-        if not parts.settings.passkeys_enabled:
+        offers_passkey = parts.settings.passkeys_enabled and self._actions is not BASIC_ACTIONS
+        if state is parts.replies.signed_out:  # the commonest reply: put together from bytes made once
+            now = request.now
+            reply = (
+                self._signed_out.with_passkey(parts.passkey_challenges.issue(now))
+                if offers_passkey
+                else self._signed_out.base
+            )
+            return replace(outcome, state=reply.state, encoded=reply.json)
+        if state.state != SIGNED_OUT or not state.actions or not offers_passkey:
             return outcome
         challenge = parts.passkey_challenges.issue(request.now)
         options = parts.passkeys.discoverable_options(
@@ -132,7 +150,7 @@ class AuthService:
 
         For the event loop (``ReferenceBackend`` calls it there when the store's reads
         never wait): handing the request to a worker thread cost more CPU than the
-        two indexed reads themselves (issue 15 profile). The session checks are the
+        one indexed read itself (``auth_state_reads.py``, issue 15 profile). The session checks are the
         same as ``get_auth_state``'s; an expired session (deleted) or one due its
         idle-deadline touch (updated) is left to ``get_auth_state`` in a thread.
         """
@@ -140,13 +158,14 @@ class AuthService:
         return None if outcome is None else self._offer_discoverable_passkey(outcome, request)
 
     def _read_auth_state(self, request: Request) -> Outcome | None:
-        parts = self._parts
         if not request.session_token:
-            return Outcome(parts.replies.signed_out)
-        session = parts.web_sessions.lookup_without_writing(request.session_token, request.now)
-        if session is UNSETTLED:
+            return Outcome(self._parts.replies.signed_out)
+        found = self._signed_in.reply(request.session_token, request.now)
+        if found is UNSETTLED:
             return None
-        return self._state_of(None if session is None else parts.users.by_id(session.user_id))
+        if found is None:
+            return self._state_of(None)
+        return Outcome(found.state, encoded=found.json)
 
     def _set_auth_state(self, request: Request, action: str, fields: Mapping[str, object]) -> Outcome:
         handler = self._actions.get(action)

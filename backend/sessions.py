@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from .at_rest import Sealer
-from .store import Store
+from .store import Store, Sweeps
 
 WEB_TOKEN_BYTES: Final = 32
 CHALLENGE_TOKEN_BYTES: Final = 16
@@ -56,6 +56,7 @@ class WebSessions:
         self._sealer = sealer  # pending ceremonies (a TOTP secret being set up) are sealed at rest
         self.lifetime = lifetime
         self.idle = lifetime if idle is None else idle
+        self._sweeps = Sweeps()
 
     def create(self, user_id: int, now: float, *, replacing: str | None = None) -> str:
         """A new session; ``replacing`` (the caller's old cookie) is revoked, against fixation."""
@@ -63,7 +64,8 @@ class WebSessions:
         with self._store.transaction() as db:
             if replacing:
                 db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (token_hash(replacing),))
-            db.execute("DELETE FROM web_sessions WHERE expires_at <= ?", (now,))
+            if self._sweeps.due(now):
+                db.execute("DELETE FROM web_sessions WHERE expires_at <= ?", (now,))
             db.execute(
                 """INSERT INTO web_sessions
                    (token_hash, user_id, created_at, expires_at, authenticated_at, last_seen_at)
@@ -98,9 +100,13 @@ class WebSessions:
         row = self._row(token)
         if row is None:
             return None
-        if self._expired(row, now) or self._due_a_touch(row, now):
+        if self.needs_write(row, now):
             return UNSETTLED
         return self._session(row)
+
+    def needs_write(self, row: Any, now: float) -> bool:
+        """Whether :meth:`lookup` would write for this session ``row`` (expired, or due a touch)."""
+        return self._expired(row, now) or self._due_a_touch(row, now)
 
     def _session(self, row: Any) -> WebSession:
         pending = self._sealer.open_record(row["pending"]) if row["pending"] else None
@@ -176,11 +182,13 @@ class Challenges:
         self._sealer = sealer
         self._lifetime = lifetime
         self._max_attempts = max_attempts
+        self._sweeps = Sweeps()
 
     def create(self, data: dict[str, Any], now: float) -> str:
         token = secrets.token_urlsafe(CHALLENGE_TOKEN_BYTES)
         with self._store.transaction() as db:
-            db.execute("DELETE FROM challenges WHERE expires_at <= ?", (now,))
+            if self._sweeps.due(now):
+                db.execute("DELETE FROM challenges WHERE expires_at <= ?", (now,))
             db.execute(
                 "INSERT INTO challenges (token_hash, data, attempts, expires_at) VALUES (?, ?, 0, ?)",
                 (token_hash(token), self._sealer.seal_record(data), now + self._lifetime),

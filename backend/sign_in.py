@@ -63,9 +63,9 @@ def sign_in_with_passkey(parts: Components, request: Request, params: Params) ->
 
 def verify_password(parts: Components, request: Request, identifier: str, password: str) -> User:
     """The account ``identifier`` names, if ``password`` is its password; else BAD_CREDENTIALS."""
-    subject = parts.subject(identifier, request)
-    attempt = parts.limiter.spend_attempt(subject, request.now, paced=True)
     user = parts.users.find(identifier, parts.settings.identifiers)
+    subject = parts.subject_of(identifier, user, request)
+    attempt = parts.limiter.spend_attempt(subject, request.now, paced=True)
     # verify() costs one hash even without an account, so timing tells nothing either.
     verified = parts.hasher.verify(password, None if user is None else user.password_hash)
     if user is None or not verified:
@@ -216,9 +216,10 @@ def challenge_code_key(token: str) -> str:
 
 
 def complete_sign_in(parts: Components, request: Request, user: User) -> Outcome:
-    token = parts.web_sessions.create(user.id, request.now, replacing=request.session_token)
-    parts.limiter.clear_failures(parts.subject(user.username, request))
-    device = parts.known_devices.remember(user.id, request.known_device, request.now)
+    with parts.store.transaction():  # one commit for the session, the budgets and the device
+        token = parts.web_sessions.create(user.id, request.now, replacing=request.session_token)
+        parts.limiter.clear_failures(parts.subject_of(user.username, user, request))
+        device = parts.known_devices.remember(user.id, request.known_device, request.now)
     audit("sign_in", "success", user=user.username, address=request.address, new_device=device is not None)
     return Outcome(parts.replies.signed_in(user), session=token, known_device=device)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
-from typing import Any
 
 from ..state_machine.protocol import (
     CODE_DESTINATION_KEY,
@@ -66,14 +65,6 @@ class Replies:
         self._actions_for = lru_cache(maxsize=1024)(self._build_signed_in_actions)
 
     # -- signed out ---------------------------------------------------------------------
-
-    @cached_property
-    def signed_out_wire(self) -> dict[str, Any]:
-        """``signed_out`` as sent, serialised once (the state never changes for a configuration).
-
-        Shared by every reply: read it, never change it.
-        """
-        return self.signed_out.to_wire()
 
     @cached_property
     def signed_out(self) -> AuthState:

@@ -22,9 +22,32 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from .migrations import LATEST_VERSION, MIGRATIONS
+
+SWEEP_EVERY_SECONDS: Final = 60.0
+
+
+class Sweeps:
+    """When a table's expired rows are deleted: at most once a minute (per process).
+
+    Why not on every insert: expiry columns carry no index, so a sweep reads the whole
+    table, and one per sign-in (sessions, known devices) was work that grew with the
+    number of live sessions (issue 15). Expired rows wait harmlessly until then: every
+    read checks the expiry itself.
+    """
+
+    def __init__(self, every: float = SWEEP_EVERY_SECONDS) -> None:
+        self._every = every
+        self._last: float | None = None
+
+    def due(self, now: float) -> bool:
+        """Whether to sweep now (a clock set back by more than ``every`` sweeps too)."""
+        if self._last is not None and abs(now - self._last) < self._every:
+            return False
+        self._last = now
+        return True
 
 
 class SchemaTooNewError(RuntimeError):

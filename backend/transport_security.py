@@ -19,10 +19,9 @@ headers anyone can send must not decide it. The order, most trusted first:
 
 from __future__ import annotations
 
-from starlette.requests import Request
-
 from .client_address import TrustedProxies
 from .cookies import is_loopback
+from .http_exchange import Exchange
 
 
 class HttpsDecision:
@@ -30,15 +29,15 @@ class HttpsDecision:
         self._configured = None if public_url is None else public_url.lower().startswith("https://")
         self._proxies = proxies
 
-    def cookies_secure(self, request: Request) -> bool:
-        """Whether cookies set in reply to ``request`` carry ``Secure``."""
+    def cookies_secure(self, exchange: Exchange) -> bool:
+        """Whether cookies set in reply to ``exchange``'s request carry ``Secure``."""
         if self._configured is not None:
             return self._configured
-        peer = request.client.host if request.client else ""
-        forwarded = request.headers.get("x-forwarded-proto")
-        if forwarded and self._proxies.trusts(peer):
+        headers = exchange.headers
+        forwarded = headers.get("x-forwarded-proto")
+        if forwarded and self._proxies.trusts(exchange.peer or ""):
             # The proxy nearest to us wrote the last entry of a list.
             return forwarded.split(",")[-1].strip().lower() == "https"
-        if request.url.scheme == "https":
+        if exchange.scheme == "https":
             return True
-        return not is_loopback(request.headers.get("host", ""))
+        return not is_loopback(headers.get("host", ""))

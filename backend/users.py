@@ -278,4 +278,8 @@ class Users:
     def _one(self, query: str, args: tuple[object, ...]) -> User | None:
         with self._store.read() as db:
             row = db.execute(query, args).fetchone()
-            return None if row is None else self._opened(_user(row, groups_of(db, int(row["id"]))))
+            return None if row is None else self.from_row(row, groups_of(db, int(row["id"])))
+
+    def from_row(self, row: Any, groups: tuple[str, ...]) -> User:
+        """The account in ``row`` (``users`` columns by name, as a query that joins it returns them)."""
+        return self._opened(_user(row, groups))

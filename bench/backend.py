@@ -1,6 +1,6 @@
 """Requests per second of the reference backend over real HTTP, against a bare Starlette baseline.
 
-Run: ``python bench/backend.py`` (about 40 seconds). Each server runs in its
+Run: ``python bench/backend.py`` (about 50 seconds). Each server runs in its
 own process under uvicorn on 127.0.0.1 (both started once, only one loaded at
 a time); the client is a minimal keep-alive HTTP/1.1 client (asyncio streams,
 16 connections) in this process. Every sample of a row is taken right next to
@@ -15,6 +15,12 @@ the shared machine then moves a pair, not every ratio. Measured:
   code check, attempt and failure bookkeeping. The attempt limits are raised
   (and the rate-limit window shortened to 1 s) for the run, so every request
   takes that full path instead of the cheap "limit reached" one;
+* ``signIn``'s own CPU, besides its one password hash: sign-ins (a fresh
+  browser each: new session, new known device) on a server whose scrypt cost
+  is the cheapest there is, minus that cheap hash's CPU; its baseline is the
+  CPU of one hash at the default cost, measured in this process right next to
+  it. The ratio is the share of a sign-in's CPU that is not the hash (hashing
+  is what bounds sign-ins per second, so the rest must stay a small share);
 * the time of one password hash at the default scrypt cost.
 
 Each row is printed twice: requests per wall second, and requests per second
@@ -47,6 +53,8 @@ ROUNDS = 5
 CONNECTIONS = 16
 PATH = "/aws-blocks/api"
 PASSWORD = "Corr3ct-Horse!"  # passes the default policy (not a common password)
+SIGN_IN_ROW = "signIn, CPU besides the hash"
+CHEAP_SCRYPT_N = 2**4  # the cheapest cost scrypt takes: its hash is a few microseconds
 
 
 def _free_port() -> int:
@@ -73,8 +81,11 @@ def _serve(kind: str, port: int, db_dir: str) -> None:
 
         app: Any = Starlette(routes=[Route(PATH, endpoint, methods=["POST"])])
     else:
+        import logging
+
         from nicegui_authenticator.backend.app import ReferenceBackend
-        from nicegui_authenticator.backend.settings import BackendSettings, RateLimits
+        from nicegui_authenticator.backend.audit import AUDIT_LOGGER
+        from nicegui_authenticator.backend.settings import BackendSettings, RateLimits, ScryptCost
 
         limits = RateLimits(
             window_seconds=1.0,
@@ -83,17 +94,23 @@ def _serve(kind: str, port: int, db_dir: str) -> None:
             failures_per_address=10**9,
         )
         settings = BackendSettings(
-            db_path=str(Path(db_dir) / "bench.sqlite3"),
+            db_path=str(Path(db_dir) / f"{kind}.sqlite3"),
             sign_in_with=("username",),
             max_code_attempts=10**9,
             rate_limits=limits,
+            password_hash_cost=ScryptCost(n=CHEAP_SCRYPT_N) if kind == "cheap-hash" else ScryptCost(),
         )
         backend = ReferenceBackend(settings)
         backend.add_user("bench", PASSWORD, temporary=False, email="bench@example.com")
         backend.add_user("plain", PASSWORD, temporary=False)
+        if kind == "cheap-hash":  # an account per connection: concurrent sign-ins to one would be paced
+            for n in range(CONNECTIONS):
+                backend.add_user(f"plain{n}", PASSWORD, temporary=False)
         with backend._parts.store.transaction() as db:  # enrol email MFA for "bench"
             db.execute("UPDATE users SET email_mfa = 1 WHERE username = 'bench'")
         app = backend.asgi_app
+        # Audit lines are still made, but not printed: a run makes thousands (every wrong code).
+        logging.getLogger(AUDIT_LOGGER).addHandler(logging.NullHandler())
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -149,13 +166,17 @@ class Sample:
     per_cpu_second: float  # requests per second of the server's CPU: what neighbours cannot take away
 
 
-async def _rate(port: int, pid: int, body: bytes, cookie: str = "", check: str = "") -> Sample:
-    """Requests completed per second over DURATION, after WARMUP, on CONNECTIONS connections."""
+async def _rate(port: int, pid: int, body: bytes | list[bytes], cookie: str = "", check: str = "") -> Sample:
+    """Requests completed per second over DURATION, after WARMUP, on CONNECTIONS connections.
+
+    ``body``: one for all connections, or one per connection. An unexpected reply fails the run.
+    """
+    bodies = body if isinstance(body, list) else [body] * CONNECTIONS
     connections = [await Connection.open(port) for _ in range(CONNECTIONS)]
     counting = False
     done = 0
 
-    async def worker(connection: Connection) -> None:
+    async def worker(connection: Connection, body: bytes) -> None:
         nonlocal done
         while True:
             reply, _ = await connection.post(body, cookie)
@@ -164,16 +185,19 @@ async def _rate(port: int, pid: int, body: bytes, cookie: str = "", check: str =
             if counting:
                 done += 1
 
-    tasks = [asyncio.create_task(worker(c)) for c in connections]
+    tasks = [asyncio.create_task(worker(c, b)) for c, b in zip(connections, bodies, strict=True)]
     await asyncio.sleep(WARMUP)
     counting = True
     start, cpu_start = time.perf_counter(), _cpu_seconds(pid)
     await asyncio.sleep(DURATION)
     counting = False
     elapsed, cpu = time.perf_counter() - start, _cpu_seconds(pid) - cpu_start
+    failed = [error for task in tasks if task.done() and (error := task.exception()) is not None]
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+    if failed:
+        raise failed[0]
     for c in connections:
         c.close()
     return Sample(done / elapsed, done / cpu if cpu else float("nan"))
@@ -222,18 +246,50 @@ async def _backend_rows(port: int) -> dict[str, tuple[bytes, str, str]]:
     }
 
 
-async def _measure(db_dir: str) -> dict[str, list[tuple[Sample, Sample]]]:
-    """Per row, ROUNDS pairs of (row sample, bare sample), the two measured back to back."""
+def _hash_cpu(n: int | None = None, count: int = 1) -> float:
+    """CPU seconds of one password check (a verify: what a sign-in pays) at scrypt ``n`` (default cost)."""
+    from nicegui_authenticator.backend.passwords import PasswordHasher
+    from nicegui_authenticator.backend.settings import ScryptCost
+
+    hasher = PasswordHasher(ScryptCost() if n is None else ScryptCost(n=n))
+    stored = hasher.hash(PASSWORD)
+    start = time.process_time()
+    for _ in range(count):
+        hasher.verify(PASSWORD, stored)
+    return (time.process_time() - start) / count
+
+
+async def _sign_in_pair(port: int, pid: int, cheap_hash: float, hash_first: bool) -> tuple[float, float]:
+    """(signIn's CPU besides its hash, one default-cost hash's CPU), in ms, measured back to back."""
+    body = [
+        _call("setAuthState", [{"action": "signIn", "username": f"plain{n}", "password": PASSWORD}])
+        for n in range(CONNECTIONS)
+    ]
+    hash_ms = _hash_cpu(count=2) * 1000 if hash_first else 0.0
+    sample = await _rate(port, pid, body, check='"signedIn"')
+    if not hash_first:
+        hash_ms = _hash_cpu(count=2) * 1000
+    return (1 / sample.per_cpu_second - cheap_hash) * 1000, hash_ms
+
+
+async def _measure(db_dir: str) -> tuple[dict[str, list[tuple[Sample, Sample]]], list[tuple[float, float]]]:
+    """Per row, ROUNDS pairs of (row sample, bare sample), the two measured back to back;
+    and ROUNDS pairs of (signIn's CPU besides the hash, one default-cost hash), in ms."""
     bare_port, bare = _start("bare", db_dir)
     port, backend = _start("backend", db_dir)
+    cheap_port, cheap = _start("cheap-hash", db_dir)
     try:
         await _wait_for(bare_port, bare)
         await _wait_for(port, backend)
+        await _wait_for(cheap_port, cheap)
         rows = await _backend_rows(port)
         bare_body = _call("getAuthState", [])
         pairs: dict[str, list[tuple[Sample, Sample]]] = {name: [] for name in rows}
-        assert bare.pid is not None and backend.pid is not None
+        sign_ins: list[tuple[float, float]] = []
+        cheap_hash = _hash_cpu(CHEAP_SCRYPT_N, count=200)
+        assert bare.pid is not None and backend.pid is not None and cheap.pid is not None
         for n in range(ROUNDS):
+            sign_ins.append(await _sign_in_pair(cheap_port, cheap.pid, cheap_hash, hash_first=bool(n % 2)))
             for name, (body, cookie, check) in rows.items():
                 # Alternate which goes first, so neither side always gets the quieter moment.
                 if n % 2:
@@ -243,9 +299,9 @@ async def _measure(db_dir: str) -> dict[str, list[tuple[Sample, Sample]]]:
                     ours = await _rate(port, backend.pid, body, cookie=cookie, check=check)
                     theirs = await _rate(bare_port, bare.pid, bare_body, check='"result"')
                 pairs[name].append((ours, theirs))
-        return pairs
+        return pairs, sign_ins
     finally:
-        for process in (bare, backend):
+        for process in (bare, backend, cheap):
             process.terminate()
             process.join(10)
 
@@ -267,7 +323,7 @@ def _hash_times() -> tuple[float, float]:
 async def main() -> int:
     fastest, median = _hash_times()  # first, while nothing else runs
     with tempfile.TemporaryDirectory() as db_dir:
-        pairs = await _measure(db_dir)
+        pairs, sign_ins = await _measure(db_dir)
     print(f"machine: {describe_host()}")
     print(
         f"uvicorn on 127.0.0.1, {CONNECTIONS} keep-alive connections, {DURATION:.0f} s per sample, "
@@ -296,6 +352,16 @@ async def main() -> int:
                 target,
             )
         )
+    rows.append(
+        Row(
+            SIGN_IN_ROW,
+            "CPU ms per sign-in",
+            "one password hash, default cost",
+            [ours for ours, _ in sign_ins],
+            [theirs for _, theirs in sign_ins],
+            "<= 0.1",
+        )
+    )
     print_table(
         "req/s: requests per wall second; req per CPU-s: per second of the server process's CPU "
         "(all threads), which a busy neighbour on a shared machine cannot take away",
