@@ -71,6 +71,7 @@ from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
 from .passkey_autofill import PasskeyAutofill
+from .quasar_props import apply, parsed
 from .resend_cooldown import ResendCooldown, is_resend
 from .screen_slots import ScreenSlots
 from .screens import ScreenContext, renderer_for
@@ -82,6 +83,7 @@ Variation = Literal["default", "modal"]
 
 # Person events: their effects may change who is signed in, which the other tabs must learn.
 _PERSON_EVENTS = (Submit, Cancel, Retry, Navigate, PasskeyAutofilled)
+_CARD_PROPS = parsed("flat bordered")
 
 
 class Authenticator(ui.element):
@@ -482,7 +484,7 @@ class Authenticator(ui.element):
         if self._body is not None and not self._body.is_deleted:
             self._body.clear()
             return self._body
-        with self._region, ui.card().classes("na-card").props("flat bordered"):
+        with self._region, apply(ui.card().classes("na-card"), _CARD_PROPS):
             if self._title or self._logo:
                 with ui.element("div").classes("na-brand"):
                     if self._logo:

@@ -35,6 +35,11 @@ from ..field_overrides import FieldOverride
 from ..form_view import ButtonStyle, FormView
 from ..hooks import hook
 from ..messages import effective_catalog
+from ..quasar_props import ARIA_HIDDEN, apply, parsed
+
+_LINK_PROPS = parsed("flat no-caps dense color=primary")
+_RETRY_PROPS = parsed("flat dense no-caps color=negative")
+_TABS_PROPS = parsed("dense no-caps active-color=primary indicator-color=primary align=justify")
 
 
 class Heading(TextElement):
@@ -128,7 +133,7 @@ def banners(ctx: ScreenContext) -> None:
     screen = ctx.screen
     if screen.notice is not None:
         with ui.element("div").classes("na-banner na-notice"):
-            ui.icon(svg_icons.INFO).props('aria-hidden="true"')
+            apply(ui.icon(svg_icons.INFO), ARIA_HIDDEN)
             text = ui.label(ctx.t(screen.notice)).classes("na-banner-text")
         if screen.error is None:
             text.props["role"] = "status"
@@ -136,11 +141,11 @@ def banners(ctx: ScreenContext) -> None:
     if screen.error is not None:
         with ui.element("div").classes("na-banner na-error"):
             with ui.element("div").classes("na-banner-main"):
-                ui.icon(svg_icons.ALERT).props('aria-hidden="true"')
+                apply(ui.icon(svg_icons.ALERT), ARIA_HIDDEN)
                 alert = ui.label(ctx.t(screen.error)).classes("na-banner-text")
             if screen.can_retry:
                 retry = ui.button(ctx.t(Msg("action.retry")), on_click=ctx.on_retry)
-                retry.props("flat dense no-caps color=negative").classes("na-retry")
+                apply(retry, _RETRY_PROPS).classes("na-retry")
                 hook(retry, "authenticator-retry")
         # The region's text is exactly the message (icon and Retry sit beside it;
         # Retry never wraps, it moves below the message when the card is narrow).
@@ -162,11 +167,7 @@ def tabs(ctx: ScreenContext) -> None:
         if link is not None and not link.selected:
             await ctx.on_link(link)
 
-    with (
-        ui.tabs()
-        .classes("na-tabs")
-        .props("dense no-caps active-color=primary indicator-color=primary align=justify") as bar
-    ):
+    with apply(ui.tabs().classes("na-tabs"), _TABS_PROPS) as bar:
         for link in links:
             hook(ui.tab(link.hook, ctx.t(link.label)), f"authenticator-tab-{link.hook}")
     bar.value = selected
@@ -182,7 +183,7 @@ def links(ctx: ScreenContext, *kinds: LinkKind) -> None:
     with ui.element("div").classes("na-links"):
         for link in shown:
             button = ui.button(ctx.t(link.label), on_click=lambda _, link=link: ctx.on_link(link))
-            button.props("flat no-caps dense color=primary").classes("na-link")
+            apply(button, _LINK_PROPS).classes("na-link")
             hook(button, f"authenticator-link-{link.hook}")
 
 
@@ -255,7 +256,7 @@ def signed_in_as(ctx: ScreenContext) -> None:
     if user is None:
         return
     with ui.element("div").classes("na-signed-in"):
-        ui.icon("account_circle", size="1.75rem", color="primary").props('aria-hidden="true"')
+        apply(ui.icon("account_circle", size="1.75rem", color="primary"), ARIA_HIDDEN)
         text = ctx.t(Msg("signed_in.as", MappingProxyType({"username": user.display_name})))
         hook(ui.label(text), "authenticator-signed-in")
 
@@ -270,5 +271,5 @@ def back_to_account(ctx: ScreenContext) -> None:
         return  # not signed in, or the server offers its own way back
     with ui.element("div").classes("na-links"):
         button = ui.button(ctx.t(Msg("link.back_to_account")), on_click=ctx.on_back)
-        button.props("flat no-caps dense color=primary").classes("na-link")
+        apply(button, _LINK_PROPS).classes("na-link")
         hook(button, "authenticator-link-backToAccount")
