@@ -75,6 +75,7 @@ from .quasar_props import apply, parsed
 from .resend_cooldown import ResendCooldown, is_resend
 from .screen_slots import ScreenSlots
 from .screens import ScreenContext, renderer_for
+from .screens.recycling import Recycler
 from .theme import brand_style, ensure_styles, theme_style
 from .theme_tokens import Theme
 
@@ -186,6 +187,7 @@ class Authenticator(ui.element):
         self._browser_id = current_browser_id()
         self._rendered: Screen | None = None
         self._body: ui.element | None = None  # the card's body, kept across screens (_card_body)
+        self._recycler = Recycler()
         self._views: list[FormView] = []
         self._drafts: dict[str, str] = {}
         self._active_view: FormView | None = None
@@ -462,11 +464,13 @@ class Authenticator(ui.element):
             drafts=self._drafts,
             heading_level=self._heading_level,
             field_overrides=self._field_overrides.get(screen.name.value, {}),
+            recycler=self._recycler,
         )
         body = self._card_body()
         self._slots.place(screen.name, "header", body=body)
         with body:
             renderer_for(screen.name)(ctx)
+        self._recycler.discard_rest()
         self._slots.place(screen.name, "footer", body=body)
         self._views = ctx.views
         if screen.pending:
@@ -479,10 +483,11 @@ class Authenticator(ui.element):
         """The card's body, emptied for the next screen: the card and its brand are built once.
 
         Only the body changes from screen to screen, so a screen change builds
-        (and the browser patches) only what differs (issue 15).
+        (and the browser patches) only what differs (issue 15); of the body, the
+        parts the next screen may take over are set aside (``screens/recycling.py``).
         """
         if self._body is not None and not self._body.is_deleted:
-            self._body.clear()
+            self._recycler.set_aside(self._body)
             return self._body
         with self._region, apply(ui.card().classes("na-card"), _CARD_PROPS):
             if self._title or self._logo:
