@@ -61,6 +61,21 @@ def _embedded(plan: ServePlan) -> tuple[AuthClient, ReferenceBackend]:
     return client, backend
 
 
+def _tune_garbage_collector() -> None:
+    """Collect less often, and never walk what lives as long as the process (issue 15).
+
+    What exists once the server is up (modules, the backend, NiceGUI) is frozen out of
+    the collector's reach, so a full collection walks only what visitors made: it was a
+    fifth of a screen change's CPU, and a pause in whatever request it hit. A page build
+    or a screen change makes a few thousand objects, most of them gone by refcount at
+    the end; at Python's default (a young collection every 700 allocations) several
+    collections ran inside each one and promoted its live objects towards the costly
+    full collections. Measured per local screen change: 0.6 ms of collection -> 0.15 ms.
+    """
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
+
+
 def endpoint_client(plan: ServePlan) -> AuthClient:
     """The AuthClient for a remote endpoint (``serve --endpoint URL``)."""
     assert plan.endpoint is not None
@@ -79,10 +94,7 @@ def start(plan: ServePlan) -> None:
     app.on_startup(
         lambda: background_tasks.create(prune_periodically(sessions), name="prune browser storage")
     )
-    # What exists once the server is up (modules, the backend, NiceGUI) lives as long as the process:
-    # out of the collector's reach, a full collection walks only what visitors made (issue 15:
-    # it was a fifth of the CPU of a screen change, and a pause in whatever request it hit).
-    app.on_startup(gc.freeze)
+    app.on_startup(_tune_garbage_collector)
     secret = load_storage_secret(plan.secret_dir)
     backend: ReferenceBackend | None = None
     if plan.embedded:
