@@ -71,9 +71,11 @@ from .form_view import FormView
 from .hooks import hook
 from .messages import effective_catalog
 from .passkey_autofill import PasskeyAutofill
+from .quasar_props import apply, parsed
 from .resend_cooldown import ResendCooldown, is_resend
 from .screen_slots import ScreenSlots
 from .screens import ScreenContext, renderer_for
+from .screens.recycling import Recycler
 from .theme import brand_style, ensure_styles, theme_style
 from .theme_tokens import Theme
 
@@ -82,6 +84,7 @@ Variation = Literal["default", "modal"]
 
 # Person events: their effects may change who is signed in, which the other tabs must learn.
 _PERSON_EVENTS = (Submit, Cancel, Retry, Navigate, PasskeyAutofilled)
+_CARD_PROPS = parsed("flat bordered")
 
 
 class Authenticator(ui.element):
@@ -184,6 +187,7 @@ class Authenticator(ui.element):
         self._browser_id = current_browser_id()
         self._rendered: Screen | None = None
         self._body: ui.element | None = None  # the card's body, kept across screens (_card_body)
+        self._recycler = Recycler()
         self._views: list[FormView] = []
         self._drafts: dict[str, str] = {}
         self._active_view: FormView | None = None
@@ -460,11 +464,13 @@ class Authenticator(ui.element):
             drafts=self._drafts,
             heading_level=self._heading_level,
             field_overrides=self._field_overrides.get(screen.name.value, {}),
+            recycler=self._recycler,
         )
         body = self._card_body()
         self._slots.place(screen.name, "header", body=body)
         with body:
             renderer_for(screen.name)(ctx)
+        self._recycler.discard_rest()
         self._slots.place(screen.name, "footer", body=body)
         self._views = ctx.views
         if screen.pending:
@@ -477,12 +483,13 @@ class Authenticator(ui.element):
         """The card's body, emptied for the next screen: the card and its brand are built once.
 
         Only the body changes from screen to screen, so a screen change builds
-        (and the browser patches) only what differs (issue 15).
+        (and the browser patches) only what differs (issue 15); of the body, the
+        parts the next screen may take over are set aside (``screens/recycling.py``).
         """
         if self._body is not None and not self._body.is_deleted:
-            self._body.clear()
+            self._recycler.set_aside(self._body)
             return self._body
-        with self._region, ui.card().classes("na-card").props("flat bordered"):
+        with self._region, apply(ui.card().classes("na-card"), _CARD_PROPS):
             if self._title or self._logo:
                 with ui.element("div").classes("na-brand"):
                     if self._logo:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from .hooks import field_hook, hook
+from .quasar_props import apply
 
 
 class ChoiceRadio(ui.element):
@@ -22,17 +23,16 @@ class ChoiceRadio(ui.element):
     def __init__(self, field_name: str, options: dict[str, str], *, value: str, label: str) -> None:
         super().__init__("div")
         self.value = value
-        self.props["role"] = "radiogroup"
-        self.props["aria-label"] = label
+        apply(self, {"role": "radiogroup", "aria-label": label})
         self._radios: list[ui.element] = []
         with self:
             for option, label in options.items():
                 radio = ui.element("q-radio")
-                radio.props["val"] = option
-                radio.props["label"] = label
-                radio.props["name"] = field_name
-                radio.props["model-value"] = value
-                radio.props["dense"] = True
+                # One change per radio, not five (issue 15).
+                apply(
+                    radio,
+                    {"val": option, "label": label, "name": field_name, "model-value": value, "dense": True},
+                )
                 hook(radio, f"{field_hook(field_name)}-{option}")
                 radio.on("update:model-value", lambda _, option=option: self.choose(option), [])
                 radio.on("click", lambda _, option=option: self.choose(option), [])

@@ -22,6 +22,10 @@ from . import svg_icons
 from .choice_radio import ChoiceRadio
 from .hooks import field_hook, hook
 from .password_rules import PasswordChecklist
+from .quasar_props import apply, parsed
+
+_INPUT_PROPS = parsed("outlined no-error-icon")
+_TOGGLE_PROPS = parsed("flat round dense type=button")
 
 OnChange = Callable[["FieldHandle"], None]
 OnEnter = Callable[[], Any]
@@ -96,10 +100,7 @@ def _described_by(handle: FieldHandle, *, with_error: bool) -> str | None:
 
 
 def _hidden(spec: FormField, value: str) -> FieldHandle:
-    element = ui.element("input")
-    element.props["type"] = "hidden"
-    element.props["name"] = spec.name
-    element.props["value"] = value
+    element = apply(ui.element("input"), {"type": "hidden", "name": spec.name, "value": value})
     hook(element, field_hook(spec.name))
     return FieldHandle(spec, element, read=lambda: value)
 
@@ -127,32 +128,32 @@ def _input(
     on_change: OnChange,
 ) -> FieldHandle:
     password = spec.is_password
-    element = ui.input(translate(spec.label, catalog), value=value, password=password).props(
-        "outlined no-error-icon"
-    )
+    element = ui.input(translate(spec.label, catalog), value=value, password=password)
     element.without_auto_validation()  # errors are ours (machine + live checks), not NiceGUI's
-    element.props["name"] = spec.name
+    # Gathered first and set as one change: each prop set on its own is a change NiceGUI reacts to (issue 15).
+    props: dict[str, Any] = {**_INPUT_PROPS, "name": spec.name}
     if spec.input_type in ("email", "tel", "number"):
-        element.props["type"] = spec.input_type
+        props["type"] = spec.input_type
     if spec.autocomplete:
-        element.props["autocomplete"] = spec.autocomplete
+        props["autocomplete"] = spec.autocomplete
     if spec.numeric:
-        element.props["inputmode"] = "numeric"
+        props["inputmode"] = "numeric"
     if spec.kind is FieldKind.ONE_TIME_CODE:
-        element.props["autocorrect"] = "off"
-        element.props["spellcheck"] = "false"
+        props["autocorrect"] = "off"
+        props["spellcheck"] = "false"
     if spec.kind in (FieldKind.USERNAME, FieldKind.EMAIL):
-        element.props["autocapitalize"] = "none"
-        element.props["spellcheck"] = "false"
+        props["autocapitalize"] = "none"
+        props["spellcheck"] = "false"
     if spec.required:
-        element.props["aria-required"] = "true"
+        props["aria-required"] = "true"
     hint = spec.hint
     if hint is None and spec.kind is FieldKind.CHOICE:
         hint = Msg("hint.choice_free_text")  # the options could not be read from the label
     if hint is not None:
-        element.props["hint"] = translate(hint, catalog)
+        props["hint"] = translate(hint, catalog)
     if autofocus:
-        element.props["autofocus"] = True
+        props["autofocus"] = True
+    apply(element, props)
     hook(element, field_hook(spec.name))
     element.on("keydown.enter", on_enter)
     if password:
@@ -201,9 +202,7 @@ def _password_toggle(element: ui.input, catalog: Mapping[str, Template] | None) 
         button = ui.button(
             icon=svg_icons.EYE_SLASHED, on_click=toggle, color=None
         )  # inline SVG, no icon font
-    button.props("flat round dense").classes("na-password-toggle")
-    button.props["type"] = "button"
-    button.props["aria-label"] = show
+    apply(button, _TOGGLE_PROPS, {"aria-label": show}).classes("na-password-toggle")
     button.on("keydown.enter.stop", js_handler="() => {}")
     hook(button, f"{field_hook(element.props.get('name', ''))}-toggle")
 

@@ -21,6 +21,7 @@ from ...state_machine.rules import MatchesField
 from .field_overrides import FieldOverride, ordered
 from .fields import FieldHandle, build_field
 from .hooks import action_hook, hook
+from .quasar_props import QuasarProps, apply, parsed
 
 SubmitHandler = Callable[["FormView"], Awaitable[None]]
 
@@ -37,14 +38,15 @@ class ButtonStyle(StrEnum):
 # (a fingerprint, a bin, a key) mean the same either way and stay as drawn.
 _POINTING_ICONS = frozenset({"login", "logout", "arrow_back", "arrow_forward"})
 
-_BUTTON_PROPS: Mapping[ButtonStyle, str] = {
+_BUTTON_PROPS: Mapping[ButtonStyle, QuasarProps] = {
     # The text colour is a token: white on the light card's brand, near-black on the dark one.
-    ButtonStyle.PRIMARY: "unelevated no-caps color=primary text-color=na-on-brand",
-    ButtonStyle.SECONDARY: "outline no-caps color=primary",
-    ButtonStyle.LINK: "flat no-caps dense color=primary",
-    ButtonStyle.DANGER: "flat no-caps dense color=negative",
-    ButtonStyle.PROVIDER: "outline no-caps",  # the card's text colour, in light and dark
+    ButtonStyle.PRIMARY: parsed("unelevated no-caps color=primary text-color=na-on-brand type=button"),
+    ButtonStyle.SECONDARY: parsed("outline no-caps color=primary type=button"),
+    ButtonStyle.LINK: parsed("flat no-caps dense color=primary type=button"),
+    ButtonStyle.DANGER: parsed("flat no-caps dense color=negative type=button"),
+    ButtonStyle.PROVIDER: parsed("outline no-caps type=button"),  # the card's text colour, in light and dark
 }
+_FORM_PROPS: QuasarProps = parsed("novalidate")
 
 
 class FormView:
@@ -73,7 +75,7 @@ class FormView:
         self.fields: list[FieldHandle] = []
         errors = field_errors or {}
         with ui.element("form").classes("na-form") as self.element:
-            self.element.props["novalidate"] = True
+            apply(self.element, _FORM_PROPS)
             # Enter and buttons are handled explicitly; never let the browser navigate.
             self.element.on("submit.prevent", js_handler="() => {}")
             focus_pending = autofocus
@@ -101,8 +103,7 @@ class FormView:
                     handle.element.set_visibility(False)  # still sent: only the person stops seeing it
                 self.fields.append(handle)
             label = button_label if button_label is not None else translate(form.label, catalog)
-            self.button = ui.button(label, icon=icon, on_click=self.submit).props(_BUTTON_PROPS[style])
-            self.button.props["type"] = "button"
+            self.button = apply(ui.button(label, icon=icon, on_click=self.submit), _BUTTON_PROPS[style])
             if icon in _POINTING_ICONS:
                 self.button.classes("na-pointing-icon")  # mirrored right-to-left (authenticator.css)
             if style in (ButtonStyle.PRIMARY, ButtonStyle.SECONDARY, ButtonStyle.PROVIDER):

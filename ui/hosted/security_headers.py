@@ -168,6 +168,9 @@ class SecurityHeadersMiddleware:
             if message.get("more_body", False):
                 return
             content = _SCRIPT_TAG.sub(b'<script nonce="' + nonce.encode() + b'"', b"".join(body))
+            # The page's Request keeps this function (as its ``send``) for as long as the visitor
+            # is connected: without this, every session held its whole HTML (issue 15).
+            body.clear()
             start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
             start["headers"].append((b"content-length", str(len(content)).encode()))
             await send(start)

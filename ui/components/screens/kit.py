@@ -35,6 +35,12 @@ from ..field_overrides import FieldOverride
 from ..form_view import ButtonStyle, FormView
 from ..hooks import hook
 from ..messages import effective_catalog
+from ..quasar_props import ARIA_HIDDEN, apply, parsed
+from .recycling import Recycler, keyed
+
+_LINK_PROPS = parsed("flat no-caps dense color=primary")
+_RETRY_PROPS = parsed("flat dense no-caps color=negative")
+_TABS_PROPS = parsed("dense no-caps active-color=primary indicator-color=primary align=justify")
 
 
 class Heading(TextElement):
@@ -45,7 +51,25 @@ class Heading(TextElement):
     """
 
     def __init__(self, text: str, level: int = 2) -> None:
-        super().__init__(tag=f"h{min(max(level, 1), 6)}", text=text)
+        super().__init__(tag=self.tag_for(level), text=text)
+
+    @staticmethod
+    def tag_for(level: int) -> str:
+        return f"h{min(max(level, 1), 6)}"
+
+
+class LinkButton(ui.button):
+    """A link-styled button for one :class:`Link`; a later screen that shows the same link keeps it."""
+
+    def __init__(self, link: Link, label: str, on_link: Callable[[Link], Awaitable[None]]) -> None:
+        super().__init__(label, on_click=lambda: on_link(link))
+        self.link = link
+        apply(self, _LINK_PROPS).classes("na-link")
+        hook(self, f"authenticator-link-{link.hook}")
+
+    def relabel(self, label: str) -> None:
+        if self.text != label:
+            self.text = label
 
 
 @dataclass(eq=False)
@@ -66,6 +90,8 @@ class ScreenContext:
     views: list[FormView] = field(default_factory=list)
     heading_level: int = 2
     field_overrides: Mapping[str, FieldOverride] = field(default_factory=dict)
+    # What the screen before leaves for this one to take over (empty: everything is built anew).
+    recycler: Recycler = field(default_factory=Recycler)
 
     def t(self, text: Text) -> str:
         return translate(text, self.catalog)
@@ -110,12 +136,25 @@ class ScreenContext:
 
 
 def heading(ctx: ScreenContext) -> None:
-    hook(Heading(ctx.t(ctx.screen.title), ctx.heading_level).classes("na-heading"), "authenticator-heading")
+    text = ctx.t(ctx.screen.title)
+    old = ctx.recycler.take("heading")
+    if isinstance(old, Heading) and old.tag == Heading.tag_for(ctx.heading_level):
+        old.text = text  # the screen before's heading, re-worded (recycling.py)
+        return
+    if old is not None:
+        old.delete()
+    made = Heading(text, ctx.heading_level).classes("na-heading")
+    keyed(hook(made, "authenticator-heading"), "heading")
 
 
 def hint(ctx: ScreenContext) -> None:
-    if ctx.screen.hint is not None:
-        ui.label(ctx.t(ctx.screen.hint)).classes("na-hint")
+    if ctx.screen.hint is None:
+        return
+    old = ctx.recycler.take("hint")
+    if isinstance(old, ui.label):
+        old.text = ctx.t(ctx.screen.hint)  # the screen before's hint, re-worded (recycling.py)
+    else:
+        keyed(ui.label(ctx.t(ctx.screen.hint)).classes("na-hint"), "hint")
 
 
 def banners(ctx: ScreenContext) -> None:
@@ -128,7 +167,7 @@ def banners(ctx: ScreenContext) -> None:
     screen = ctx.screen
     if screen.notice is not None:
         with ui.element("div").classes("na-banner na-notice"):
-            ui.icon(svg_icons.INFO).props('aria-hidden="true"')
+            apply(ui.icon(svg_icons.INFO), ARIA_HIDDEN)
             text = ui.label(ctx.t(screen.notice)).classes("na-banner-text")
         if screen.error is None:
             text.props["role"] = "status"
@@ -136,11 +175,11 @@ def banners(ctx: ScreenContext) -> None:
     if screen.error is not None:
         with ui.element("div").classes("na-banner na-error"):
             with ui.element("div").classes("na-banner-main"):
-                ui.icon(svg_icons.ALERT).props('aria-hidden="true"')
+                apply(ui.icon(svg_icons.ALERT), ARIA_HIDDEN)
                 alert = ui.label(ctx.t(screen.error)).classes("na-banner-text")
             if screen.can_retry:
                 retry = ui.button(ctx.t(Msg("action.retry")), on_click=ctx.on_retry)
-                retry.props("flat dense no-caps color=negative").classes("na-retry")
+                apply(retry, _RETRY_PROPS).classes("na-retry")
                 hook(retry, "authenticator-retry")
         # The region's text is exactly the message (icon and Retry sit beside it;
         # Retry never wraps, it moves below the message when the card is narrow).
@@ -162,11 +201,7 @@ def tabs(ctx: ScreenContext) -> None:
         if link is not None and not link.selected:
             await ctx.on_link(link)
 
-    with (
-        ui.tabs()
-        .classes("na-tabs")
-        .props("dense no-caps active-color=primary indicator-color=primary align=justify") as bar
-    ):
+    with apply(ui.tabs().classes("na-tabs"), _TABS_PROPS) as bar:
         for link in links:
             hook(ui.tab(link.hook, ctx.t(link.label)), f"authenticator-tab-{link.hook}")
     bar.value = selected
@@ -179,11 +214,26 @@ def links(ctx: ScreenContext, *kinds: LinkKind) -> None:
     shown = [link for link in ctx.screen.links if link.kind in wanted]
     if not shown:
         return
-    with ui.element("div").classes("na-links"):
+    # The row of the screen before is taken over (recycling.py), and so is each of its buttons that
+    # shows one of this screen's links. A button is never pointed at another link: a click the
+    # browser sent before it saw this screen must not follow a link it never showed.
+    row = ctx.recycler.take("links") or keyed(ui.element("div").classes("na-links"), "links")
+    kept = {
+        old.link: old
+        for old in row.default_slot.children
+        if isinstance(old, LinkButton) and old.link in shown
+    }
+    for old in row.default_slot.children[:]:
+        if not any(old is button for button in kept.values()):
+            row.remove(old)
+    with row:
         for link in shown:
-            button = ui.button(ctx.t(link.label), on_click=lambda _, link=link: ctx.on_link(link))
-            button.props("flat no-caps dense color=primary").classes("na-link")
-            hook(button, f"authenticator-link-{link.hook}")
+            button = kept.pop(link, None)
+            if button is None:
+                LinkButton(link, ctx.t(link.label), ctx.on_link)
+            else:
+                button.relabel(ctx.t(link.label))  # the same link, in the language shown now
+                button.move(row)  # in this screen's order
 
 
 def primary(ctx: ScreenContext, *, button_label: str | None = None, icon: str | None = None) -> None:
@@ -255,7 +305,7 @@ def signed_in_as(ctx: ScreenContext) -> None:
     if user is None:
         return
     with ui.element("div").classes("na-signed-in"):
-        ui.icon("account_circle", size="1.75rem", color="primary").props('aria-hidden="true"')
+        apply(ui.icon("account_circle", size="1.75rem", color="primary"), ARIA_HIDDEN)
         text = ctx.t(Msg("signed_in.as", MappingProxyType({"username": user.display_name})))
         hook(ui.label(text), "authenticator-signed-in")
 
@@ -270,5 +320,5 @@ def back_to_account(ctx: ScreenContext) -> None:
         return  # not signed in, or the server offers its own way back
     with ui.element("div").classes("na-links"):
         button = ui.button(ctx.t(Msg("link.back_to_account")), on_click=ctx.on_back)
-        button.props("flat no-caps dense color=primary").classes("na-link")
+        apply(button, _LINK_PROPS).classes("na-link")
         hook(button, "authenticator-link-backToAccount")
