@@ -18,8 +18,9 @@ async def test_development_mode_shows_a_banner_linking_the_outbox(user: User, tm
 
     await user.open("/")
     await user.should_see(marker="hosted-dev-banner")
-    (link,) = user.find(marker="hosted-dev-outbox-link").elements
-    assert isinstance(link, ui.link) and link.props["href"] == "/dev/outbox"
+    (banner,) = user.find(marker="hosted-dev-banner").elements
+    assert isinstance(banner, ui.html)
+    assert 'href="/dev/outbox"' in banner.content and 'data-testid="hosted-dev-outbox-link"' in banner.content
     await user.should_see("Acme")
     await user.should_see(marker="authenticator-action-signIn")
 
