@@ -19,6 +19,10 @@ The key comes from ``NICEGUI_AUTHENTICATOR_SECRET_KEY`` (64 hex digits) or
 from a key file (``key_path``, default ``<database>.key``), created 0600 with
 fresh random bytes on first start. An in-memory database gets a key that
 lives as long as the process, like the database.
+
+``cryptography`` is imported when the first secret is sealed or opened, not
+with this module: the page server's start and a signed-out visitor need no
+AES-GCM, and the import was a measurable part of the start (issue 15).
 """
 
 from __future__ import annotations
@@ -30,10 +34,12 @@ import json
 import os
 import secrets
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_BYTES: Final = 32
 NONCE_BYTES: Final = 12
@@ -78,9 +84,17 @@ class Sealer:
     """Seals TOTP secrets and keys code digests with subkeys of one server key."""
 
     def __init__(self, key: bytes) -> None:
-        self._aead = AESGCM(subkey(key, b"totp-secret"))
-        self._records = AESGCM(subkey(key, b"ceremony-record"))
+        self._secret_key = subkey(key, b"totp-secret")
+        self._record_key = subkey(key, b"ceremony-record")
         self._code_key = subkey(key, b"code-digest")
+
+    @cached_property
+    def _aead(self) -> AESGCM:
+        return _aead_for(self._secret_key)
+
+    @cached_property
+    def _records(self) -> AESGCM:
+        return _aead_for(self._record_key)
 
     def seal(self, text: str) -> str:
         return _seal(self._aead, text)
@@ -101,6 +115,12 @@ class Sealer:
 
     def code_digest(self, code: str) -> str:
         return hmac.new(self._code_key, code.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _aead_for(key: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
 
 
 def _seal(aead: AESGCM, text: str) -> str:

@@ -225,14 +225,17 @@ class BackendSettings:
             raise ValueError("max_code_attempts must be >= 1 and max_body_bytes >= 1024")
 
     def _validate_delivery(self) -> None:
-        from .hook_channel import parse_hook  # imported here: settings stay cheap to import
-        from .smtp_channel import parse_smtp_url
-
+        # The channels are imported only when configured: settings stay cheap to import, and a
+        # start without SMTP or a hook does not load them (issue 15).
         if self.smtp_url:
+            from .smtp_channel import parse_smtp_url
+
             parse_smtp_url(self.smtp_url)
             if not self.mail_from or "@" not in self.mail_from:
                 raise ValueError("--smtp-url needs --mail-from (the sender address)")
         if self.delivery_hook:
+            from .hook_channel import parse_hook
+
             parse_hook(self.delivery_hook)
         if self.visitor_hop_secret is not None and len(self.visitor_hop_secret) < 32:
             raise ValueError(

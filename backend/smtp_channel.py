@@ -15,6 +15,10 @@ Handlers are synchronous and run in worker threads, so ``send`` runs the
 coroutine on a private event loop of that thread (``asyncio.run``): no
 handler ever waits on the server's main loop, and a slow mail server holds
 only the thread of the request that is sending.
+
+``aiosmtplib`` is imported by the first ``send``: a server that sends no mail
+(development mode, an outbox file, a hook) never loads it, and its start is
+shorter for it (issue 15).
 """
 
 from __future__ import annotations
@@ -26,8 +30,6 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Final, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
-
-import aiosmtplib
 
 from .mail_templates import RenderedMessage
 
@@ -95,6 +97,8 @@ def compose(sender: str, recipient: str, content: RenderedMessage) -> EmailMessa
 
 def send(server: SmtpServer, message: EmailMessage) -> None:
     """Deliver ``message`` or raise (``aiosmtplib.SMTPException``, ``OSError``, ``TimeoutError``)."""
+    import aiosmtplib
+
     start_tls = {"required": True, "auto": None, "no": False}[server.start_tls]
     asyncio.run(
         aiosmtplib.send(

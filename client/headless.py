@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-import pyotp
 from pydantic import JsonValue
 
 from ..state_machine import (
@@ -309,7 +308,7 @@ Answer = Callable[[HeadlessAuthenticator, Screen, _Given], Awaitable[dict[str, s
 
 async def _answer_code(_: HeadlessAuthenticator, screen: Screen, given: _Given) -> dict[str, str]:
     if screen.code_variant == "totp" and given.totp_secret:
-        return {"code": pyotp.TOTP(given.totp_secret).now()}
+        return {"code": _totp_now(given.totp_secret)}
     if given.code is None:
         raise AuthFlowError(f"a {screen.code_variant or 'one-time'} code is needed", screen)
     return {"code": await _code(given.code, screen)}
@@ -333,7 +332,15 @@ async def _answer_totp_setup(auth: HeadlessAuthenticator, screen: Screen, _: _Gi
     if not secret:
         raise AuthFlowError("the TOTP setup screen carries no secret", screen)
     auth.enrolled_totp_secret = secret
-    return {"code": pyotp.TOTP(secret).now()}
+    return {"code": _totp_now(secret)}
+
+
+def _totp_now(secret: str) -> str:
+    # pyotp is imported here, by a flow that reaches a TOTP step, not whenever ``client`` is
+    # imported: the page server imports ``client`` at its start and never drives a headless flow.
+    import pyotp
+
+    return pyotp.TOTP(secret).now()
 
 
 async def _answer_password(_: HeadlessAuthenticator, __: Screen, given: _Given) -> dict[str, str]:

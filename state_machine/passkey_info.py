@@ -7,7 +7,9 @@ and last used, as ISO 8601 instants. Anything missing or unreadable is simply
 unknown; the card then shows what the label gives.
 
 :func:`format_day` words a date for the person's language with Babel (CLDR),
-in the zone the shell passes (UTC when it knows none).
+in the zone the shell passes (UTC when it knows none). ``babel.dates`` is
+imported by the first date worded, not with the state machine: only the
+passkey list shows dates, and the page server's start skips it (issue 15).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from datetime import UTC, datetime, tzinfo
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date
 
 from .protocol import PASSKEY_KEY, AuthAction
 
@@ -59,4 +60,6 @@ def _locale(language: str) -> Locale:
 
 def format_day(moment: datetime, language: str, zone: tzinfo = UTC) -> str:
     """``moment``'s day as the language writes it (``29 Nov 2026``, ``29.11.2026``, ``2026年11月29日``)."""
+    from babel.dates import format_date
+
     return str(format_date(moment.astimezone(zone).date(), format="medium", locale=_locale(language)))

@@ -291,6 +291,8 @@ def test_passkey_named_renamed_and_signing_in_with_no_username(
     expect(auth.hook("authenticator-notice")).to_contain_text("renamed")
     expect(auth.root.locator(".na-passkey-name")).to_have_text("Work laptop")
     auth.link("backToAccount")
+    # Back to the account is a call: a Sign out clicked while it is pending is dropped.
+    auth.expect_screen("signed_in")
 
     # Autofill: the sign-in screen's conditional request is answered by the (touched)
     # authenticator as soon as it starts, as if the person picked the passkey.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from babel import Locale
 from nicegui_authenticator.state_machine.languages import (
     LANGUAGES,
     SUPPORTED_TAGS,
@@ -72,6 +73,10 @@ def test_right_to_left_languages_come_from_cldr() -> None:
     assert rtl == {"ar", "fa", "he"}
     assert language_for("he").direction.value == "rtl"
     assert language_for("ja").direction.value == "ltr"
+    # The direction is read from each name's script; CLDR, through Babel, is the judge of it.
+    for language in LANGUAGES:
+        order = Locale.parse(language.tag, sep="-").character_order
+        assert language.direction.value == ("rtl" if order == "right-to-left" else "ltr"), language.tag
 
 
 def test_every_language_has_its_own_distinct_name() -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,6 +169,8 @@ class Theme:
 
 def load_theme(path: Path) -> Theme:
     """A theme from a ``.json`` or ``.toml`` file of token names and values (ValueError if bad)."""
+    import tomllib  # here, not at import: only ``--theme`` reads a file, and a start without one skips it
+
     text = path.read_text(encoding="utf-8")
     try:
         data: object = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)

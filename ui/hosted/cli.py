@@ -71,6 +71,9 @@ def run_serve(ns: argparse.Namespace) -> int:
             parser.error(str(error))  # exits with status 2 and the usage line
         print(f"nicegui-authenticator serve: {error}", file=sys.stderr)
         return 2
+    from .start_heap import pause_collection
+
+    pause_collection()  # until the server is built (start_heap.py says why)
     from .server import start
 
     print(command.banner(plan), file=sys.stderr, flush=True)

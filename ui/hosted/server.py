@@ -25,6 +25,7 @@ from ...client import AuthClient
 from .command import ServePlan
 from .pages import add_hosted_pages
 from .security_headers import SecurityHeadersMiddleware
+from .start_heap import freeze_and_resume_collection
 from .storage_pruning import prune_periodically
 from .storage_secret import load_storage_secret
 
@@ -123,6 +124,7 @@ def start(plan: ServePlan) -> None:
     proxies: dict[str, Any] = {}
     if plan.forwarded_allow_ips is not None:
         proxies["forwarded_allow_ips"] = plan.forwarded_allow_ips
+    freeze_and_resume_collection()
     ui.run(
         host=plan.host,
         port=plan.port,
