@@ -13,8 +13,8 @@ page next to :func:`~..components.protected.protected` pages.
 from __future__ import annotations
 
 import json
-from html import escape
 from collections.abc import Callable
+from html import escape
 from typing import Any, Final
 
 from nicegui import ui

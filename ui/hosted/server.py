@@ -9,7 +9,6 @@ endpoint are reachable by a browser or a test as well.
 
 from __future__ import annotations
 
-import gc
 import secrets
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +24,7 @@ from ...client import AuthClient
 from .command import ServePlan
 from .pages import add_hosted_pages
 from .security_headers import SecurityHeadersMiddleware
-from .start_heap import freeze_and_resume_collection
+from .start_heap import collect_less_often, freeze_and_resume_collection
 from .storage_pruning import prune_periodically
 from .storage_secret import load_storage_secret
 
@@ -62,24 +61,6 @@ def _embedded(plan: ServePlan) -> tuple[AuthClient, ReferenceBackend]:
     return client, backend
 
 
-def _tune_garbage_collector() -> None:
-    """Collect less often, and never walk what lives as long as the process (issue 15).
-
-    What exists once the server is up (modules, the backend, NiceGUI) is frozen out of
-    the collector's reach, so a full collection walks only what visitors made: it was a
-    fifth of a screen change's CPU, and a pause in whatever request it hit. A page build
-    or a screen change makes a few thousand objects, most of them gone by refcount at its
-    end; at Python's default (a young collection every 700 allocations) several
-    collections ran inside each one and promoted what was alive towards the costly older
-    collections. Measured with gc callbacks in ``serve`` (150 visits, 600 local screen
-    changes): collection time per visit 3.0 -> 0.9 ms, per screen change 0.8 -> 0.1 ms; a
-    young collection now pauses about 1 ms (2 at most), an older one 10-30 ms, ten times
-    less often. At 20,000 the young pauses grew to 5-18 ms, so not more than this.
-    """
-    gc.freeze()
-    gc.set_threshold(5_000, 10, 10)
-
-
 def endpoint_client(plan: ServePlan) -> AuthClient:
     """The AuthClient for a remote endpoint (``serve --endpoint URL``)."""
     assert plan.endpoint is not None
@@ -98,7 +79,7 @@ def start(plan: ServePlan) -> None:
     app.on_startup(
         lambda: background_tasks.create(prune_periodically(sessions), name="prune browser storage")
     )
-    app.on_startup(_tune_garbage_collector)
+    app.on_startup(collect_less_often)
     secret = load_storage_secret(plan.secret_dir)
     backend: ReferenceBackend | None = None
     if plan.embedded:
