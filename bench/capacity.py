@@ -287,28 +287,30 @@ def _scrypt_alone(count: int, niceness: int = 0) -> float:
     threads do: what the cores allow a hash at that priority on a machine shared
     with others (on a machine of its own, the same as at niceness 0).
     """
-    from nicegui_authenticator.backend.settings import ScryptCost
-
-    cost = ScryptCost()
-    import hashlib
-
-    def one(_: int) -> None:
-        hashlib.scrypt(
-            b"Passw0rd!",
-            salt=b"0" * 16,
-            n=cost.n,
-            r=cost.r,
-            p=cost.p,
-            maxmem=128 * cost.n * cost.r * cost.p + 2**20,
-            dklen=32,
-        )
-
     start = time.perf_counter()
     with ThreadPoolExecutor(
         os.cpu_count() or 1, initializer=lower_this_threads_priority, initargs=(niceness,)
     ) as pool:
-        list(pool.map(one, range(count)))
+        list(pool.map(_one_hash, range(count)))
     return count / (time.perf_counter() - start)
+
+
+def _one_hash(_: object = None) -> None:
+    """One scrypt at the backend's default cost (``ScryptCost``), as a sign-in's password check."""
+    import hashlib
+
+    from nicegui_authenticator.backend.settings import ScryptCost
+
+    cost = ScryptCost()
+    hashlib.scrypt(
+        b"Passw0rd!",
+        salt=b"0" * 16,
+        n=cost.n,
+        r=cost.r,
+        p=cost.p,
+        maxmem=128 * cost.n * cost.r * cost.p + 2**20,
+        dklen=32,
+    )
 
 
 def _scrypt_cpu_seconds(count: int = 4) -> float:
@@ -317,22 +319,9 @@ def _scrypt_cpu_seconds(count: int = 4) -> float:
     The other half of "what the cores allow": a server that spent only this per
     sign-in would sign in cores / this people per second on a machine of its own.
     """
-    from nicegui_authenticator.backend.settings import ScryptCost
-
-    cost = ScryptCost()
-    import hashlib
-
     start = time.thread_time()
     for _ in range(count):
-        hashlib.scrypt(
-            b"Passw0rd!",
-            salt=b"0" * 16,
-            n=cost.n,
-            r=cost.r,
-            p=cost.p,
-            maxmem=128 * cost.n * cost.r * cost.p + 2**20,
-            dklen=32,
-        )
+        _one_hash()
     return (time.thread_time() - start) / count
 
 
