@@ -8,9 +8,11 @@ Visitors are emulated browsers (``benchkit/emulated.py``: NiceGUI's own
 socket.io protocol, one connection and one cookie jar each), not Chromium tabs,
 so a thousand fit on this machine. Everything is measured in this one run:
 
-1. Memory per connected session: RSS of ``serve`` and of the bare NiceGUI page
-   (one label, one input) at 0/100/500/1000 connected visitors, the two
-   servers filled in turns; per session = (RSS at N - RSS at 0) / N.
+1. Memory per connected session: RSS of ``serve``, of the bare NiceGUI page
+   (one label, one input) and of the mirror page (our sign-in page's elements in
+   plain NiceGUI, ``benchkit/bare_page.py``: NiceGUI's own share) at
+   0/100/500/1000 connected visitors, the servers filled in turns; per session =
+   (RSS at N - RSS at 0) / N.
 2. Sign-ins through the page at 1/10/50 concurrent (type username and
    password over the socket, click Sign In, wait for the signed-in screen):
    p50/p95 click-to-screen and sign-ins per second, each batch next to scrypt
@@ -67,12 +69,12 @@ CONNECT_BATCH = 5
 
 
 async def _connect(
-    url: str, count: int, ready: Callable[[EmulatedBrowser], bool] | None
+    url: str, count: int, ready: Callable[[EmulatedBrowser], bool] | None, path: str = "/"
 ) -> list[EmulatedBrowser]:
     browsers: list[EmulatedBrowser] = []
     for start in range(0, count, CONNECT_BATCH):
         batch = [EmulatedBrowser(url) for _ in range(min(CONNECT_BATCH, count - start))]
-        await asyncio.gather(*(b.open() for b in batch))
+        await asyncio.gather(*(b.open(path) for b in batch))
         if ready is not None:
             await asyncio.gather(*(b.wait_for(lambda b=b: ready(b)) for b in batch))
         browsers.extend(batch)
@@ -113,38 +115,71 @@ class LoopLag:
             self._task.cancel()
 
 
-async def memory(serve: Server, bare: Server, levels: list[int]) -> None:
-    print(f"\n1. memory per connected session (RSS of the server process; levels {levels})")
+async def memory(serve: Server, bare: Server, mirror: Server, levels: list[int]) -> list[Row]:
+    """RSS per connected session: ours, the bare page, and the mirror page (our elements in plain NiceGUI)."""
+    print(f"\n1. memory per connected session (RSS of each server process; levels {levels})")
     print(
-        f"{'sessions':>8} {'serve MiB':>10} {'bare MiB':>9} {'serve/session':>14} {'bare/session':>13} {'ratio':>6}"
-        f" {'connected serve/bare':>21} {'bench loop lag':>14}"
+        f"{'sessions':>8} {'serve MiB':>10} {'bare MiB':>9} {'mirror MiB':>10} {'serve/session':>14} "
+        f"{'bare/session':>13} {'mirror/session':>15} {'ratio':>6} {'mirror ratio':>12} "
+        f"{'connected serve/bare/mirror':>28} {'bench loop lag':>14}"
     )
-    base = {"serve": serve.rss_mib(), "bare": bare.rss_mib()}
-    print(f"{0:>8} {base['serve']:>10.1f} {base['bare']:>9.1f}")
-    held: dict[str, list[EmulatedBrowser]] = {"serve": [], "bare": []}
+    servers = {
+        "serve": (serve, "/", _on_sign_in),
+        "bare": (bare, "/", None),
+        "mirror": (mirror, "/mirror", None),
+    }
+    base = {name: server.rss_mib() for name, (server, _, _) in servers.items()}
+    print(f"{0:>8} {base['serve']:>10.1f} {base['bare']:>9.1f} {base['mirror']:>10.1f}")
+    held: dict[str, list[EmulatedBrowser]] = {name: [] for name in servers}
+    per: dict[str, float] = {}
     for level in levels:
         with LoopLag() as lag:
-            for name, server, ready in (("serve", serve, _on_sign_in), ("bare", bare, None)):
-                more = level - len(held[name])
-                held[name] += await _connect(server.url, more, ready)
-            await asyncio.sleep(2)  # let both settle (pending updates, freed request buffers)
+            for name, (server, path, ready) in servers.items():
+                held[name] += await _connect(server.url, level - len(held[name]), ready, path)
+            await asyncio.sleep(2)  # let them settle (pending updates, freed request buffers)
         # Per session still connected: a dropped one's page is gone from the server too.
         alive = {name: max(1, sum(b.sio.connected for b in held[name])) for name in held}
-        ours = (serve.rss_mib() - base["serve"]) / alive["serve"]
-        theirs = (bare.rss_mib() - base["bare"]) / alive["bare"]
+        rss = {name: server.rss_mib() for name, (server, _, _) in servers.items()}
+        per = {name: (rss[name] - base[name]) / alive[name] for name in servers}
         print(
-            f"{level:>8} {serve.rss_mib():>10.1f} {bare.rss_mib():>9.1f} {ours:>14.3f} {theirs:>13.3f} "
-            f"{ours / theirs:>6.2f} {alive['serve']:>10}/{alive['bare']:<10} {lag.worst * 1000:>11.0f} ms"
+            f"{level:>8} {rss['serve']:>10.1f} {rss['bare']:>9.1f} {rss['mirror']:>10.1f} {per['serve']:>14.3f} "
+            f"{per['bare']:>13.3f} {per['mirror']:>15.3f} {per['serve'] / per['bare']:>6.2f} "
+            f"{per['mirror'] / per['bare']:>12.2f} {alive['serve']:>12}/{alive['bare']}/{alive['mirror']:<8} "
+            f"{lag.worst * 1000:>11.0f} ms"
         )
-    ours_connected = sum(b.sio.connected for b in held["serve"])
-    bare_connected = sum(b.sio.connected for b in held["bare"])
+    connected = {name: sum(b.sio.connected for b in held[name]) for name in held}
     print(
-        f"still connected at the end: serve {ours_connected} of {len(held['serve'])}, bare {bare_connected} of "
-        f"{len(held['bare'])} (NiceGUI drops a socket whose ping is not answered within 2 s; a bench loop "
-        "lag near 2 s means the bench answered late, not the server); "
-        "targets: 1,000 sessions in one process, per session <= 1.5 x bare"
+        f"still connected at the end: serve {connected['serve']}, bare {connected['bare']}, mirror "
+        f"{connected['mirror']} of {levels[-1]} each (NiceGUI drops a socket whose ping is not answered within "
+        "2 s; a bench loop lag near 2 s means the bench answered late, not the server); "
+        "targets: 1,000 sessions in one process, per session <= 1.5 x bare. The mirror page is our sign-in "
+        "page's elements in plain NiceGUI (benchkit/bare_page.py): NiceGUI's own share."
     )
-    await _close(held["serve"] + held["bare"])
+    await _close([b for browsers in held.values() for b in browsers])
+    level = levels[-1]
+    return [
+        Row(
+            f"memory per connected session, {level} sessions",
+            "MiB",
+            "bare page",
+            [per["serve"]],
+            [per["bare"]],
+            "<= 1.5",
+        ),
+        Row(
+            "  mirror page (our elements, plain NiceGUI)", "MiB", "bare page", [per["mirror"]], [per["bare"]]
+        ),
+        Row("  ours against the mirror page", "MiB", "mirror page", [per["serve"]], [per["mirror"]]),
+        Row(
+            f"sessions still connected of {level}",
+            "n",
+            "bare page",
+            [float(connected["serve"])],
+            [float(connected["bare"])],
+            f">= {level}",
+            absolute=True,
+        ),
+    ]
 
 
 # -- the probe ---------------------------------------------------------------------------------
@@ -522,6 +557,7 @@ async def main() -> int:
         serve = start_serve(workdir / "serve", env=env)
         plain = start_serve(workdir / "plain", env={**env, "NICEGUI_AUTHENTICATOR_HASHING_NICENESS": "0"})
         bare = start_bare(workdir / "bare")
+        fresh: list[Server] = []
         try:
             print(f"machine: {describe_host()}")
             print(
@@ -539,7 +575,17 @@ async def main() -> int:
             niceness = int(env.get(ENV_PREFIX + "HASHING_NICENESS", DEFAULT_NICENESS))
             rows += await unknown_sign_ins(serve, plain, bare, UNKNOWN_ROUNDS, niceness)
             plain.stop()
-            await memory(serve, bare, levels)
+            serve.stop()
+            bare.stop()
+            # Memory on fresh processes: the sign-ins above grew serve's heap, and a new session
+            # then reuses what they freed, so serve's own RSS would under-count it (0.03 MiB per
+            # session at 100 in an earlier run). The mirror page is our elements in plain NiceGUI.
+            fresh = [
+                start_serve(workdir / "memory-serve", env=env),
+                start_bare(workdir / "memory-bare"),
+                start_bare(workdir / "memory-mirror"),
+            ]
+            rows += await memory(*fresh, levels)
             print_table("\nsummary (ratios against the baselines measured in this run)", rows)
         except BaseException:
             print((workdir / "serve" / "serve.log").read_text()[-3000:], file=sys.stderr)
@@ -548,6 +594,8 @@ async def main() -> int:
             serve.stop()
             plain.stop()
             bare.stop()
+            for server in fresh:
+                server.stop()
     return 0
 
 
