@@ -201,13 +201,7 @@ class ReferenceBackend(Admin):
             return
         result = outcome.encoded if outcome.encoded is not None else encode(outcome.state.to_wire())
         set_cookies: list[str] = []
-        if (
-            outcome.session
-            or outcome.end_session
-            or outcome.bridge
-            or outcome.end_bridge
-            or outcome.known_device
-        ):
+        if outcome.touches_cookies:
             set_cookies = self._cookies(outcome, self._https.cookies_secure(exchange))
         await exchange.send_json(result_body(result, call.call_id), cookies=set_cookies)
 

@@ -36,6 +36,17 @@ class Outcome:
     known_device: str | None = None  # set the known-device cookie to this new token
     encoded: bytes | None = None  # ``state`` already serialised (reply_cache.py): sent as it is
 
+    @property
+    def touches_cookies(self) -> bool:
+        """Whether the reply sets or clears a cookie (else the HTTP layer need not decide ``Secure``)."""
+        return (
+            self.session is not None
+            or self.end_session
+            or self.bridge is not None
+            or self.end_bridge
+            or self.known_device is not None
+        )
+
 
 class Params:
     """The flat object of ``setAuthState``: ``action`` plus that action's fields."""

@@ -22,7 +22,7 @@ class KnownDevices:
     def __init__(self, store: Store, lifetime: float) -> None:
         self._store = store
         self.lifetime = lifetime
-        self._sweeps = Sweeps()
+        self._sweeps = Sweeps("known_devices")
 
     def remember(self, user_id: int, presented: str | None, now: float) -> str | None:
         """After a sign-in: a new token for this browser, or None when it already holds a live one."""
@@ -30,8 +30,7 @@ class KnownDevices:
             return None
         token = secrets.token_urlsafe(WEB_TOKEN_BYTES)
         with self._store.transaction() as db:
-            if self._sweeps.due(now):
-                db.execute("DELETE FROM known_devices WHERE expires_at <= ?", (now,))
+            self._sweeps.sweep(db, now)
             db.execute(
                 "INSERT INTO known_devices (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
                 (token_hash(token), user_id, now + self.lifetime),

@@ -56,7 +56,7 @@ class WebSessions:
         self._sealer = sealer  # pending ceremonies (a TOTP secret being set up) are sealed at rest
         self.lifetime = lifetime
         self.idle = lifetime if idle is None else idle
-        self._sweeps = Sweeps()
+        self._sweeps = Sweeps("web_sessions")
 
     def create(self, user_id: int, now: float, *, replacing: str | None = None) -> str:
         """A new session; ``replacing`` (the caller's old cookie) is revoked, against fixation."""
@@ -64,8 +64,7 @@ class WebSessions:
         with self._store.transaction() as db:
             if replacing:
                 db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (token_hash(replacing),))
-            if self._sweeps.due(now):
-                db.execute("DELETE FROM web_sessions WHERE expires_at <= ?", (now,))
+            self._sweeps.sweep(db, now)
             db.execute(
                 """INSERT INTO web_sessions
                    (token_hash, user_id, created_at, expires_at, authenticated_at, last_seen_at)
@@ -182,13 +181,12 @@ class Challenges:
         self._sealer = sealer
         self._lifetime = lifetime
         self._max_attempts = max_attempts
-        self._sweeps = Sweeps()
+        self._sweeps = Sweeps("challenges")
 
     def create(self, data: dict[str, Any], now: float) -> str:
         token = secrets.token_urlsafe(CHALLENGE_TOKEN_BYTES)
         with self._store.transaction() as db:
-            if self._sweeps.due(now):
-                db.execute("DELETE FROM challenges WHERE expires_at <= ?", (now,))
+            self._sweeps.sweep(db, now)
             db.execute(
                 "INSERT INTO challenges (token_hash, data, attempts, expires_at) VALUES (?, ?, 0, ?)",
                 (token_hash(token), self._sealer.seal_record(data), now + self._lifetime),

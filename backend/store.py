@@ -30,7 +30,7 @@ SWEEP_EVERY_SECONDS: Final = 60.0
 
 
 class Sweeps:
-    """When a table's expired rows are deleted: at most once a minute (per process).
+    """Deletes ``table``'s expired rows (``expires_at``) at most once a minute (per process).
 
     Why not on every insert: expiry columns carry no index, so a sweep reads the whole
     table, and one per sign-in (sessions, known devices) was work that grew with the
@@ -38,11 +38,17 @@ class Sweeps:
     read checks the expiry itself.
     """
 
-    def __init__(self, every: float = SWEEP_EVERY_SECONDS) -> None:
+    def __init__(self, table: str, every: float = SWEEP_EVERY_SECONDS) -> None:
+        self._delete = f"DELETE FROM {table} WHERE expires_at <= ?"  # a table name of ours, never input
         self._every = every
         self._last: float | None = None
 
-    def due(self, now: float) -> bool:
+    def sweep(self, db: Database, now: float) -> None:
+        """Inside the caller's transaction: delete the expired rows if a sweep is due."""
+        if self._due(now):
+            db.execute(self._delete, (now,))
+
+    def _due(self, now: float) -> bool:
         """Whether to sweep now (a clock set back by more than ``every`` sweeps too)."""
         if self._last is not None and abs(now - self._last) < self._every:
             return False
