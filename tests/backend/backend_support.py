@@ -131,3 +131,9 @@ async def sign_up_confirmed(
     extra = {"password": password} if client.backend.settings.mode == "basic" else {}
     state = await client.set("confirmSignUp", username=username, code=code, **extra)
     assert "error" not in state, state
+
+
+async def enroll_totp(client: RpcClient, clock: FakeClock) -> tuple[str, dict[str, Any]]:
+    """Set up an authenticator app for the signed-in account: its secret, and the state after the right code."""
+    secret = default(await client.set("startTotpSetup"), "completeTotpSetup", "sharedSecret")
+    return secret, await client.set("completeTotpSetup", code=totp_now(secret, clock))

@@ -18,6 +18,7 @@ from backend_support import (
     action,
     action_names,
     default,
+    enroll_totp,
     session_of,
     totp_now,
 )
@@ -164,9 +165,7 @@ async def _totp_and_email_account(
         code=backend.latest_code(name, "sign-in"),
     )
     assert state["state"] == "signedIn", state
-    state = await client.set("startTotpSetup")
-    secret = default(state, "completeTotpSetup", "sharedSecret")
-    await client.set("completeTotpSetup", code=totp_now(secret, clock))
+    secret, _ = await enroll_totp(client, clock)
     await client.set("setPreferredMfa", mfaType="TOTP")
     await client.set("signOut")
     clock.advance(30)
@@ -301,10 +300,7 @@ async def test_a_passkey_can_stand_in_for_the_authenticator_app(
     async with RpcClient(backend) as client:
         await client.set("signIn", username="dee", password=STRONG)
         await _register_passkey(client, device)
-        state = await client.set("startTotpSetup")
-        await client.set(
-            "completeTotpSetup", code=totp_now(default(state, "completeTotpSetup", "sharedSecret"), clock)
-        )
+        await enroll_totp(client, clock)
         await client.set("signOut")
         totp = await client.set("signIn", username="dee", password=STRONG)
         assert action_names(totp) == ["confirmSignIn", "useAnotherMfaMethod"]  # the passkey is the other

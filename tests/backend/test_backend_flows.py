@@ -14,6 +14,7 @@ from backend_support import (
     action,
     action_names,
     default,
+    enroll_totp,
     session_of,
     totp_now,
 )
@@ -233,9 +234,7 @@ async def test_email_mfa_self_service_preference_and_disable(
         )
         assert state["state"] == "signedIn"
         assert backend.mfa_preference("emma") == {"preferred": "EMAIL", "enabled": ["EMAIL"]}
-        state = await client.set("startTotpSetup")
-        secret = default(state, "completeTotpSetup", "sharedSecret")
-        state = await client.set("completeTotpSetup", code=totp_now(secret, clock))
+        _, state = await enroll_totp(client, clock)
         assert action(state, "setPreferredMfa")["fields"][0]["label"] == "Pick one of: TOTP, EMAIL"
         state = await client.set("setPreferredMfa", mfaType="SMS")
         assert state["errorName"] == "InvalidParameterException"
@@ -325,9 +324,7 @@ async def test_mfa_choice_after_password_reset(make_backend: MakeBackend, clock:
     backend = make_backend()
     async with RpcClient(backend) as client:
         await _signed_in(backend, client, "ivy", email="ivy@example.com")
-        state = await client.set("startTotpSetup")
-        secret = default(state, "completeTotpSetup", "sharedSecret")
-        await client.set("completeTotpSetup", code=totp_now(secret, clock))
+        await enroll_totp(client, clock)
         await client.set("startEmailMfaSetup", email="ivy@example.com")
         await client.set("completeEmailMfaSetup", code=backend.latest_code("ivy", "mfa-setup"))
         await client.set("signOut")

@@ -19,7 +19,7 @@ from backend_support import (
     action,
     action_names,
     default,
-    totp_now,
+    enroll_totp,
 )
 from backend_webauthn_device import SoftAuthenticator, b64url, unb64url
 from nicegui_authenticator.backend.errors import AuthError
@@ -165,9 +165,8 @@ async def test_a_discoverable_passkey_without_user_verification_does_not_bypass_
     device = SoftAuthenticator()
     async with RpcClient(backend) as client:
         await client.set("signIn", username="uma", password=STRONG)
-        state = await client.set("startTotpSetup")
-        secret = default(state, "completeTotpSetup", "sharedSecret")
-        assert "error" not in await client.set("completeTotpSetup", code=totp_now(secret, clock))
+        _, state = await enroll_totp(client, clock)
+        assert "error" not in state
         await _register(client, device)
         await client.set("signOut")
         clock.advance(60)

@@ -23,6 +23,7 @@ from backend_support import (
     RpcClient,
     action,
     default,
+    enroll_totp,
     session_of,
     totp_now,
 )
@@ -324,8 +325,7 @@ async def test_challenge_kind_must_match_the_session(email_mfa_backend: Any) -> 
 async def _totp_user(backend: Any, client: RpcClient, clock: FakeClock) -> str:
     backend.add_user("tom", STRONG, temporary=False)
     await client.set("signIn", username="tom", password=STRONG)
-    secret = default(await client.set("startTotpSetup"), "completeTotpSetup", "sharedSecret")
-    state = await client.set("completeTotpSetup", code=totp_now(secret, clock))
+    secret, state = await enroll_totp(client, clock)
     assert state["state"] == "signedIn"
     await client.set("signOut")
     return secret

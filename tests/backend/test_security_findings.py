@@ -27,6 +27,7 @@ from backend_support import (
     action,
     action_names,
     default,
+    enroll_totp,
     result_of,
     session_of,
     totp_now,
@@ -160,9 +161,7 @@ async def test_finding_1_passkey_without_user_verification_does_not_bypass_mfa(
     device = SoftAuthenticator()
     async with RpcClient(backend) as client:
         await client.set("signIn", username="uma", password=STRONG)
-        state = await client.set("startTotpSetup")
-        secret = default(state, "completeTotpSetup", "sharedSecret")
-        state = await client.set("completeTotpSetup", code=totp_now(secret, clock))
+        _, state = await enroll_totp(client, clock)
         assert "error" not in state, state
         await _register_passkey(client, device)
         await client.set("signOut")
